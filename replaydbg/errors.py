@@ -1,0 +1,67 @@
+"""The one error hierarchy of replaydbg.
+
+Every message says what went wrong *and* what to do about it; the protocol layers (CLI, DAP,
+LSP) turn these into exit codes, error responses and notifications. Messages never contain
+secrets (API keys, key material): callers pass file *paths* and server addresses only.
+"""
+
+from __future__ import annotations
+
+
+class ReplaydbgError(Exception):
+    """Base of all errors replaydbg reports to the user instead of a traceback."""
+
+    #: Process exit code the CLI uses for this error.
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+
+class InputError(ReplaydbgError):
+    """The user's input (a file, an option, a workflow id) is wrong; exit code 2."""
+
+    exit_code = 2
+
+
+class HistoryFileError(InputError):
+    """A history file is missing, unreadable, or not in any format replaydbg knows."""
+
+
+class HistoryContentError(InputError):
+    """A history parsed but is not a usable workflow history (empty, wrong first event...)."""
+
+
+class FetchError(InputError):
+    """Fetching a history from a Temporal server failed."""
+
+
+class WorkflowNotFoundError(FetchError):
+    """The server has no such workflow execution in that namespace."""
+
+
+class NamespaceNotFoundError(FetchError):
+    """The server has no such namespace."""
+
+
+class ServerUnreachableError(FetchError):
+    """No Temporal server answered at the address within the wait bound."""
+
+
+class AuthError(FetchError):
+    """The server refused the credentials (never reported as "not found")."""
+
+
+class WorkflowDiscoveryError(InputError):
+    """The workflow class to replay could not be found, imported, or chosen unambiguously."""
+
+
+class ConfigError(InputError):
+    """A connection option or environment configuration profile is invalid."""
