@@ -38,10 +38,17 @@ def free_port() -> int:
 class DevServer:
     """A dev server process; use as a context manager so it is always stopped.
 
-    ``namespaces`` are created at start (``default`` always exists).
+    ``namespaces`` are created at start (``default`` always exists). ``extra_args`` are passed
+    to ``start-dev`` as they are (e.g. ``--dynamic-config-value``, ``--search-attribute``).
     """
 
-    def __init__(self, *, namespaces: tuple[str, ...] = (), start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        *,
+        namespaces: tuple[str, ...] = (),
+        start_timeout: float = 60.0,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         cli = find_temporal_cli()
         if cli is None:
             raise FileNotFoundError(
@@ -51,6 +58,7 @@ class DevServer:
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self._namespaces = namespaces
+        self._extra_args = extra_args
         self._start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="replaydbg-devserver-")
@@ -66,6 +74,7 @@ class DevServer:
         ]
         for ns in self._namespaces:
             args += ["--namespace", ns]
+        args += self._extra_args
         log = open(Path(self._tmp.name) / "server.log", "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
         self._proc = subprocess.Popen(
