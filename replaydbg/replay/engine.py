@@ -1,0 +1,76 @@
+"""Replay one history against the user's workflow class and record what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from temporalio.converter import DataConverter
+from temporalio.worker import Replayer, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from replaydbg.history import History
+from replaydbg.replay.recorder import Recording
+from replaydbg.replay.runtime import RecordingWorkflowRunner, ReplayContext
+from replaydbg.replay.source import UserCode
+
+logger = logging.getLogger(__name__)
+
+#: Modules the sandbox must share with the host instead of re-importing: our recording
+#: runtime (so the sandbox instantiates *our* instance class) and pydevd's bundle, which debug
+#: mode adds for the SDK's own runner but not for a runner we wrap.
+PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "pydevd", "debugpy")
+
+
+@dataclass(frozen=True)
+class RawReplay:
+    """What the SDK said about a replay, plus our recording of it."""
+
+    recording: Recording
+    #: The SDK's replay failure (``NondeterminismError`` or another error), None on success.
+    failure: Exception | None
+
+
+def make_runner(*, sandbox: bool, base: SandboxedWorkflowRunner | None = None) -> WorkflowRunner:
+    """The workflow runner that records: sandboxed (the default, as in production) or not."""
+    if not sandbox:
+        return RecordingWorkflowRunner()
+    base = base or SandboxedWorkflowRunner()
+    restrictions: SandboxRestrictions = base.restrictions.with_passthrough_modules(*PASSTHROUGH)
+    return dataclasses.replace(base, restrictions=restrictions,
+                               runner_class=RecordingWorkflowRunner)
+
+
+async def replay_recorded(
+    history: History,
+    workflow_cls: type,
+    *,
+    sandbox: bool = True,
+    data_converter: DataConverter | None = None,
+    user_roots: tuple[str, ...] = (),
+) -> RawReplay:
+    """Replay ``history`` in debug mode and return the recording and the SDK's verdict."""
+    recording = Recording()
+    ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
+    try:
+        replayer = Replayer(
+            workflows=[workflow_cls],
+            workflow_runner=make_runner(sandbox=sandbox),
+            data_converter=data_converter or DataConverter.default,
+            # Debug mode runs activations inline with no deadlock timeout: needed to pause
+            # in a debugger, and it keeps replay on one thread.
+            debug_mode=True,
+        )
+        result = await replayer.replay_workflow(
+            history.to_workflow_history(), raise_on_replay_failure=False
+        )
+    finally:
+        ReplayContext.recording = ReplayContext.user_code = None
+    return RawReplay(recording, result.replay_failure)
+
+
+def replay_recorded_sync(history: History, workflow_cls: type, **kwargs: object) -> RawReplay:
+    """:func:`replay_recorded` for callers without an event loop."""
+    return asyncio.run(replay_recorded(history, workflow_cls, **kwargs))  # type: ignore[arg-type]

@@ -1,0 +1,269 @@
+"""The event map: for every history event, what in the replay accounts for it.
+
+Jobs map to events by *identity* (timer seq, activity seq, initiated event id, update id,
+signal order); commands map to events by *position* within the batch of command events that
+follows the WorkflowTaskCompleted of their workflow task. Comparing each command with the
+event at its position also finds where replay diverges, at the line that issued the command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+
+from replaydbg.history import History, event_type_name
+from replaydbg.replay.commands import (
+    COMMAND_EVENT_TYPES,
+    LOCAL_ACTIVITY_MARKER,
+    NO_EVENT,
+    CommandView,
+    event_identity,
+    marker_name,
+    patch_id_of,
+    view_command,
+)
+from replaydbg.replay.divergence import Divergence
+from replaydbg.replay.jobs import JobResolver
+from replaydbg.replay.recorder import ActivationRecord, CommandRecord, Recording
+from replaydbg.replay.source import SourceLocation
+
+E = EventType
+
+
+@dataclass(frozen=True)
+class EventMapping:
+    """How one history event is accounted for by the replay."""
+
+    event_id: int
+    event_type: str
+    #: ``applied`` (a job applied it to the workflow), ``command`` (the code issued it),
+    #: ``workflow-task`` (task bookkeeping), ``server`` (the server or a worker wrote it; no
+    #: workflow code corresponds), or ``unmapped`` (the replay never reached or matched it).
+    role: str
+    activation: int | None = None
+    job: str | None = None
+    command: str | None = None
+    #: The user line that issued the command (``command`` role).
+    source: SourceLocation | None = None
+    #: The first user line that ran because of the event (``applied`` role).
+    next_line: SourceLocation | None = None
+    note: str = ""
+
+    @property
+    def line(self) -> SourceLocation | None:
+        """The user line this event is mapped to, whichever role it has."""
+        return self.source or self.next_line
+
+
+@dataclass
+class EventMap:
+    """Mappings for all events of a history, in event order, plus any divergence found."""
+
+    mappings: list[EventMapping]
+    divergences: list[Divergence] = field(default_factory=list)
+
+    def __getitem__(self, event_id: int) -> EventMapping:
+        return self.mappings[event_id - 1]
+
+    def __iter__(self) -> Iterator[EventMapping]:
+        return iter(self.mappings)
+
+    def __len__(self) -> int:
+        return len(self.mappings)
+
+
+_WFT_TYPES = {
+    E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, E.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, E.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+}
+
+
+class _Builder:
+    """One pass over the history, then one over the recording."""
+
+    def __init__(self, history: History, recording: Recording) -> None:
+        self.events: Sequence[HistoryEvent] = history.events
+        self.recording = recording
+        self.out: dict[int, EventMapping] = {}
+        self.divergences: list[Divergence] = []
+        self.completed_by_started: dict[int, int] = {}
+        for event in self.events:
+            if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+                started = event.workflow_task_completed_event_attributes.started_event_id
+                self.completed_by_started[started] = event.event_id
+        self.jobs = JobResolver(self.events)
+
+    def build(self) -> EventMap:
+        for group in self._task_groups():
+            self._map_commands(group)
+            for activation in group:
+                self._map_jobs(activation)
+        mappings = [self.out.get(e.event_id) or self._fallback(e) for e in self.events]
+        return EventMap(mappings, self.divergences)
+
+    def _task_groups(self) -> list[list[ActivationRecord]]:
+        """Activations grouped by workflow task: one task may need several activations."""
+        groups: list[list[ActivationRecord]] = []
+        for activation in self.recording.activations:
+            if activation.is_eviction or activation.is_query:
+                continue
+            if groups and groups[-1][0].history_length == activation.history_length:
+                groups[-1].append(activation)
+            else:
+                groups.append([activation])
+        return groups
+
+    # -- commands, by position --------------------------------------------------------
+
+    def command_batch(self, history_length: int) -> list[HistoryEvent] | None:
+        """Command events after the WorkflowTaskCompleted of the task started at H.
+
+        None when that task never completed in history (the last, open task): its commands
+        are new work past the end of history.
+        """
+        completed = self.completed_by_started.get(history_length)
+        if completed is None:
+            return None
+        batch = []
+        for event in self.events[completed:]:
+            if event.event_type in (E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+                                    E.EVENT_TYPE_WORKFLOW_TASK_STARTED):
+                break
+            if event.event_type in COMMAND_EVENT_TYPES:
+                batch.append(event)
+        return batch
+
+    def _map_commands(self, group: list[ActivationRecord]) -> None:
+        batch = self.command_batch(group[0].history_length)
+        if batch is None:
+            return
+        pending = [e for e in batch if marker_name(e) != LOCAL_ACTIVITY_MARKER]
+        for activation in group:
+            for record, view in _event_commands(activation.commands):
+                if (view.variant == "set_patch_marker"
+                        and record.command.set_patch_marker.deprecated
+                        and not (pending and patch_id_of(pending[0]) == view.identity)):
+                    continue  # deprecated patches may be absent from history
+                if not pending:
+                    self.divergences.append(Divergence.extra_command(activation, record, view))
+                    return
+                self._claim_command(pending.pop(0), activation, record, view)
+        if pending:
+            self.divergences.append(Divergence.missing_command(group[-1], pending[0]))
+
+    def _claim_command(self, event: HistoryEvent, activation: ActivationRecord,
+                       record: CommandRecord, view: CommandView) -> None:
+        if event.event_type != view.expected_type or (
+            view.identity is not None and event_identity(event) not in (None, view.identity)
+        ):
+            self.divergences.append(Divergence.mismatch(activation, record, view, event))
+        self.jobs.note_command(view, event)
+        note = f"{view.label}"
+        if record.site is None:
+            note += " (issued by the SDK, no workflow line on the stack)"
+        self.out[event.event_id] = EventMapping(
+            event.event_id, event_type_name(event.event_type), "command",
+            activation=activation.index, command=view.variant, source=record.site, note=note,
+        )
+
+    # -- jobs, by identity ---------------------------------------------------------------
+
+    def _map_jobs(self, activation: ActivationRecord) -> None:
+        for job in activation.jobs:
+            for event_id, note in self.jobs.resolve(job.job):
+                if event_id in self.out:
+                    continue
+                event = self.events[event_id - 1]
+                self.out[event_id] = EventMapping(
+                    event_id, event_type_name(event.event_type), "applied",
+                    activation=activation.index, job=job.variant, next_line=job.next_line,
+                    note=note,
+                )
+
+    # -- everything else ---------------------------------------------------------------
+
+    def _fallback(self, event: HistoryEvent) -> EventMapping:
+        name = event_type_name(event.event_type)
+        if event.event_type in _WFT_TYPES:
+            return EventMapping(event.event_id, name, "workflow-task",
+                                activation=self._activation_of_task(event),
+                                note=self._task_note(event))
+        note = _SERVER_NOTES.get(event.event_type)
+        if note is not None:
+            return EventMapping(event.event_id, name, "server", note=note)
+        return EventMapping(event.event_id, name, "unmapped",
+                            note="no job or command of this replay corresponds to this event")
+
+    def _activation_of_task(self, event: HistoryEvent) -> int | None:
+        started = event.event_id
+        if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            started = event.event_id + 1
+        elif event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            started = event.workflow_task_completed_event_attributes.started_event_id
+        for activation in self.recording.activations:
+            if activation.history_length == started and not activation.is_query:
+                return activation.index
+        return None
+
+    @staticmethod
+    def _task_note(event: HistoryEvent) -> str:
+        if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+            attrs = event.workflow_task_failed_event_attributes
+            cause = attrs.cause
+            return (f"workflow task failed ({_enum_name(cause)}): "
+                    f"{attrs.failure.message[:120]}; replay skips it and applies its events "
+                    "with the next task")
+        if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+            return "workflow task timed out; replay applies its events with the next task"
+        return ""
+
+
+def _enum_name(cause: int) -> str:
+    from temporalio.api.enums.v1 import WorkflowTaskFailedCause
+
+    try:
+        return WorkflowTaskFailedCause.Name(cause)  # type: ignore[arg-type]
+    except ValueError:
+        return str(cause)
+
+
+def _event_commands(
+    commands: Sequence[CommandRecord],
+) -> Iterator[tuple[CommandRecord, CommandView]]:
+    """Commands that produce an event, minus pairs the core cancels within one task."""
+    views = [(record, view_command(record.command)) for record in commands]
+    started = {(v.variant, v.seq) for _, v in views if v.variant in ("start_timer",
+                                                                      "schedule_activity")}
+    dropped: set[tuple[str, int | None]] = set()
+    for _, view in views:
+        if view.variant == "cancel_timer" and ("start_timer", view.seq) in started:
+            dropped |= {("start_timer", view.seq), ("cancel_timer", view.seq)}
+        if view.variant == "request_cancel_activity" and ("schedule_activity", view.seq) in started:
+            dropped |= {("schedule_activity", view.seq), ("request_cancel_activity", view.seq)}
+    for record, view in views:
+        if view.variant in NO_EVENT or view.expected_type is None:
+            continue
+        if (view.variant, view.seq) in dropped:
+            continue
+        yield record, view
+
+
+_SERVER_NOTES = {
+    E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        "an activity worker picked up the task; no workflow code runs",
+    E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: "terminated from outside; no workflow code runs",
+    E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "the server timed the workflow out",
+    E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED:
+        "the server admitted an update request; it is applied with the update's workflow task",
+    E.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED:
+        "workflow options changed from outside; no workflow code runs",
+}
+
+
+def build_event_map(history: History, recording: Recording) -> EventMap:
+    """Map every event of ``history`` to what the replay recorded."""
+    return _Builder(history, recording).build()

@@ -1,0 +1,83 @@
+"""What one replay did, activation by activation: jobs applied, commands issued, user lines.
+
+This is raw material, recorded while the workflow runs and kept cheap (references to the
+activation's own protobuf objects, no copies). The event map is built from it afterwards,
+against the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from temporalio.bridge.proto.workflow_activation import WorkflowActivationJob
+from temporalio.bridge.proto.workflow_commands import WorkflowCommand
+
+from replaydbg.replay.source import SourceLocation
+
+
+@dataclass
+class JobRecord:
+    """One job of an activation (``fire_timer``, ``signal_workflow`` ...)."""
+
+    job: WorkflowActivationJob
+    #: The first user line that ran because of this job (a resumed ``await`` or the first
+    #: line of a handler), or None when no user code ran for it.
+    next_line: SourceLocation | None = None
+
+    @property
+    def variant(self) -> str:
+        """The job's kind, the name of its oneof field."""
+        return self.job.WhichOneof("variant") or "unknown"
+
+
+@dataclass
+class CommandRecord:
+    """A command the workflow issued, with the user line that issued it."""
+
+    command: WorkflowCommand
+    #: None when no user frame was on the stack (e.g. completion after ``run`` returned).
+    site: SourceLocation | None
+
+    @property
+    def variant(self) -> str:
+        """The command's kind, the name of its oneof field."""
+        return self.command.WhichOneof("variant") or "unknown"
+
+
+@dataclass
+class ActivationRecord:
+    """One activation: the workflow task it belongs to, its jobs and its commands."""
+
+    index: int
+    #: Id of the WorkflowTaskStarted event this activation belongs to (``history_length``).
+    history_length: int
+    is_replaying: bool
+    jobs: list[JobRecord] = field(default_factory=list)
+    commands: list[CommandRecord] = field(default_factory=list)
+    #: Where each still-running user coroutine waits when the activation ends.
+    waiting_at: list[SourceLocation] = field(default_factory=list)
+    #: The activation failed (the workflow task would fail) with this message.
+    failure: str | None = None
+
+    @property
+    def is_eviction(self) -> bool:
+        """True for the cache-eviction activation that ends every replay."""
+        return any(j.variant == "remove_from_cache" for j in self.jobs)
+
+    @property
+    def is_query(self) -> bool:
+        """True for query-only activations, which never appear in history."""
+        return bool(self.jobs) and all(j.variant == "query_workflow" for j in self.jobs)
+
+
+@dataclass
+class Recording:
+    """Everything recorded during one replay, in activation order."""
+
+    activations: list[ActivationRecord] = field(default_factory=list)
+
+    def new_activation(self, history_length: int, is_replaying: bool) -> ActivationRecord:
+        """Start recording the next activation."""
+        record = ActivationRecord(len(self.activations), history_length, is_replaying)
+        self.activations.append(record)
+        return record

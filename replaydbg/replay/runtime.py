@@ -1,0 +1,218 @@
+"""The hooks that run inside the replayed workflow: a recording workflow instance.
+
+``RecordingWorkflowRunner`` is handed to the SDK as the sandbox's ``runner_class`` (or used
+directly when the sandbox is off). Its instances are the SDK's own workflow instance with four
+hooks:
+
+* ``activate``: starts and closes an :class:`ActivationRecord` per activation;
+* ``_apply``: records each job and takes ownership of the event-loop handles the job made
+  ready, so that the first user frame those handles (or anything they schedule) enter is
+  that job's "next line";
+* ``call_soon``: passes ownership on to handles scheduled while an owned handle runs;
+* ``_add_command``: records the innermost user frame that issued each command.
+
+``_apply`` and ``_add_command`` are private SDK methods: :data:`SUPPORTED` guards them and a
+test fails loudly when a new temporalio release renames them. This module must be a sandbox
+pass-through module (the engine arranges it) so that the sandbox uses this very class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation, WorkflowActivationJob
+from temporalio.bridge.proto.workflow_commands import WorkflowCommand
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.worker import (
+    UnsandboxedWorkflowRunner,
+    WorkflowInstance,
+    WorkflowInstanceDetails,
+)
+from temporalio.worker._workflow_instance import _WorkflowInstanceImpl
+
+from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord, Recording
+from replaydbg.replay.source import SourceLocation, UserCode, entry_lines, frame_location
+
+#: The private SDK members the hooks override; checked at import and by a test.
+SUPPORTED = all(hasattr(_WorkflowInstanceImpl, name) for name in ("_apply", "_add_command",
+                                                                   "_ready", "call_soon"))
+_ProfileFunc = Callable[[FrameType, str, Any], object]
+
+
+class ReplayContext:
+    """Where the instance of the replay in progress records (one replay at a time)."""
+
+    recording: Recording | None = None
+    user_code: UserCode | None = None
+
+
+class RecordingWorkflowInstance(_WorkflowInstanceImpl):
+    """The SDK's workflow instance, plus recording of jobs, commands and user lines."""
+
+    def __init__(self, det: WorkflowInstanceDetails) -> None:
+        recording, user_code = ReplayContext.recording, ReplayContext.user_code
+        if recording is None or user_code is None:  # a runner used outside an engine replay
+            recording, user_code = Recording(), UserCode()
+        self._rd_recording = recording
+        self._rd_user = user_code
+        self._rd_activation: ActivationRecord | None = None
+        self._rd_cause: JobRecord | None = None  # owner of the code running right now
+        self._rd_unresolved = 0  # jobs still looking for their next user line
+        self._rd_sites: list[SourceLocation | None] = []
+        self._rd_previous_profile: _ProfileFunc | None = None
+        self._rd_profiling = False
+        self._rd_init_job: JobRecord | None = None
+        self._rd_boundary: FrameType | None = None
+        super().__init__(det)
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        """Record the activation around the SDK's own processing of it."""
+        record = self._rd_recording.new_activation(act.history_length, act.is_replaying)
+        self._rd_activation = record
+        self._rd_sites = []
+        self._rd_unresolved = 0
+        self._rd_boundary = sys._getframe()
+        try:
+            completion: WorkflowActivationCompletion = super().activate(act)
+        finally:
+            self._stop_profiling()
+            self._rd_cause = None
+        self._close_activation(record, completion)
+        return completion
+
+    def _close_activation(
+        self, record: ActivationRecord, completion: WorkflowActivationCompletion
+    ) -> None:
+        sites = self._rd_sites
+        for index, command in enumerate(completion.successful.commands):
+            site = sites[index] if index < len(sites) else None
+            record.commands.append(CommandRecord(command, site))
+        if completion.HasField("failed"):
+            record.failure = completion.failed.failure.message
+        record.waiting_at = self._waiting_locations()
+
+    def _apply(self, job: WorkflowActivationJob) -> None:
+        record = JobRecord(job)
+        assert self._rd_activation is not None
+        self._rd_activation.jobs.append(record)
+        before = len(self._ready)
+        self._rd_cause = record
+        try:
+            super()._apply(job)
+        finally:
+            self._rd_cause = None
+        if job.HasField("initialize_workflow"):
+            # ``__init__`` of the workflow class runs at the start of the first run-once,
+            # outside any handle: it belongs to this job.
+            self._rd_unresolved += 1
+            self._rd_init_job = record
+            self._start_profiling()
+        ready = self._ready
+        for position in range(before, len(ready)):
+            if getattr(ready[position], "_callback", None) != self._run_owned:  # not ours yet
+                ready[position] = self._owned(ready[position], record)
+
+    def call_soon(  # type: ignore[override]
+        self,
+        callback: Callable[..., object],
+        *args: Any,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """Schedule as the SDK does; hand the current owner on to the new handle."""
+        handle: asyncio.Handle = super().call_soon(callback, *args, context=context)
+        owner = self._rd_cause
+        if owner is not None and owner.next_line is None and self._ready and \
+                self._ready[-1] is handle:
+            self._ready[-1] = self._owned(handle, owner)
+        return handle
+
+    def _owned(self, handle: asyncio.Handle, owner: JobRecord) -> asyncio.Handle:
+        if owner.next_line is not None:
+            return handle
+        if not getattr(owner, "_rd_counted", False):
+            owner._rd_counted = True  # type: ignore[attr-defined]
+            self._rd_unresolved += 1
+            self._start_profiling()
+        return asyncio.Handle(self._run_owned, (handle, owner), self, None)
+
+    def _run_owned(self, handle: asyncio.Handle, owner: JobRecord) -> None:
+        previous, self._rd_cause = self._rd_cause, owner
+        try:
+            handle._run()
+        finally:
+            self._rd_cause = previous
+
+    def _add_command(self) -> WorkflowCommand:
+        command: WorkflowCommand = super()._add_command()
+        frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
+        self._rd_sites.append(frame_location(frame) if frame is not None else None)
+        return command
+
+    # -- the first user line per job ----------------------------------------------------
+
+    def _start_profiling(self) -> None:
+        if not self._rd_profiling:
+            self._rd_profiling = True
+            self._rd_previous_profile = sys.getprofile()  # type: ignore[assignment]
+            sys.setprofile(self._profile)
+
+    def _stop_profiling(self) -> None:
+        if self._rd_profiling:
+            self._rd_profiling = False
+            sys.setprofile(self._rd_previous_profile)
+            self._rd_previous_profile = None
+
+    def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
+        previous = self._rd_previous_profile
+        if previous is not None:
+            previous(frame, event, arg)
+        if event != "call":
+            return
+        code = frame.f_code
+        if not self._rd_user.is_user_file(code.co_filename):
+            return
+        owner = self._rd_cause or self._rd_init_job
+        if owner is None or owner.next_line is not None:
+            return
+        if frame.f_lineno <= code.co_firstlineno:  # a fresh call: report its first statement
+            owner.next_line = SourceLocation(code.co_filename, entry_lines(code)[1], code.co_name)
+        else:  # a resumed coroutine: the ``await`` it continues from
+            owner.next_line = frame_location(frame)
+        self._rd_unresolved -= 1
+        if self._rd_unresolved <= 0:
+            self._stop_profiling()
+
+    def _waiting_locations(self) -> list[SourceLocation]:
+        found: list[SourceLocation] = []
+        for task in list(self._tasks):
+            if task.done():
+                continue
+            location = self._suspended_user_location(task.get_coro())
+            if location is not None:
+                found.append(location)
+        return found
+
+    def _suspended_user_location(self, awaitable: Any) -> SourceLocation | None:
+        location = None
+        while awaitable is not None:
+            frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
+            if frame is not None and self._rd_user.is_user_file(frame.f_code.co_filename):
+                location = frame_location(frame)
+            awaitable = getattr(awaitable, "cr_await", None) or getattr(
+                awaitable, "gi_yieldfrom", None
+            )
+        return location
+
+
+class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):
+    """Creates :class:`RecordingWorkflowInstance`; usable as the sandbox's runner class."""
+
+    def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        """Implements :py:meth:`WorkflowRunner.create_instance`."""
+        # Abstract only on paper: the loop methods the SDK does not implement raise anyway.
+        return RecordingWorkflowInstance(det)  # type: ignore[abstract]
