@@ -7,7 +7,10 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from temporalio.converter import DataConverter
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Replayer, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -31,6 +34,17 @@ class RawReplay:
     recording: Recording
     #: The SDK's replay failure (``NondeterminismError`` or another error), None on success.
     failure: Exception | None
+
+
+@lru_cache(maxsize=1)
+def quiet_runtime() -> Runtime:
+    """A core runtime that does not print its own warnings to stderr.
+
+    The core logs every non-determinism it finds as a WARN line; replaydbg reports the same
+    failure itself, located in the user's code, so the core's copy is noise.
+    """
+    quiet = TelemetryFilter(core_level="ERROR", other_level="ERROR")
+    return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=quiet)))
 
 
 def make_runner(*, sandbox: bool, base: SandboxedWorkflowRunner | None = None) -> WorkflowRunner:
@@ -62,6 +76,7 @@ async def replay_recorded(
             # Debug mode runs activations inline with no deadlock timeout: needed to pause
             # in a debugger, and it keeps replay on one thread.
             debug_mode=True,
+            runtime=quiet_runtime(),
         )
         result = await replayer.replay_workflow(
             history.to_workflow_history(), raise_on_replay_failure=False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -98,7 +99,7 @@ class JobResolver:
         if view.seq is not None:
             self.seq_events[(view.variant, view.seq)] = event.event_id
 
-    def _linked(self, variant: str, seq: int, types: set[int], what: str) -> Resolved:
+    def _linked(self, variant: str, seq: int, types: AbstractSet[int], what: str) -> Resolved:
         origin = self.seq_events.get((variant, seq))
         if origin is None:
             return []

@@ -1,0 +1,41 @@
+"""The ``replaydbg`` command line: sub-commands on top of the history and replay layers.
+
+The error boundary lives here: a :class:`ReplaydbgError` becomes a one-paragraph message
+and its exit code (2 for bad input); anything else is an internal error whose traceback
+goes to the log, never a raw traceback on the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from replaydbg.cli.logs import configure_logging
+from replaydbg.cli.parser import build_parser
+from replaydbg.errors import ReplaydbgError
+
+logger = logging.getLogger("replaydbg")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(verbose=args.verbose, log_file=args.log_file)
+    try:
+        code: int = args.handler(args)
+        return code
+    except ReplaydbgError as err:
+        print(f"replaydbg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("replaydbg: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # an internal error: short message here, traceback in the log
+        logger.debug("internal error", exc_info=True)
+        print(f"replaydbg: internal error: {type(err).__name__}: {err}\n"
+              "  hint: run again with -v to see the traceback, and report it", file=sys.stderr)
+        if args.verbose:
+            logger.error("traceback", exc_info=True)
+        return 1

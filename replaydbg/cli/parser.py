@@ -1,0 +1,112 @@
+"""Argument parsing for every sub-command; handlers are imported lazily to start fast."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from replaydbg import __version__
+
+
+def _handler(module: str, name: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        func = getattr(importlib.import_module(f"replaydbg.cli.{module}"), name)
+        code: int = func(args)
+        return code
+
+    return run
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """Options to reach a Temporal server; unset ones fall back to the temporal env config."""
+    group = parser.add_argument_group(
+        "Temporal server",
+        "Unset options come from the standard temporal environment configuration "
+        "(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE, temporal.toml).",
+    )
+    group.add_argument("--workflow-id", "-w", help="workflow id to fetch")
+    group.add_argument("--run-id", "-r", help="run id (default: the latest run)")
+    group.add_argument("--address", help="server host:port (default localhost:7233)")
+    group.add_argument("--namespace", "-n", help="namespace (default 'default')")
+    group.add_argument("--api-key", help="API key; prefer the TEMPORAL_API_KEY variable")
+    group.add_argument("--tls", action="store_true", default=None, help="use TLS")
+    group.add_argument("--tls-ca", metavar="FILE", help="CA certificate to trust (PEM)")
+    group.add_argument("--tls-cert", metavar="FILE", help="client certificate for mTLS (PEM)")
+    group.add_argument("--tls-key", metavar="FILE", help="client private key for mTLS (PEM)")
+    group.add_argument("--tls-server-name", help="server name to verify the certificate against")
+    group.add_argument("--profile", help="profile of the temporal environment config file")
+    group.add_argument("--config-file", metavar="FILE", help="temporal.toml to read profiles from")
+    group.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="give up on an unreachable server after this long (default 10)")
+
+
+def _common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
+    # Sub-commands repeat the options with SUPPRESS defaults so that ``replaydbg -v replay``
+    # and ``replaydbg replay -v`` both work (a plain default would reset the root's value).
+    parser.add_argument("-v", "--verbose", action="count",
+                        default=0 if root else argparse.SUPPRESS,
+                        help="more logging on stderr (-vv for debug)")
+    parser.add_argument("--log-file", metavar="FILE", default=None if root else argparse.SUPPRESS,
+                        help="write logs to FILE instead of stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``replaydbg`` parser."""
+    parser = argparse.ArgumentParser(
+        prog="replaydbg",
+        description="Replay debugger and determinism checker for Temporal Python workflows.",
+    )
+    parser.add_argument("--version", action="version", version=f"replaydbg {__version__}")
+    _common(parser, root=True)
+    parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_replay(sub)
+    _add_history(sub)
+    return parser
+
+
+def _add_replay(sub: Any) -> None:
+    replay = sub.add_parser(
+        "replay", help="replay histories against your workflow code, event by event",
+        description="Replay one or more histories (files or directories of them, or a "
+        "workflow fetched by id) against your current workflow code. Prints an event-by-event "
+        "trace mapped to your source lines and exits non-zero if any history no longer "
+        "replays.",
+    )
+    _common(replay)
+    replay.add_argument("histories", nargs="*", metavar="HISTORY",
+                        help="history file (JSON, binary, gzip) or a directory of them")
+    replay.add_argument("--workflow", "-W", action="append", default=[], metavar="SPEC",
+                        help="package.module:Class, or a module, file or directory to scan for "
+                        "the @workflow.defn matching the history's type (repeatable; default: "
+                        "scan the working directory)")
+    replay.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                        help="run the workflow without the Temporal sandbox")
+    replay.add_argument("--data-converter", metavar="MODULE:ATTR",
+                        help="your DataConverter (or a function returning one)")
+    replay.add_argument("--json", action="store_true", help="machine-readable output")
+    replay.add_argument("--quiet", "-q", action="store_true",
+                        help="print only outcomes and the summary, not the event trace")
+    add_connection_options(replay)
+    replay.set_defaults(handler=_handler("replay_cmd", "run_replay"))
+
+
+def _add_history(sub: Any) -> None:
+    history = sub.add_parser("history", help="show or fetch workflow histories")
+    _common(history)
+    history.set_defaults(handler=lambda args: (history.print_help(), 2)[1])
+    hsub = history.add_subparsers(title="history commands", metavar="COMMAND")
+    show = hsub.add_parser("show", help="print the event table of a history")
+    _common(show)
+    show.add_argument("file", nargs="?", metavar="FILE", help="history file")
+    show.add_argument("--json", action="store_true", help="print the history as proto3 JSON")
+    add_connection_options(show)
+    show.set_defaults(handler=_handler("history_cmd", "run_show"))
+    fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")
+    _common(fetch)
+    fetch.add_argument("--output", "-o", required=True, metavar="FILE",
+                       help="where to save (.json, .pb/.binpb for binary, .gz to compress)")
+    add_connection_options(fetch)
+    fetch.set_defaults(handler=_handler("history_cmd", "run_fetch"))

@@ -1,0 +1,142 @@
+"""``replaydbg replay``: replay histories against the current code, trace and summarise.
+
+The CI use is several histories at once ("do all these saved histories still replay against
+my current code?"): every history is replayed even when one fails, each gets its outcome,
+and the exit code is 0 only when all replayed (1 if any diverged or failed, 2 if any input
+was unusable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from temporalio.converter import DataConverter
+
+from replaydbg.cli.sources import fetch_from_args, history_files
+from replaydbg.cli.trace import outcome_lines, trace_lines
+from replaydbg.errors import InputError, ReplaydbgError
+from replaydbg.history import History, load_history
+from replaydbg.replay import ReplayReport, find_workflow, replay_history
+from replaydbg.replay.discovery import ensure_import_path, import_user_module
+
+
+@dataclass
+class _Run:
+    reports: list[ReplayReport] = field(default_factory=list)
+    input_errors: list[tuple[str, ReplaydbgError]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.input_errors:
+            return 2
+        return 0 if all(r.ok for r in self.reports) else 1
+
+    def summary(self) -> dict[str, int]:
+        statuses = [r.status for r in self.reports]
+        return {
+            "histories": len(self.reports) + len(self.input_errors),
+            "ok": statuses.count("ok"),
+            "nondeterminism": statuses.count("nondeterminism"),
+            "failed": statuses.count("failed"),
+            "unusable": len(self.input_errors),
+        }
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """Entry point of ``replaydbg replay``."""
+    if not args.histories and not args.workflow_id:
+        raise InputError("no history given",
+                         hint="pass history files or directories, or --workflow-id ID")
+    ensure_import_path()
+    converter = load_data_converter(args.data_converter) if args.data_converter else None
+    run = _Run()
+    for source, history in _histories(args, run):
+        try:
+            report = _replay_one(history, args, converter)
+        except ReplaydbgError as err:
+            run.input_errors.append((source, err))
+            _emit_error(args, source, err)
+            continue
+        run.reports.append(report)
+        _emit_report(args, report)
+    _emit_summary(args, run)
+    return run.exit_code
+
+
+def _histories(args: argparse.Namespace, run: _Run) -> Any:
+    if args.workflow_id:
+        history = fetch_from_args(args)
+        yield history.source, history
+    for path in history_files(args.histories):
+        try:
+            history = load_history(path)
+        except ReplaydbgError as err:
+            run.input_errors.append((str(path), err))
+            _emit_error(args, str(path), err)
+            continue
+        yield str(path), history
+
+
+def _replay_one(history: History, args: argparse.Namespace,
+                converter: DataConverter | None) -> ReplayReport:
+    candidate = find_workflow(args.workflow, history.workflow_type)
+    roots = tuple(str(Path(p).resolve()) for p in args.workflow if Path(p).exists())
+    return asyncio.run(replay_history(history, candidate.cls, sandbox=args.sandbox,
+                                      data_converter=converter, user_roots=roots))
+
+
+def load_data_converter(spec: str) -> DataConverter:
+    """The user's DataConverter from ``module:attribute`` (an instance or a factory)."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        raise InputError(f"--data-converter {spec!r} is not MODULE:ATTRIBUTE",
+                         hint="e.g. --data-converter myapp.converters:data_converter")
+    value: Any = getattr(import_user_module(module_name), attr, None)
+    if value is None:
+        raise InputError(f"module {module_name!r} has no attribute {attr!r}")
+    if callable(value) and not isinstance(value, DataConverter):
+        value = value()
+    if not isinstance(value, DataConverter):
+        raise InputError(f"{spec} is a {type(value).__name__}, not a temporalio DataConverter")
+    return value
+
+
+def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:
+    if args.json:
+        return
+    if not args.quiet:
+        for line in trace_lines(report):
+            print(line)
+    for line in outcome_lines(report):
+        print(line)
+    if not args.quiet:
+        print()
+
+
+def _emit_error(args: argparse.Namespace, source: str, err: ReplaydbgError) -> None:
+    if not args.json:
+        print(f"UNUSABLE  {source}\n    {err}".replace("\n", "\n    ", 0))
+
+
+def _emit_summary(args: argparse.Namespace, run: _Run) -> None:
+    summary = run.summary()
+    if args.json:
+        document = {
+            "results": [r.to_json() for r in run.reports],
+            "errors": [{"source": s, "error": e.message, "hint": e.hint}
+                       for s, e in run.input_errors],
+            "summary": summary,
+        }
+        json.dump(document, sys.stdout, indent=2)
+        print()
+        return
+    if summary["histories"] > 1:
+        print(f"{summary['histories']} histories: {summary['ok']} ok, "
+              f"{summary['nondeterminism']} nondeterministic, {summary['failed']} failed, "
+              f"{summary['unusable']} unusable")

@@ -1,0 +1,132 @@
+"""One replay, explained: outcome, event map and the located divergence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporalio.converter import DataConverter
+from temporalio.workflow import NondeterminismError
+
+from replaydbg.history import History
+from replaydbg.replay.divergence import Divergence
+from replaydbg.replay.engine import RawReplay, replay_recorded
+from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
+from replaydbg.replay.source import SourceLocation
+
+OK, NONDETERMINISM, FAILED = "ok", "nondeterminism", "failed"
+
+
+@dataclass
+class ReplayReport:
+    """The result of replaying one history against the user's code."""
+
+    history: History
+    workflow: str
+    #: ``ok``, ``nondeterminism`` or ``failed`` (another replay error).
+    status: str
+    event_map: EventMap
+    #: The SDK's own failure message, verbatim (None when the replay succeeded).
+    error: str | None = None
+    #: Where the code and history first disagree, when it could be located.
+    divergence: Divergence | None = None
+    #: Divergences Temporal itself does not detect, and other remarks.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the code still replays this history."""
+        return self.status == OK
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with everything the text trace shows."""
+        return {
+            "source": self.history.source,
+            "workflowId": self.history.workflow_id,
+            "runId": self.history.run_id,
+            "workflowType": self.history.workflow_type,
+            "workflow": self.workflow,
+            "status": self.status,
+            "error": self.error,
+            "divergence": _divergence_json(self.divergence),
+            "warnings": self.warnings,
+            "events": [_mapping_json(m) for m in self.event_map],
+        }
+
+
+def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line, "function": location.function}
+
+
+def _mapping_json(mapping: EventMapping) -> dict[str, Any]:
+    return {
+        "eventId": mapping.event_id,
+        "eventType": mapping.event_type,
+        "role": mapping.role,
+        "activation": mapping.activation,
+        "job": mapping.job,
+        "command": mapping.command,
+        "source": _location_json(mapping.source),
+        "nextLine": _location_json(mapping.next_line),
+        "note": mapping.note,
+    }
+
+
+def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
+    if divergence is None:
+        return None
+    return {
+        "kind": divergence.kind,
+        "eventId": divergence.event_id,
+        "event": divergence.event,
+        "command": divergence.command,
+        "line": _location_json(divergence.line),
+        "waitingAt": [_location_json(w) for w in divergence.waiting_at],
+        "message": divergence.message,
+    }
+
+
+def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
+    """Turn a raw replay into a report: status, event map, located divergence."""
+    event_map = build_event_map(history, raw.recording)
+    failure = raw.failure
+    if failure is None:
+        warnings = [f"possible divergence that Temporal does not check: {d.message}"
+                    for d in event_map.divergences]
+        return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
+    status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
+    divergence = event_map.divergences[0] if event_map.divergences else None
+    report = ReplayReport(history, workflow, status, event_map, str(failure), divergence)
+    if divergence is None:
+        report.warnings.append(_unlocated(raw))
+    return report
+
+
+def _unlocated(raw: RawReplay) -> str:
+    activations = [a for a in raw.recording.activations if not a.is_eviction]
+    last = activations[-1] if activations else None
+    if last is None:
+        return "the replay failed before any workflow code ran"
+    if last.failure:
+        return f"the workflow task failed during replay: {last.failure}"
+    where = f"; the workflow was waiting at {last.waiting_at[0].short()}" if last.waiting_at \
+        else ""
+    return (f"could not match the failure to a command; the last workflow task replayed "
+            f"started at event {last.history_length}{where}")
+
+
+async def replay_history(
+    history: History,
+    workflow_cls: type,
+    *,
+    sandbox: bool = True,
+    data_converter: DataConverter | None = None,
+    user_roots: tuple[str, ...] = (),
+) -> ReplayReport:
+    """Replay ``history`` against ``workflow_cls`` and explain the result."""
+    raw = await replay_recorded(history, workflow_cls, sandbox=sandbox,
+                                data_converter=data_converter, user_roots=user_roots)
+    name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
+    return explain(raw, history, name)
