@@ -120,7 +120,7 @@ def _identity(variant: str, command: WorkflowCommand) -> tuple[str, str | None]:
     if variant == "update_response":
         response = command.update_response
         kind = response.WhichOneof("response")
-        return f"update {response.protocol_instance_id} {kind}", None
+        return f"update {kind}", None
     if variant == "continue_as_new_workflow_execution":
         return f"continue as new ({command.continue_as_new_workflow_execution.workflow_type})", None
     return variant.replace("_", " "), None

@@ -57,10 +57,21 @@ class Divergence:
                    message)
 
     @classmethod
-    def missing_command(cls, activation: ActivationRecord, event: HistoryEvent) -> Divergence:
-        """History has a command event the code did not issue."""
+    def missing_command(cls, activation: ActivationRecord, event: HistoryEvent,
+                        last_ran: tuple[SourceLocation, ...] = ()) -> Divergence:
+        """History has a command event the code did not issue.
+
+        ``last_ran`` is where the workflow resumed before it finished, for when it finished
+        (and so waits nowhere) instead of issuing the command.
+        """
         waiting = tuple(activation.waiting_at)
-        where = f"; the workflow was waiting at {waiting[0].short()}" if waiting else ""
+        if waiting:
+            where = f"; the workflow was waiting at {waiting[0].short()}"
+        elif last_ran:
+            waiting = last_ran
+            where = f"; the workflow finished after resuming at {last_ran[0].short()}"
+        else:
+            where = ""
         message = (f"history has event {event.event_id} {describe(event)} but the code issued "
                    f"no command for it{where}")
         return cls("missing-command", activation.index, activation.history_length,

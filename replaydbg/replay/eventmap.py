@@ -9,7 +9,7 @@ event at its position also finds where replay diverges, at the line that issued 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -75,6 +75,9 @@ class EventMap:
         return len(self.mappings)
 
 
+_CLOSING_COMMANDS = {"complete_workflow_execution", "fail_workflow_execution",
+                     "cancel_workflow_execution"}
+
 _WFT_TYPES = {
     E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, E.EVENT_TYPE_WORKFLOW_TASK_STARTED,
     E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, E.EVENT_TYPE_WORKFLOW_TASK_FAILED,
@@ -96,12 +99,16 @@ class _Builder:
                 started = event.workflow_task_completed_event_attributes.started_event_id
                 self.completed_by_started[started] = event.event_id
         self.jobs = JobResolver(self.events)
+        #: Where the workflow waited at the end of the latest task that left it waiting.
+        self.last_waiting: tuple[SourceLocation, ...] = ()
 
     def build(self) -> EventMap:
         for group in self._task_groups():
             self._map_commands(group)
             for activation in group:
                 self._map_jobs(activation)
+            if group[-1].waiting_at:
+                self.last_waiting = tuple(group[-1].waiting_at)
         mappings = [self.out.get(e.event_id) or self._fallback(e) for e in self.events]
         return EventMap(mappings, self.divergences)
 
@@ -141,7 +148,14 @@ class _Builder:
         batch = self.command_batch(group[0].history_length)
         if batch is None:
             return
-        pending = [e for e in batch if marker_name(e) != LOCAL_ACTIVITY_MARKER]
+        pending = [e for e in batch if marker_name(e) != LOCAL_ACTIVITY_MARKER
+                   and not _is_change_version_upsert(e)]
+        try:
+            self._match_batch(group, pending)
+        finally:
+            self._map_change_versions(group[0], batch)
+
+    def _match_batch(self, group: list[ActivationRecord], pending: list[HistoryEvent]) -> None:
         for activation in group:
             for record, view in _event_commands(activation.commands):
                 if (view.variant == "set_patch_marker"
@@ -153,18 +167,42 @@ class _Builder:
                     return
                 self._claim_command(pending.pop(0), activation, record, view)
         if pending:
-            self.divergences.append(Divergence.missing_command(group[-1], pending[0]))
+            self.divergences.append(
+                Divergence.missing_command(group[-1], pending[0], self.last_waiting))
+
+    def _map_change_versions(self, activation: ActivationRecord,
+                             batch: list[HistoryEvent]) -> None:
+        """The core's own TemporalChangeVersion upserts belong to the patch before them."""
+        patch: EventMapping | None = None
+        for event in batch:
+            mapped = self.out.get(event.event_id)
+            if mapped is not None and mapped.command == "set_patch_marker":
+                patch = mapped
+            elif _is_change_version_upsert(event):
+                self.out[event.event_id] = EventMapping(
+                    event.event_id, event_type_name(event.event_type), "command",
+                    activation=activation.index, command="set_patch_marker",
+                    source=patch.source if patch else None,
+                    note="the core records the patch in the TemporalChangeVersion search "
+                    "attribute",
+                )
 
     def _claim_command(self, event: HistoryEvent, activation: ActivationRecord,
                        record: CommandRecord, view: CommandView) -> None:
         if event.event_type != view.expected_type or (
             view.identity is not None and event_identity(event) not in (None, view.identity)
         ):
-            self.divergences.append(Divergence.mismatch(activation, record, view, event))
+            if record.site is None and view.variant in _CLOSING_COMMANDS:
+                # The workflow returned where history expects more work: the command that
+                # history records was never issued.
+                self.divergences.append(
+                    Divergence.missing_command(activation, event, self.last_waiting))
+            else:
+                self.divergences.append(Divergence.mismatch(activation, record, view, event))
         self.jobs.note_command(view, event)
-        note = f"{view.label}"
-        if record.site is None:
-            note += " (issued by the SDK, no workflow line on the stack)"
+        note = view.label
+        if record.site is None and view.variant != "update_response":
+            note += " (issued by the SDK after the workflow code returned)"
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
             activation=activation.index, command=view.variant, source=record.site, note=note,
@@ -175,7 +213,12 @@ class _Builder:
     def _map_jobs(self, activation: ActivationRecord) -> None:
         for job in activation.jobs:
             for event_id, note in self.jobs.resolve(job.job):
-                if event_id in self.out:
+                claimed = self.out.get(event_id)
+                if claimed is not None:
+                    if claimed.source is None:  # e.g. an update accepted by the SDK
+                        self.out[event_id] = replace(claimed, job=job.variant,
+                                                     next_line=job.next_line,
+                                                     note=f"{note}: {claimed.note}")
                     continue
                 event = self.events[event_id - 1]
                 self.out[event_id] = EventMapping(
@@ -220,6 +263,13 @@ class _Builder:
         if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
             return "workflow task timed out; replay applies its events with the next task"
         return ""
+
+
+def _is_change_version_upsert(event: HistoryEvent) -> bool:
+    if event.event_type != E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        return False
+    fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
+    return set(fields.indexed_fields) == {"TemporalChangeVersion"}
 
 
 def _enum_name(cause: int) -> str:

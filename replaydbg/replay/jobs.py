@@ -65,6 +65,7 @@ class JobResolver:
         self.cancel_requests: list[HistoryEvent] = []
         self.timer_fired: dict[str, int] = {}
         self.update_accepted: dict[str, int] = {}
+        self.update_completed: dict[str, int] = {}
         self.local_markers: dict[int, int] = {}
         self.activity_by_id: dict[str, int] = {}
         self.seq_events: dict[tuple[str, int], int] = {}
@@ -82,6 +83,9 @@ class JobResolver:
         elif kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             meta = event.workflow_execution_update_accepted_event_attributes.accepted_request.meta
             self.update_accepted[meta.update_id] = event.event_id
+        elif kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            meta = event.workflow_execution_update_completed_event_attributes.meta
+            self.update_completed[meta.update_id] = event.event_id
         elif kind == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             attrs = event.activity_task_scheduled_event_attributes
             self.activity_by_id[attrs.activity_id] = event.event_id
@@ -145,8 +149,9 @@ class JobResolver:
 
     def _resolve_do_update(self, job: object) -> Resolved:
         update_id: str = job.id  # type: ignore[attr-defined]
-        event_id = self.update_accepted.get(update_id)
-        return [(event_id, f"update {job.name} ({update_id})")] if event_id else []  # type: ignore[attr-defined]
+        label = f"update {job.name} ({update_id})"  # type: ignore[attr-defined]
+        found = (self.update_accepted.get(update_id), self.update_completed.get(update_id))
+        return [(event_id, label) for event_id in found if event_id]
 
     def _resolve_resolve_child_workflow_execution_start(self, job: object) -> Resolved:
         return self._linked("start_child_workflow_execution", job.seq,  # type: ignore[attr-defined]

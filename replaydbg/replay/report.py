@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,14 @@ from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.source import SourceLocation
 
 OK, NONDETERMINISM, FAILED = "ok", "nondeterminism", "failed"
+
+_CORE_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
+
+
+def core_message(error: str) -> str:
+    """The readable part of a core failure (``Failure { message: "..." ...}`` unwrapped)."""
+    found = _CORE_MESSAGE.search(error)
+    return found.group(1).replace('\\"', '"') if found else error
 
 
 @dataclass
@@ -98,7 +107,8 @@ def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
         return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
     status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
     divergence = event_map.divergences[0] if event_map.divergences else None
-    report = ReplayReport(history, workflow, status, event_map, str(failure), divergence)
+    report = ReplayReport(history, workflow, status, event_map, core_message(str(failure)),
+                          divergence)
     if divergence is None:
         report.warnings.append(_unlocated(raw))
     return report

@@ -41,6 +41,11 @@ from replaydbg.replay.source import SourceLocation, UserCode, entry_lines, frame
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(hasattr(_WorkflowInstanceImpl, name) for name in ("_apply", "_add_command",
                                                                    "_ready", "call_soon"))
+_CANCEL_COMMANDS = frozenset({
+    "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
+    "request_cancel_external_workflow_execution", "request_cancel_local_activity",
+    "request_cancel_nexus_operation",
+})
 _ProfileFunc = Callable[[FrameType, str, Any], object]
 
 
@@ -64,6 +69,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_cause: JobRecord | None = None  # owner of the code running right now
         self._rd_unresolved = 0  # jobs still looking for their next user line
         self._rd_sites: list[SourceLocation | None] = []
+        #: Per command, the user line that woke the task issuing it (see ``_close_activation``).
+        self._rd_wakers: list[SourceLocation | None] = []
+        self._rd_woken_by: dict[asyncio.Task[Any], SourceLocation] = {}
         self._rd_previous_profile: _ProfileFunc | None = None
         self._rd_profiling = False
         self._rd_init_job: JobRecord | None = None
@@ -75,6 +83,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         record = self._rd_recording.new_activation(act.history_length, act.is_replaying)
         self._rd_activation = record
         self._rd_sites = []
+        self._rd_wakers = []
+        self._rd_woken_by = {}
         self._rd_unresolved = 0
         self._rd_boundary = sys._getframe()
         try:
@@ -88,9 +98,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     def _close_activation(
         self, record: ActivationRecord, completion: WorkflowActivationCompletion
     ) -> None:
-        sites = self._rd_sites
+        sites, wakers = self._rd_sites, self._rd_wakers
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
+            if site is None and command.WhichOneof("variant") in _CANCEL_COMMANDS:
+                # The SDK issues a cancellation when the cancelled task next runs, with no
+                # user frame on the stack: the user line is the one that cancelled the task.
+                site = wakers[index] if index < len(wakers) else None
             record.commands.append(CommandRecord(command, site))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
@@ -125,6 +139,11 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     ) -> asyncio.Handle:
         """Schedule as the SDK does; hand the current owner on to the new handle."""
         handle: asyncio.Handle = super().call_soon(callback, *args, context=context)
+        task = getattr(callback, "__self__", None)
+        if isinstance(task, asyncio.Task):
+            frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
+            if frame is not None:
+                self._rd_woken_by[task] = frame_location(frame)
         owner = self._rd_cause
         if owner is not None and owner.next_line is None and self._ready and \
                 self._ready[-1] is handle:
@@ -151,6 +170,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         command: WorkflowCommand = super()._add_command()
         frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
         self._rd_sites.append(frame_location(frame) if frame is not None else None)
+        running = asyncio.current_task(self) if frame is None else None
+        self._rd_wakers.append(self._rd_woken_by.get(running) if running else None)
         return command
 
     # -- the first user line per job ----------------------------------------------------

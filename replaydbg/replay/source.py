@@ -28,15 +28,14 @@ class SourceLocation:
     function: str
 
     def short(self, base: str | None = None) -> str:
-        """``path:line (function)``, the path relative to ``base`` when inside it."""
+        """``path:line (function)``, the path relative to ``base`` (default: cwd) if inside."""
         path = self.file
-        if base is not None:
-            try:
-                path = os.path.relpath(path, base)
-            except ValueError:  # another drive on Windows
-                pass
-            if path.startswith(".."):
-                path = self.file
+        try:
+            path = os.path.relpath(path, base or os.getcwd())
+        except ValueError:  # another drive on Windows
+            pass
+        if path.startswith(".."):
+            path = self.file
         return f"{path}:{self.line} ({self.function})"
 
 

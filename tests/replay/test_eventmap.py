@@ -1,0 +1,80 @@
+"""Event-map correctness on the bundled examples: each event -> the expected user line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from replaydbg.replay import EventMap
+from tests.replay.conftest import EXAMPLES, marker_lines
+from tests.replay.helpers import replay
+
+
+def _lines(event_map: EventMap, file: Path) -> dict[int, tuple[str, str, int | None]]:
+    out = {}
+    for mapping in event_map:
+        line = mapping.line
+        at = line.line if line is not None and line.file == str(file) else None
+        out[mapping.event_id] = (mapping.event_type, mapping.role, at)
+    return out
+
+
+@pytest.mark.parametrize("sandbox", [True, False], ids=["sandbox", "no-sandbox"])
+def test_greeting_every_event_maps_to_its_line(sandbox: bool) -> None:
+    file = EXAMPLES / "greeting" / "original_workflows.py"
+    m = marker_lines(file)
+    report = replay(EXAMPLES / "greeting" / "history.json",
+                    "greeting.original_workflows:GreetingWorkflow", sandbox=sandbox)
+    assert report.ok
+    got = _lines(report.event_map, file)
+    assert got[1] == ("WorkflowExecutionStarted", "applied", m["fetch"])
+    assert got[5] == ("ActivityTaskScheduled", "command", m["fetch"])
+    assert got[6] == ("ActivityTaskStarted", "server", None)
+    assert got[7] == ("ActivityTaskCompleted", "applied", m["fetch"])  # resumes at the await
+    assert got[11] == ("ActivityTaskScheduled", "command", m["compose"])
+    assert got[17] == ("TimerStarted", "command", m["delay"])
+    assert got[18] == ("TimerFired", "applied", m["delay"])
+    assert got[22] == ("ActivityTaskScheduled", "command", m["send"])
+    assert got[28] == ("ActivityTaskScheduled", "command", m["record"])
+    assert got[34] == ("WorkflowExecutionCompleted", "command", None)
+    assert report.event_map[34].note.startswith("complete workflow execution")
+    roles = {mapping.role for mapping in report.event_map}
+    assert "unmapped" not in roles
+
+
+def test_orders_rich_history_maps_every_kind_of_event() -> None:
+    file = EXAMPLES / "orders" / "workflows.py"
+    m = marker_lines(file)
+    report = replay(EXAMPLES / "orders" / "history.json", "orders.workflows:OrderWorkflow")
+    assert report.ok, report.error
+    assert report.warnings == []
+    by_type: dict[str, list[tuple[str, int | None]]] = {}
+    for event_type, role, line in _lines(report.event_map, file).values():
+        by_type.setdefault(event_type, []).append((role, line))
+    assert ("unmapped", None) not in [x for v in by_type.values() for x in v]
+    assert by_type["MarkerRecorded"][0] == ("applied", m["clean_address"])  # local activity
+    assert ("command", m["patch_loyalty"]) in by_type["MarkerRecorded"]
+    assert by_type["ActivityTaskScheduled"][:2] == [("command", m["remind"]),
+                                                    ("command", m["charge"])]
+    assert ("command", m["award_points"]) in by_type["ActivityTaskScheduled"]
+    assert by_type["TimerStarted"] == [("command", m["wait_approval"]),
+                                       ("command", m["fraud_review"])]
+    assert by_type["TimerCanceled"] == [("command", m["wait_approval"])]
+    assert by_type["ActivityTaskCancelRequested"] == [("command", m["cancel_reminders"])]
+    assert by_type["ActivityTaskCanceled"] == [("applied", m["reminders_stopped"])]
+    assert by_type["WorkflowExecutionSignaled"] == [("applied", m["on_add_item"]),
+                                                    ("applied", m["on_approve"])]
+    assert by_type["WorkflowExecutionUpdateAccepted"] == [("command", m["on_apply_coupon"])]
+    assert by_type["WorkflowExecutionUpdateCompleted"] == [("command", m["on_apply_coupon"])]
+    assert by_type["StartChildWorkflowExecutionInitiated"] == [("command", m["start_shipping"])]
+    assert by_type["ChildWorkflowExecutionStarted"] == [("applied", m["start_shipping"])]
+    assert by_type["ChildWorkflowExecutionCompleted"] == [("applied", m["shipped"])]
+    assert by_type["SignalExternalWorkflowExecutionInitiated"] == [("command", m["signal_packed"])]
+    assert by_type["ExternalWorkflowExecutionSignaled"] == [("applied", m["signal_packed"])]
+    assert by_type["WorkflowPropertiesModified"] == [("command", m["memo_tracking"])]
+    assert ("command", m["status_approved"]) in by_type["UpsertWorkflowSearchAttributes"]
+    assert ("command", m["status_shipped"]) in by_type["UpsertWorkflowSearchAttributes"]
+    # The core's TemporalChangeVersion upsert belongs to the patch line.
+    assert ("command", m["patch_loyalty"]) in by_type["UpsertWorkflowSearchAttributes"]
+    assert by_type["WorkflowExecutionCompleted"] == [("command", None)]
