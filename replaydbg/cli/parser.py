@@ -24,7 +24,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "Temporal server",
         "Unset options come from the standard temporal environment configuration "
-        "(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE, temporal.toml).",
+        "(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE, "
+        "temporal.toml).",
     )
     group.add_argument("--workflow-id", "-w", help="workflow id to fetch")
     group.add_argument("--run-id", "-r", help="run id (default: the latest run)")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from replaydbg.errors import HistoryFileError, InputError
-from replaydbg.history import FetchOptions, History, fetch_history, load_history
+from replaydbg.history import FetchOptions, History, fetch_history
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import logging
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from temporalio.converter import DataConverter

@@ -74,7 +74,8 @@ def test_none_matching_lists_candidates(project: Path) -> None:
 def test_several_matching_asks_to_choose(project: Path) -> None:
     _package(project, "pkgf")
     _package(project, "pkgg")
-    with pytest.raises(WorkflowDiscoveryError, match="(?s)several workflows.*pkgf.flows:Alpha.*pkgg.flows:Alpha"):
+    pattern = "(?s)several workflows.*pkgf.flows:Alpha.*pkgg.flows:Alpha"
+    with pytest.raises(WorkflowDiscoveryError, match=pattern):
         find_workflow([], "Alpha")
 
 

@@ -1,0 +1,40 @@
+"""The original greeting with an extra `workflow.sleep` before `compose_greeting`.
+
+Replaying `examples/greeting/history.json` fails at `@divergence`: the code starts a timer
+where the history scheduled the `compose_greeting` activity.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from greeting.activities import (
+        Delivery,
+        GreetingRequest,
+        Message,
+        compose_greeting,
+        fetch_profile,
+        record_delivery,
+        send_email,
+    )
+
+QUICK = workflow.ActivityConfig(start_to_close_timeout=timedelta(seconds=10))
+SEND_DELAY = timedelta(seconds=1)
+
+
+@workflow.defn(name="GreetingWorkflow")
+class GreetingWorkflow:
+    @workflow.run
+    async def run(self, request: GreetingRequest) -> str:
+        profile = await workflow.execute_activity(fetch_profile, request.user_id, **QUICK)  # @fetch
+        await workflow.sleep(timedelta(seconds=5))  # @divergence
+        text = await workflow.execute_activity(compose_greeting, profile, **QUICK)  # @compose
+        await workflow.sleep(SEND_DELAY)  # @delay
+        email = Message(profile.email, text)
+        await workflow.execute_activity(send_email, email, **QUICK)  # @send
+        delivery = Delivery(profile.user_id, "email")
+        await workflow.execute_activity(record_delivery, delivery, **QUICK)  # @record
+        return text
