@@ -122,7 +122,8 @@ def _identity(variant: str, command: WorkflowCommand) -> tuple[str, str | None]:
         kind = response.WhichOneof("response")
         return f"update {kind}", None
     if variant == "continue_as_new_workflow_execution":
-        return f"continue as new ({command.continue_as_new_workflow_execution.workflow_type})", None
+        new_type = command.continue_as_new_workflow_execution.workflow_type
+        return ("continue as new" + (f" as {new_type}" if new_type else "")), None
     return variant.replace("_", " "), None
 
 

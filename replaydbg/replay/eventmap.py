@@ -75,6 +75,10 @@ class EventMap:
         return len(self.mappings)
 
 
+#: Cancellation command -> the command that started what it cancels (same seq).
+_CANCELS = {"cancel_timer": "start_timer", "request_cancel_activity": "schedule_activity",
+            "cancel_child_workflow_execution": "start_child_workflow_execution"}
+
 _CLOSING_COMMANDS = {"complete_workflow_execution", "fail_workflow_execution",
                      "cancel_workflow_execution"}
 
@@ -101,6 +105,7 @@ class _Builder:
         self.jobs = JobResolver(self.events)
         #: Where the workflow waited at the end of the latest task that left it waiting.
         self.last_waiting: tuple[SourceLocation, ...] = ()
+        self.command_sites: dict[tuple[str, int | None], SourceLocation | None] = {}
 
     def build(self) -> EventMap:
         for group in self._task_groups():
@@ -200,12 +205,19 @@ class _Builder:
             else:
                 self.divergences.append(Divergence.mismatch(activation, record, view, event))
         self.jobs.note_command(view, event)
-        note = view.label
-        if record.site is None and view.variant != "update_response":
+        site, note = record.site, view.label
+        if site is None and view.variant in _CANCELS:
+            # Cancelled from outside the workflow code (e.g. the workflow was cancelled):
+            # point at the line that started what is being cancelled.
+            site = self.command_sites.get((_CANCELS[view.variant], view.seq))
+            note += " (cancelled by the SDK; started here)"
+        elif site is None and view.variant != "update_response":
             note += " (issued by the SDK after the workflow code returned)"
+        if view.seq is not None:
+            self.command_sites[(view.variant, view.seq)] = site
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
-            activation=activation.index, command=view.variant, source=record.site, note=note,
+            activation=activation.index, command=view.variant, source=site, note=note,
         )
 
     # -- jobs, by identity ---------------------------------------------------------------

@@ -46,6 +46,9 @@ _CANCEL_COMMANDS = frozenset({
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
     "request_cancel_nexus_operation",
 })
+_FALLBACK_COMMANDS = _CANCEL_COMMANDS | {
+    "continue_as_new_workflow_execution", "fail_workflow_execution", "cancel_workflow_execution",
+}
 _ProfileFunc = Callable[[FrameType, str, Any], object]
 
 
@@ -101,9 +104,10 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         sites, wakers = self._rd_sites, self._rd_wakers
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
-            if site is None and command.WhichOneof("variant") in _CANCEL_COMMANDS:
-                # The SDK issues a cancellation when the cancelled task next runs, with no
-                # user frame on the stack: the user line is the one that cancelled the task.
+            if site is None and command.WhichOneof("variant") in _FALLBACK_COMMANDS:
+                # The SDK issues these with no user frame on the stack: a cancellation when
+                # the cancelled task next runs (the user line is the one that cancelled it),
+                # continue-as-new or a failure from the exception the user code raised.
                 site = wakers[index] if index < len(wakers) else None
             record.commands.append(CommandRecord(command, site))
         if completion.HasField("failed"):
@@ -170,9 +174,25 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         command: WorkflowCommand = super()._add_command()
         frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
         self._rd_sites.append(frame_location(frame) if frame is not None else None)
-        running = asyncio.current_task(self) if frame is None else None
-        self._rd_wakers.append(self._rd_woken_by.get(running) if running else None)
+        fallback = None
+        if frame is None:
+            fallback = self._raise_site()
+            running = asyncio.current_task(self)
+            if fallback is None and running is not None:
+                fallback = self._rd_woken_by.get(running)
+        self._rd_wakers.append(fallback)
         return command
+
+    def _raise_site(self) -> SourceLocation | None:
+        """The innermost user line of the exception being handled, if any."""
+        tb = sys.exc_info()[2]
+        site = None
+        while tb is not None:
+            if self._rd_user.is_user_file(tb.tb_frame.f_code.co_filename):
+                code = tb.tb_frame.f_code
+                site = SourceLocation(code.co_filename, tb.tb_lineno, code.co_name)
+            tb = tb.tb_next
+        return site
 
     # -- the first user line per job ----------------------------------------------------
 

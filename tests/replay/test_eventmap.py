@@ -78,3 +78,33 @@ def test_orders_rich_history_maps_every_kind_of_event() -> None:
     # The core's TemporalChangeVersion upsert belongs to the patch line.
     assert ("command", m["patch_loyalty"]) in by_type["UpsertWorkflowSearchAttributes"]
     assert by_type["WorkflowExecutionCompleted"] == [("command", None)]
+
+
+def test_lifecycle_continue_as_new_task_failure_and_external_cancel() -> None:
+    file = EXAMPLES / "lifecycle" / "workflows.py"
+    m = marker_lines(file)
+    report = replay(EXAMPLES / "lifecycle" / "history.json", "lifecycle")
+    assert report.ok, report.error
+    got = _lines(report.event_map, file)
+    failed = [i for i, (t, _, _) in got.items() if t == "WorkflowTaskFailed"]
+    assert failed, "the recorded history has a failed workflow task"
+    assert got[failed[0]][1] == "workflow-task"
+    assert "injected fault" in report.event_map[failed[0]].note
+    found = {t: (role, line) for t, role, line in got.values()}
+    assert found["RequestCancelExternalWorkflowExecutionInitiated"] == ("command",
+                                                                        m["cancel_trial"])
+    assert found["ExternalWorkflowExecutionCancelRequested"] == ("applied", m["cancel_trial"])
+    # continue_as_new() raises; the SDK issues the command from the exception's line.
+    assert found["WorkflowExecutionContinuedAsNew"] == ("command", m["continue_as_new"])
+
+
+def test_lifecycle_cancelled_workflow() -> None:
+    file = EXAMPLES / "lifecycle" / "workflows.py"
+    m = marker_lines(file)
+    report = replay(EXAMPLES / "lifecycle" / "history_trial.json", "lifecycle")
+    assert report.ok, report.error
+    found = {t: (role, line) for t, role, line in _lines(report.event_map, file).values()}
+    assert found["WorkflowExecutionCancelRequested"] == ("applied", m["trial_period"])
+    assert found["TimerCanceled"] == ("command", m["trial_period"])
+    assert found["ActivityTaskScheduled"] == ("command", m["close_trial"])
+    assert found["WorkflowExecutionCanceled"] == ("command", m["trial_period"])
