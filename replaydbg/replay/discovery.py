@@ -151,7 +151,20 @@ def _modules_for(spec: str) -> Iterable[ModuleType]:
     elif path.suffix == ".py" or os.sep in spec:
         raise WorkflowDiscoveryError(f"{spec}: no such file or directory")
     else:
-        yield import_user_module(spec)
+        module = import_user_module(spec)
+        yield module
+        for location in getattr(module, "__path__", []):  # a package: scan its modules too
+            for file in sorted(_python_files(Path(location))):
+                dotted = _dotted(file, Path(location))
+                if dotted:  # "" is the package's own __init__, yielded above
+                    yield import_user_module(f"{spec}.{dotted}")
+
+
+def _dotted(file: Path, root: Path) -> str:
+    parts = list(file.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
 def _python_files(root: Path) -> Iterable[Path]:

@@ -101,3 +101,9 @@ def test_missing_attribute_lists_workflows_in_module(project: Path) -> None:
 def test_missing_path(project: Path) -> None:
     with pytest.raises(WorkflowDiscoveryError, match="no such file or directory"):
         find_workflow(["does/not/exist.py"], "Alpha")
+
+
+def test_package_name_scans_its_modules(project: Path) -> None:
+    pkg = _package(project, "pkgj")
+    (pkg / "__init__.py").write_text("from temporalio import workflow  # workflow.defn below\n")
+    assert find_workflow(["pkgj"], "CustomName").qualified == "pkgj.flows:Beta"
