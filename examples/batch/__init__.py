@@ -1,0 +1,1 @@
+"""Batch: a long-running workflow whose history has about ten thousand events."""

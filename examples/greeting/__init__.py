@@ -1,0 +1,1 @@
+"""Greeting: a workflow whose current code no longer matches its recorded history."""

@@ -1,0 +1,1 @@
+"""Lifecycle: continue-as-new, cancellation and a failed-then-retried workflow task."""

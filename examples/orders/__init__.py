@@ -1,0 +1,1 @@
+"""Orders: an order-fulfilment workflow that touches most kinds of Temporal command."""
