@@ -50,11 +50,10 @@ def _walk_message(obj: dict[str, Any], descriptor: Descriptor) -> None:
         if field.enum_type is not None:
             _fix_enum_value(obj, key, value, field.enum_type)
         elif field.message_type is not None:
-            _walk_field_value(value, field)
+            _walk_field_value(value, field.message_type)
 
 
-def _walk_field_value(value: Any, field: FieldDescriptor) -> None:
-    message_type = field.message_type
+def _walk_field_value(value: Any, message_type: Descriptor) -> None:
     if message_type.GetOptions().map_entry:
         value_type = message_type.fields_by_name["value"].message_type
         if value_type is not None and isinstance(value, dict):

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from google.protobuf import json_format
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 MessageT = TypeVar("MessageT", bound=Message)
@@ -72,17 +72,18 @@ def _setters(descriptor: Descriptor) -> dict[str, _Setter]:
 
 
 def _setter(field: FieldDescriptor) -> _Setter:
-    if field.message_type is None:
+    message_type = field.message_type
+    if message_type is None:
         return _scalar_setter(field)
-    if field.message_type.GetOptions().map_entry:
-        return _map_setter(field)
+    if message_type.GetOptions().map_entry:
+        return _map_setter(field.name, message_type)
     if field.is_repeated:
-        return _repeated_message_setter(field)
-    return _message_setter(field)
+        return _repeated_message_setter(field.name, message_type)
+    return _message_setter(field.name, message_type)
 
 
-def _message_setter(field: FieldDescriptor) -> _Setter:
-    name, fill = field.name, _filler(field.message_type)
+def _message_setter(name: str, message_type: Descriptor) -> _Setter:
+    fill = _filler(message_type)
 
     def set_message(message: Any, value: Any) -> None:
         child = getattr(message, name)
@@ -92,8 +93,8 @@ def _message_setter(field: FieldDescriptor) -> _Setter:
     return set_message
 
 
-def _repeated_message_setter(field: FieldDescriptor) -> _Setter:
-    name, fill = field.name, _filler(field.message_type)
+def _repeated_message_setter(name: str, message_type: Descriptor) -> _Setter:
+    fill = _filler(message_type)
 
     def set_repeated_messages(message: Any, value: Any) -> None:
         if type(value) is not list:
@@ -105,12 +106,11 @@ def _repeated_message_setter(field: FieldDescriptor) -> _Setter:
     return set_repeated_messages
 
 
-def _map_setter(field: FieldDescriptor) -> _Setter:
-    name = field.name
-    key_field = field.message_type.fields_by_name["key"]
-    value_field = field.message_type.fields_by_name["value"]
+def _map_setter(name: str, entry_type: Descriptor) -> _Setter:
+    key_field = entry_type.fields_by_name["key"]
+    value_field = entry_type.fields_by_name["value"]
     if key_field.type != FieldDescriptor.TYPE_STRING:
-        raise UnsupportedShape(f"map {field.full_name} has non-string keys")
+        raise UnsupportedShape(f"map {name} has non-string keys")
     if value_field.message_type is not None:
         fill = _filler(value_field.message_type)
 
@@ -168,7 +168,7 @@ def _fill_with_reference_parser(value: Any, message: Any) -> None:
 def _converter(field: FieldDescriptor) -> _Converter:
     kind = field.cpp_type
     if field.enum_type is not None:
-        return _enum_converter(field)
+        return _enum_converter(field.full_name, field.enum_type)
     if field.type == FieldDescriptor.TYPE_BYTES:
         return _bytes
     if kind == FieldDescriptor.CPPTYPE_STRING:
@@ -180,15 +180,15 @@ def _converter(field: FieldDescriptor) -> _Converter:
     return _integer
 
 
-def _enum_converter(field: FieldDescriptor) -> _Converter:
-    numbers = {value.name: value.number for value in field.enum_type.values}
+def _enum_converter(field_name: str, enum_type: EnumDescriptor) -> _Converter:
+    numbers = {value.name: value.number for value in enum_type.values}
 
     def enum_number(value: Any) -> int:
         if type(value) is str:
             return numbers[value]  # KeyError for legacy or unknown names: reference parser
         if type(value) is int:
             return value
-        raise UnsupportedShape(f"bad enum value for {field.full_name}")
+        raise UnsupportedShape(f"bad enum value for {field_name}")
 
     return enum_number
 

@@ -79,8 +79,7 @@ def _id_problem(events: Sequence[HistoryEvent], expected: int, found: int) -> st
     if expected == 1:
         return f"the history starts at event {found}, not 1"
     if found > expected:
-        missing = (
-            f"event {expected} is" if found == expected + 1 else f"events {expected}-{found - 1} are"
-        )
-        return f"event ids jump from {expected - 1} to {found}: {missing} missing"
+        several = found > expected + 1
+        gap = f"events {expected}-{found - 1} are" if several else f"event {expected} is"
+        return f"event ids jump from {expected - 1} to {found}: {gap} missing"
     return f"event {found} comes after event {events[expected - 2].event_id} (ids out of order)"
