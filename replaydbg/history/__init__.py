@@ -1,7 +1,16 @@
 """What happened: loading, fetching, indexing and describing workflow histories."""
 
+from replaydbg.history.describe import short_details
 from replaydbg.history.loader import load_history
 from replaydbg.history.model import History, event_type_name
+from replaydbg.history.table import format_event_table
 from replaydbg.history.validate import validate_events
 
-__all__ = ["History", "event_type_name", "load_history", "validate_events"]
+__all__ = [
+    "History",
+    "event_type_name",
+    "format_event_table",
+    "load_history",
+    "short_details",
+    "validate_events",
+]
