@@ -55,6 +55,8 @@ COMMAND_EVENT_TYPES = frozenset(PRODUCES.values()) | {
     E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
 }
 
+_MARKER_RECORDED = int(E.EVENT_TYPE_MARKER_RECORDED)
+
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 PATCH_MARKER = "core_patch"
 
@@ -147,7 +149,7 @@ def event_identity(event: HistoryEvent) -> str | None:
 
 def marker_name(event: HistoryEvent) -> str | None:
     """The marker name of a MarkerRecorded event, else None."""
-    if event.event_type != E.EVENT_TYPE_MARKER_RECORDED:
+    if event.event_type != _MARKER_RECORDED:
         return None
     return event.marker_recorded_event_attributes.marker_name
 

@@ -82,6 +82,12 @@ _CANCELS = {"cancel_timer": "start_timer", "request_cancel_activity": "schedule_
 _CLOSING_COMMANDS = {"complete_workflow_execution", "fail_workflow_execution",
                      "cancel_workflow_execution"}
 
+# Plain ints: protobuf enum attribute access is slow in the per-event loops.
+_WFT_COMPLETED = int(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+_WFT_OPENING = frozenset({int(E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+                          int(E.EVENT_TYPE_WORKFLOW_TASK_STARTED)})
+_UPSERT = int(E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+
 _WFT_TYPES = {
     E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, E.EVENT_TYPE_WORKFLOW_TASK_STARTED,
     E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, E.EVENT_TYPE_WORKFLOW_TASK_FAILED,
@@ -99,10 +105,14 @@ class _Builder:
         self.divergences: list[Divergence] = []
         self.completed_by_started: dict[int, int] = {}
         for event in self.events:
-            if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            if event.event_type == _WFT_COMPLETED:
                 started = event.workflow_task_completed_event_attributes.started_event_id
                 self.completed_by_started[started] = event.event_id
         self.jobs = JobResolver(self.events)
+        self.activation_by_task: dict[int, int] = {}
+        for activation in recording.activations:
+            if not activation.is_query:
+                self.activation_by_task.setdefault(activation.history_length, activation.index)
         #: Where the workflow waited at the end of the latest task that left it waiting.
         self.last_waiting: tuple[SourceLocation, ...] = ()
         self.command_sites: dict[tuple[str, int | None], SourceLocation | None] = {}
@@ -141,9 +151,10 @@ class _Builder:
         if completed is None:
             return None
         batch = []
-        for event in self.events[completed:]:
-            if event.event_type in (E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
-                                    E.EVENT_TYPE_WORKFLOW_TASK_STARTED):
+        events = self.events
+        for index in range(completed, len(events)):  # ids are 1-based: this is the next one
+            event = events[index]
+            if event.event_type in _WFT_OPENING:
                 break
             if event.event_type in COMMAND_EVENT_TYPES:
                 batch.append(event)
@@ -259,10 +270,7 @@ class _Builder:
             started = event.event_id + 1
         elif event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
             started = event.workflow_task_completed_event_attributes.started_event_id
-        for activation in self.recording.activations:
-            if activation.history_length == started and not activation.is_query:
-                return activation.index
-        return None
+        return self.activation_by_task.get(started)
 
     @staticmethod
     def _task_note(event: HistoryEvent) -> str:
@@ -278,7 +286,7 @@ class _Builder:
 
 
 def _is_change_version_upsert(event: HistoryEvent) -> bool:
-    if event.event_type != E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+    if event.event_type != _UPSERT:
         return False
     fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
     return set(fields.indexed_fields) == {"TemporalChangeVersion"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from temporalio.api.enums.v1 import EventType
@@ -73,30 +73,50 @@ class JobResolver:
             self._index(event)
 
     def _index(self, event: HistoryEvent) -> None:
-        kind = event.event_type
-        if kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
-            self.signals.append(event)
-        elif kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
-            self.cancel_requests.append(event)
-        elif kind == E.EVENT_TYPE_TIMER_FIRED:
-            self.timer_fired[event.timer_fired_event_attributes.timer_id] = event.event_id
-        elif kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-            meta = event.workflow_execution_update_accepted_event_attributes.accepted_request.meta
-            self.update_accepted[meta.update_id] = event.event_id
-        elif kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-            meta = event.workflow_execution_update_completed_event_attributes.meta
-            self.update_completed[meta.update_id] = event.event_id
-        elif kind == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            attrs = event.activity_task_scheduled_event_attributes
-            self.activity_by_id[attrs.activity_id] = event.event_id
-        elif marker_name(event) == LOCAL_ACTIVITY_MARKER:
-            seq = local_activity_seq(event)
-            if seq is not None:
-                self.local_markers[seq] = event.event_id
+        handler = self._indexers.get(event.event_type)
+        if handler is not None:
+            handler(event)
         else:
             linked = _linked_id(event)
             if linked:
                 self.by_link[linked].append(event)
+
+    @property
+    def _indexers(self) -> dict[int, Callable[[HistoryEvent], None]]:
+        # Built once per resolver: protobuf enum attribute access is slow in a hot loop.
+        cached: dict[int, Callable[[HistoryEvent], None]] | None = self.__dict__.get("_idx")
+        if cached is None:
+            cached = self.__dict__["_idx"] = {
+                E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: self.signals.append,
+                E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED: self.cancel_requests.append,
+                E.EVENT_TYPE_TIMER_FIRED: self._on_timer_fired,
+                E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: self._on_update_accepted,
+                E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: self._on_update_completed,
+                E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: self._on_activity_scheduled,
+                E.EVENT_TYPE_MARKER_RECORDED: self._on_marker,
+            }
+        return cached
+
+    def _on_timer_fired(self, event: HistoryEvent) -> None:
+        self.timer_fired[event.timer_fired_event_attributes.timer_id] = event.event_id
+
+    def _on_update_accepted(self, event: HistoryEvent) -> None:
+        meta = event.workflow_execution_update_accepted_event_attributes.accepted_request.meta
+        self.update_accepted[meta.update_id] = event.event_id
+
+    def _on_update_completed(self, event: HistoryEvent) -> None:
+        meta = event.workflow_execution_update_completed_event_attributes.meta
+        self.update_completed[meta.update_id] = event.event_id
+
+    def _on_activity_scheduled(self, event: HistoryEvent) -> None:
+        attrs = event.activity_task_scheduled_event_attributes
+        self.activity_by_id[attrs.activity_id] = event.event_id
+
+    def _on_marker(self, event: HistoryEvent) -> None:
+        if marker_name(event) == LOCAL_ACTIVITY_MARKER:
+            seq = local_activity_seq(event)
+            if seq is not None:
+                self.local_markers[seq] = event.event_id
 
     def note_command(self, view: CommandView, event: HistoryEvent) -> None:
         """Remember which event the command with ``view.seq`` produced."""

@@ -23,6 +23,10 @@ class JobRecord:
     #: The first user line that ran because of this job (a resumed ``await`` or the first
     #: line of a handler), or None when no user code ran for it.
     next_line: SourceLocation | None = None
+    #: Runtime bookkeeping: event-loop handles still running on this job's behalf, and
+    #: whether the job is still looking for its next line.
+    live_handles: int = field(default=0, repr=False, compare=False)
+    searching: bool = field(default=False, repr=False, compare=False)
 
     @property
     def variant(self) -> str:

@@ -36,7 +36,8 @@ from temporalio.worker import (
 from temporalio.worker._workflow_instance import _WorkflowInstanceImpl
 
 from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord, Recording
-from replaydbg.replay.source import SourceLocation, UserCode, entry_lines, frame_location
+from replaydbg.replay.entrywatch import EntryWatch
+from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(hasattr(_WorkflowInstanceImpl, name) for name in ("_apply", "_add_command",
@@ -49,7 +50,10 @@ _CANCEL_COMMANDS = frozenset({
 _FALLBACK_COMMANDS = _CANCEL_COMMANDS | {
     "continue_as_new_workflow_execution", "fail_workflow_execution", "cancel_workflow_execution",
 }
-_ProfileFunc = Callable[[FrameType, str, Any], object]
+
+
+def _always() -> int:
+    return 1
 
 
 class ReplayContext:
@@ -75,8 +79,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         #: Per command, the user line that woke the task issuing it (see ``_close_activation``).
         self._rd_wakers: list[SourceLocation | None] = []
         self._rd_woken_by: dict[asyncio.Task[Any], SourceLocation] = {}
-        self._rd_previous_profile: _ProfileFunc | None = None
-        self._rd_profiling = False
+        self._rd_watch = EntryWatch(user_code, self._on_user_entry)
         self._rd_init_job: JobRecord | None = None
         self._rd_boundary: FrameType | None = None
         super().__init__(det)
@@ -127,6 +130,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         if job.HasField("initialize_workflow"):
             # ``__init__`` of the workflow class runs at the start of the first run-once,
             # outside any handle: it belongs to this job.
+            record.searching = True
             self._rd_unresolved += 1
             self._rd_init_job = record
             self._start_profiling()
@@ -144,12 +148,14 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         """Schedule as the SDK does; hand the current owner on to the new handle."""
         handle: asyncio.Handle = super().call_soon(callback, *args, context=context)
         task = getattr(callback, "__self__", None)
-        if isinstance(task, asyncio.Task):
+        # Remember who woke a task being cancelled (``cancelling`` is 3.11+; 3.10 pays for
+        # the frame walk on every task wake-up instead).
+        if isinstance(task, asyncio.Task) and getattr(task, "cancelling", _always)():
             frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
             if frame is not None:
                 self._rd_woken_by[task] = frame_location(frame)
         owner = self._rd_cause
-        if owner is not None and owner.next_line is None and self._ready and \
+        if owner is not None and owner.searching and self._ready and \
                 self._ready[-1] is handle:
             self._ready[-1] = self._owned(handle, owner)
         return handle
@@ -157,10 +163,11 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     def _owned(self, handle: asyncio.Handle, owner: JobRecord) -> asyncio.Handle:
         if owner.next_line is not None:
             return handle
-        if not getattr(owner, "_rd_counted", False):
-            owner._rd_counted = True  # type: ignore[attr-defined]
+        if not owner.searching:
+            owner.searching = True
             self._rd_unresolved += 1
             self._start_profiling()
+        owner.live_handles += 1
         return asyncio.Handle(self._run_owned, (handle, owner), self, None)
 
     def _run_owned(self, handle: asyncio.Handle, owner: JobRecord) -> None:
@@ -169,6 +176,17 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             handle._run()
         finally:
             self._rd_cause = previous
+            owner.live_handles -= 1
+            if owner.live_handles == 0 and owner.searching:
+                # Nothing scheduled on the job's behalf is left: it never reached user code
+                # (e.g. one of several activities a gather() still waits for).
+                self._settle(owner)
+
+    def _settle(self, owner: JobRecord) -> None:
+        owner.searching = False
+        self._rd_unresolved -= 1
+        if self._rd_unresolved <= 0:
+            self._stop_profiling()
 
     def _add_command(self) -> WorkflowCommand:
         command: WorkflowCommand = super()._add_command()
@@ -197,36 +215,17 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     # -- the first user line per job ----------------------------------------------------
 
     def _start_profiling(self) -> None:
-        if not self._rd_profiling:
-            self._rd_profiling = True
-            self._rd_previous_profile = sys.getprofile()  # type: ignore[assignment]
-            sys.setprofile(self._profile)
+        self._rd_watch.start()
 
     def _stop_profiling(self) -> None:
-        if self._rd_profiling:
-            self._rd_profiling = False
-            sys.setprofile(self._rd_previous_profile)
-            self._rd_previous_profile = None
+        self._rd_watch.stop()
 
-    def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
-        previous = self._rd_previous_profile
-        if previous is not None:
-            previous(frame, event, arg)
-        if event != "call":
-            return
-        code = frame.f_code
-        if not self._rd_user.is_user_file(code.co_filename):
-            return
+    def _on_user_entry(self, location: SourceLocation) -> None:
         owner = self._rd_cause or self._rd_init_job
-        if owner is None or owner.next_line is not None:
+        if owner is None or not owner.searching:
             return
-        if frame.f_lineno <= code.co_firstlineno:  # a fresh call: report its first statement
-            owner.next_line = SourceLocation(code.co_filename, entry_lines(code)[1], code.co_name)
-        else:  # a resumed coroutine: the ``await`` it continues from
-            owner.next_line = frame_location(frame)
-        self._rd_unresolved -= 1
-        if self._rd_unresolved <= 0:
-            self._stop_profiling()
+        owner.next_line = location
+        self._settle(owner)
 
     def _waiting_locations(self) -> list[SourceLocation]:
         found: list[SourceLocation] = []
