@@ -4,7 +4,7 @@ The runtime needs "the first user line that ran because of job J". Watching ever
 what makes that expensive, so the watcher is only on while some job is still unresolved,
 and uses the cheapest hook available:
 
-* Python >= 3.12: ``sys.monitoring`` PY_START/PY_RESUME with our own tool id; every code
+* Python >= 3.12: ``sys.monitoring`` PY_START/PY_RESUME/PY_THROW with our own tool id; every code
   location that is not user code is DISABLEd after its first event, so library code runs
   at full speed from then on (and this coexists with debugpy's own monitoring tool).
 * Python < 3.12 with no tracer installed: ``sys.settrace`` returning no local tracer, which
@@ -25,6 +25,8 @@ from replaydbg.replay.source import SourceLocation, UserCode, entry_lines
 OnEntry = Callable[[SourceLocation], None]
 
 _TOOL_NAME = "replaydbg"
+#: ``sys.monitoring`` on Python >= 3.12, else None (typed loosely: absent from 3.10 stubs).
+_MON: Any = getattr(sys, "monitoring", None)
 
 
 def _location(frame: FrameType) -> SourceLocation:
@@ -34,27 +36,69 @@ def _location(frame: FrameType) -> SourceLocation:
     return SourceLocation(code.co_filename, frame.f_lineno, code.co_name)  # resumed at await
 
 
+class _Monitoring:
+    """The process-wide ``sys.monitoring`` tool, claimed once, serving the active watch."""
+
+    tool: int | None = None
+    active: EntryWatch | None = None
+
+    @classmethod
+    def claim(cls) -> bool:
+        if cls.tool is not None:
+            return True
+        for tool in range(5, 1, -1):  # ids 2-5 are free for tools like us
+            if _MON.get_tool(tool) is None:
+                _MON.use_tool_id(tool, _TOOL_NAME)
+                cls.tool = tool
+                _MON.register_callback(tool, _MON.events.PY_START, cls.callback)
+                _MON.register_callback(tool, _MON.events.PY_RESUME, cls.callback)
+                _MON.register_callback(tool, _MON.events.PY_THROW, cls.throw_callback)
+                return True
+        return False
+
+    @classmethod
+    def callback(cls, code: CodeType, offset: int) -> object:
+        watch = cls.active
+        if watch is None:
+            return None
+        if not watch.user.is_user_file(code.co_filename):
+            # Library code never matters: stop paying for this location for good.
+            return _MON.DISABLE
+        watch.on_entry(_location(sys._getframe(1)))
+        return None
+
+    @classmethod
+    def throw_callback(cls, code: CodeType, offset: int, exception: BaseException) -> object:
+        # A coroutine resumed by an exception (a cancelled sleep, a failed activity) emits
+        # PY_THROW instead of PY_RESUME. PY_THROW is not a per-location event: returning
+        # DISABLE for it is an error, so library code is simply ignored here.
+        watch = cls.active
+        if watch is not None and watch.user.is_user_file(code.co_filename):
+            watch.on_entry(_location(sys._getframe(1)))
+        return None
+
+
 class EntryWatch:
     """Reports user-code entries to ``on_entry`` between :meth:`start` and :meth:`stop`."""
 
     def __init__(self, user_code: UserCode, on_entry: OnEntry) -> None:
-        self._user = user_code
-        self._on_entry = on_entry
+        self.user = user_code
+        self.on_entry = on_entry
         self._active = False
         self._previous: Any = None
         self._mode = ""
-        self._tool: int | None = None
 
     def start(self) -> None:
         """Begin watching (idempotent)."""
         if self._active:
             return
         self._active = True
-        if sys.version_info >= (3, 12) and self._claim_tool():
+        if _MON is not None and _Monitoring.claim():
             self._mode = "monitoring"
-            mon = sys.monitoring
-            events = mon.events.PY_START | mon.events.PY_RESUME
-            mon.set_events(self._tool, events)  # type: ignore[arg-type]
+            _Monitoring.active = self
+            events = _MON.events
+            _MON.set_events(_Monitoring.tool,
+                            events.PY_START | events.PY_RESUME | events.PY_THROW)
         elif sys.gettrace() is None:
             self._mode = "trace"
             sys.settrace(self._trace)
@@ -69,50 +113,21 @@ class EntryWatch:
             return
         self._active = False
         if self._mode == "monitoring":
-            sys.monitoring.set_events(self._tool, 0)  # type: ignore[arg-type]
+            _MON.set_events(_Monitoring.tool, 0)
+            _Monitoring.active = None
         elif self._mode == "trace":
             sys.settrace(None)
         else:
             sys.setprofile(self._previous)
             self._previous = None
 
-    def close(self) -> None:
-        """Stop and give back the monitoring tool id."""
-        self.stop()
-        if self._tool is not None:
-            sys.monitoring.register_callback(self._tool, sys.monitoring.events.PY_START, None)
-            sys.monitoring.register_callback(self._tool, sys.monitoring.events.PY_RESUME, None)
-            sys.monitoring.free_tool_id(self._tool)
-            self._tool = None
-
-    def _claim_tool(self) -> bool:
-        if self._tool is not None:
-            return True
-        mon = sys.monitoring
-        for tool in range(5, 1, -1):  # ids 2-5 are free for tools like us
-            if mon.get_tool(tool) is None:
-                mon.use_tool_id(tool, _TOOL_NAME)
-                self._tool = tool
-                mon.register_callback(tool, mon.events.PY_START, self._monitor)
-                mon.register_callback(tool, mon.events.PY_RESUME, self._monitor)
-                mon.restart_events()
-                return True
-        return False
-
-    def _monitor(self, code: CodeType, offset: int) -> object:
-        if not self._user.is_user_file(code.co_filename):
-            return sys.monitoring.DISABLE
-        if self._active:
-            self._on_entry(_location(sys._getframe(1)))
-        return None
-
     def _trace(self, frame: FrameType, event: str, arg: Any) -> None:
-        if event == "call" and self._user.is_user_file(frame.f_code.co_filename):
-            self._on_entry(_location(frame))
+        if event == "call" and self.user.is_user_file(frame.f_code.co_filename):
+            self.on_entry(_location(frame))
 
     def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
         previous = self._previous
         if previous is not None:
             previous(frame, event, arg)
-        if event == "call" and self._user.is_user_file(frame.f_code.co_filename):
-            self._on_entry(_location(frame))
+        if event == "call" and self.user.is_user_file(frame.f_code.co_filename):
+            self.on_entry(_location(frame))

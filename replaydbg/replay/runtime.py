@@ -35,8 +35,8 @@ from temporalio.worker import (
 )
 from temporalio.worker._workflow_instance import _WorkflowInstanceImpl
 
-from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord, Recording
 from replaydbg.replay.entrywatch import EntryWatch
+from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord, Recording
 from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
