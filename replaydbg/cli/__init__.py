@@ -8,6 +8,7 @@ goes to the log, never a raw traceback on the terminal.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReplaydbgError as err:
         print(f"replaydbg: error: {err}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("replaydbg: interrupted", file=sys.stderr)
         return 130

@@ -121,7 +121,8 @@ def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:
 
 def _emit_error(args: argparse.Namespace, source: str, err: ReplaydbgError) -> None:
     if not args.json:
-        print(f"UNUSABLE  {source}\n    {err}".replace("\n", "\n    ", 0))
+        detail = str(err).replace("\n", "\n    ")
+        print(f"UNUSABLE  {source}\n    {detail}")
 
 
 def _emit_summary(args: argparse.Namespace, run: _Run) -> None:

@@ -19,6 +19,8 @@ def _where(mapping: EventMapping, base: str) -> str:
         return f"resumes {mapping.next_line.short(base)}"
     if mapping.role == "unmapped":
         return f"unmapped: {mapping.note}"
+    if mapping.role == "not-reached":
+        return "(not replayed)"
     if mapping.role == "command":
         return mapping.note
     return ""

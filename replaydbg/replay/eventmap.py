@@ -41,7 +41,8 @@ class EventMapping:
     event_type: str
     #: ``applied`` (a job applied it to the workflow), ``command`` (the code issued it),
     #: ``workflow-task`` (task bookkeeping), ``server`` (the server or a worker wrote it; no
-    #: workflow code corresponds), or ``unmapped`` (the replay never reached or matched it).
+    #: workflow code corresponds), ``unmapped`` (nothing in the replay matched it), or
+    #: ``not-reached`` (after the point where a failed replay stopped).
     role: str
     activation: int | None = None
     job: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from temporalio.converter import DataConverter
@@ -107,11 +107,23 @@ def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
         return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
     status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
     divergence = event_map.divergences[0] if event_map.divergences else None
+    _mark_not_reached(event_map, raw)
     report = ReplayReport(history, workflow, status, event_map, core_message(str(failure)),
                           divergence)
     if divergence is None:
         report.warnings.append(_unlocated(raw))
     return report
+
+
+def _mark_not_reached(event_map: EventMap, raw: RawReplay) -> None:
+    """Events after the last replayed workflow task were never reached, not "unmapped"."""
+    replayed = [a.history_length for a in raw.recording.activations if not a.is_eviction]
+    last = max(replayed, default=0)
+    for index, mapping in enumerate(event_map.mappings):
+        if mapping.role == "unmapped" and mapping.event_id > last:
+            event_map.mappings[index] = replace(
+                mapping, role="not-reached",
+                note=f"not replayed: replay stopped in the workflow task started at event {last}")
 
 
 def _unlocated(raw: RawReplay) -> str:
