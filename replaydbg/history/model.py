@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -13,7 +13,7 @@ from temporalio.client import WorkflowHistory
 _PREFIX = "EVENT_TYPE_"
 
 
-@lru_cache(maxsize=None)
+@cache
 def event_type_name(event_type: int) -> str:
     """PascalCase name of an event type (``ActivityTaskScheduled``), as users see it in the UI."""
     try:
