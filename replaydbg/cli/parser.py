@@ -43,6 +43,16 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="give up on an unreachable server after this long (default 10)")
 
 
+def _show_help(parser: argparse.ArgumentParser) -> Any:
+    """A handler for a command given without a sub-command: print its help, exit 2."""
+
+    def handler(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return handler
+
+
 def _common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
     # Sub-commands repeat the options with SUPPRESS defaults so that ``replaydbg -v replay``
     # and ``replaydbg replay -v`` both work (a plain default would reset the root's value).
@@ -61,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"replaydbg {__version__}")
     _common(parser, root=True)
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
+    parser.set_defaults(handler=_show_help(parser))
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_replay(sub)
     _add_history(sub)
@@ -97,7 +107,7 @@ def _add_replay(sub: Any) -> None:
 def _add_history(sub: Any) -> None:
     history = sub.add_parser("history", help="show or fetch workflow histories")
     _common(history)
-    history.set_defaults(handler=lambda args: (history.print_help(), 2)[1])
+    history.set_defaults(handler=_show_help(history))
     hsub = history.add_subparsers(title="history commands", metavar="COMMAND")
     show = hsub.add_parser("show", help="print the event table of a history")
     _common(show)
