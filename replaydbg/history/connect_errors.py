@@ -80,37 +80,44 @@ def rpc_failure(err: RPCError, *, what: str, namespace: str, address: str) -> Fe
     """The error for a failed history request; ``what`` names the workflow (and run)."""
     where = f"namespace {namespace!r} at {address}"
     if err.status == RPCStatusCode.NOT_FOUND:
-        if _namespace_missing(err):
-            return NamespaceNotFoundError(
-                f"namespace {namespace!r} not found at {address}",
-                hint=f"`temporal operator namespace list --address {address}` lists them; "
-                "choose one with --namespace or TEMPORAL_NAMESPACE",
-            )
-        return WorkflowNotFoundError(
-            f"{what} not found in {where}",
-            hint=f"`temporal workflow list --namespace {namespace} --address {address}` lists "
-            "workflows; closed ones are kept only for the namespace's retention period",
-        )
-    if err.status == RPCStatusCode.UNAUTHENTICATED:
-        return AuthError(
-            f"the server at {address} did not accept the credentials (unauthenticated)",
-            hint="check the API key or client certificate (their values are not shown)",
-        )
-    if err.status == RPCStatusCode.PERMISSION_DENIED:
-        return AuthError(
-            f"permission denied reading the history of {what} in {where}",
-            hint="the credentials lack access to this namespace (Temporal Cloud also answers "
-            "this way when the namespace does not exist)",
-        )
+        return _not_found(err, what, namespace, address)
+    if err.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED):
+        return _refused(err.status, what, where, address)
     if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return ServerUnreachableError(
             f"the server at {address} stopped answering while fetching {what}: {err.message}",
             hint="retry; if it persists, check the server",
         )
     return FetchError(
-        f"fetching the history of {what} from {where} failed: "
-        f"{err.status.name}: {err.message}",
+        f"fetching the history of {what} from {where} failed: {err.status.name}: {err.message}",
         hint="check the workflow id, run id and namespace",
+    )
+
+
+def _not_found(err: RPCError, what: str, namespace: str, address: str) -> FetchError:
+    if _namespace_missing(err):
+        return NamespaceNotFoundError(
+            f"namespace {namespace!r} not found at {address}",
+            hint=f"`temporal operator namespace list --address {address}` lists them; "
+            "choose one with --namespace or TEMPORAL_NAMESPACE",
+        )
+    return WorkflowNotFoundError(
+        f"{what} not found in namespace {namespace!r} at {address}",
+        hint=f"`temporal workflow list --namespace {namespace} --address {address}` lists "
+        "workflows; closed ones are kept only for the namespace's retention period",
+    )
+
+
+def _refused(status: RPCStatusCode, what: str, where: str, address: str) -> AuthError:
+    if status == RPCStatusCode.UNAUTHENTICATED:
+        return AuthError(
+            f"the server at {address} did not accept the credentials (unauthenticated)",
+            hint="check the API key or client certificate (their values are not shown)",
+        )
+    return AuthError(
+        f"permission denied reading the history of {what} in {where}",
+        hint="the credentials lack access to this namespace (Temporal Cloud also answers "
+        "this way when the namespace does not exist)",
     )
 
 

@@ -30,6 +30,14 @@ def tls_setting(options: FetchOptions, profile: ClientConfigTLS | None) -> bool 
                     options.tls_server_name))
     if profile.disabled and options.tls is not True and not explicit:
         return False
+    config = _tls_config(options, profile)
+    if config is not None:
+        return config
+    return True if options.tls is True or profile_wants_tls else None
+
+
+def _tls_config(options: FetchOptions, profile: ClientConfigTLS) -> TLSConfig | None:
+    """A ``TLSConfig`` when any certificate or server name is configured, else None."""
     ca = _read(options.tls_ca_path, profile.server_root_ca_cert, "CA certificate", "--tls-ca-path")
     cert = _read(options.tls_cert_path, profile.client_cert, "client cert", "--tls-cert-path")
     key = _read(options.tls_key_path, profile.client_private_key, "client key", "--tls-key-path")
@@ -40,13 +48,11 @@ def tls_setting(options: FetchOptions, profile: ClientConfigTLS | None) -> bool 
             hint="give both --tls-cert-path and --tls-key-path (or client_cert and client_key "
             "in the config profile), or neither",
         )
-    if ca or cert or server_name:
-        return TLSConfig(
-            server_root_ca_cert=ca, client_cert=cert, client_private_key=key, domain=server_name
-        )
-    if options.tls is True or profile_wants_tls:
-        return True
-    return None
+    if not (ca or cert or server_name):
+        return None
+    return TLSConfig(
+        server_root_ca_cert=ca, client_cert=cert, client_private_key=key, domain=server_name
+    )
 
 
 def _read(path: str | None, fallback: DataSource | None, what: str, option: str) -> bytes | None:
