@@ -80,7 +80,7 @@ class HistoryIndex:
     # -- activities and timers
 
     def activity_scheduled(self, activity_id: str) -> HistoryEvent | None:
-        """The ActivityTaskScheduled event of ``activity_id`` (``resolve_activity.seq``)."""
+        """The ActivityTaskScheduled event of ``activity_id`` (``str(resolve_activity.seq)``)."""
         scheduled_id = self._t.activity_scheduled_by_id.get(activity_id)
         return self._events[scheduled_id - 1] if scheduled_id is not None else None
 
