@@ -24,8 +24,8 @@ class Divergence:
     """One disagreement between the code's commands and the recorded history."""
 
     #: ``mismatch`` (the command differs from the event at its position), ``missing-command``
-    #: (history has a command event the code never issued) or ``extra-command`` (the code
-    #: issued a command history has no event for).
+    #: (history has a command event the code never issued), ``extra-command`` (the code
+    #: issued a command history has no event for) or ``task-failure`` (the code raised).
     kind: str
     activation: int
     history_length: int
@@ -86,3 +86,13 @@ class Divergence:
                    f"in the workflow task started at event {activation.history_length}")
         return cls("extra-command", activation.index, activation.history_length, None, None,
                    view.label, record.site, tuple(activation.waiting_at), message)
+
+    @classmethod
+    def task_failure(cls, activation: ActivationRecord) -> Divergence:
+        """The workflow code raised during replay, so its workflow task failed."""
+        site = activation.failure_site
+        where = f" at {site.short()}" if site else ""
+        message = (f"the workflow task started at event {activation.history_length} failed "
+                   f"during replay: {activation.failure}{where}")
+        return cls("task-failure", activation.index, activation.history_length, None, None,
+                   None, site, tuple(activation.waiting_at), message)

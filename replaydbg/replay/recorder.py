@@ -60,8 +60,10 @@ class ActivationRecord:
     commands: list[CommandRecord] = field(default_factory=list)
     #: Where each still-running user coroutine waits when the activation ends.
     waiting_at: list[SourceLocation] = field(default_factory=list)
-    #: The activation failed (the workflow task would fail) with this message.
+    #: The activation failed (the workflow task would fail) with this message...
     failure: str | None = None
+    #: ...raised at this user line, when the exception came from user code.
+    failure_site: SourceLocation | None = None
 
     @property
     def is_eviction(self) -> bool:

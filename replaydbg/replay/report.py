@@ -107,6 +107,10 @@ def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
         return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
     status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
     divergence = event_map.divergences[0] if event_map.divergences else None
+    failed = [a for a in raw.recording.activations if a.failure and not a.is_eviction]
+    if status == FAILED and failed:
+        # The code raised: that, not the commands it never got to issue, is the story.
+        divergence = Divergence.task_failure(failed[0])
     _mark_not_reached(event_map, raw)
     report = ReplayReport(history, workflow, status, event_map, core_message(str(failure)),
                           divergence)

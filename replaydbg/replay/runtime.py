@@ -22,7 +22,7 @@ import asyncio
 import contextvars
 import sys
 from collections.abc import Callable
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import Any
 
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation, WorkflowActivationJob
@@ -115,6 +115,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             record.commands.append(CommandRecord(command, site))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
+            error = getattr(self, "_current_activation_error", None)
+            if isinstance(error, BaseException):
+                record.failure_site = self._traceback_site(error.__traceback__)
         record.waiting_at = self._waiting_locations()
 
     def _apply(self, job: WorkflowActivationJob) -> None:
@@ -203,7 +206,10 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _raise_site(self) -> SourceLocation | None:
         """The innermost user line of the exception being handled, if any."""
-        tb = sys.exc_info()[2]
+        return self._traceback_site(sys.exc_info()[2])
+
+    def _traceback_site(self, tb: TracebackType | None) -> SourceLocation | None:
+        """The innermost user line of a traceback."""
         site = None
         while tb is not None:
             if self._rd_user.is_user_file(tb.tb_frame.f_code.co_filename):
