@@ -16,6 +16,7 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.bridge.proto.workflow_commands import WorkflowCommand
 
 from replaydbg.history import event_type_name
+from replaydbg.history.markers import patch_marker
 
 E = EventType
 
@@ -57,8 +58,6 @@ COMMAND_EVENT_TYPES = frozenset(PRODUCES.values()) | {
 
 _MARKER_RECORDED = int(E.EVENT_TYPE_MARKER_RECORDED)
 
-LOCAL_ACTIVITY_MARKER = "core_local_activity"
-PATCH_MARKER = "core_patch"
 
 
 @dataclass(frozen=True)
@@ -155,11 +154,8 @@ def marker_name(event: HistoryEvent) -> str | None:
 
 
 def patch_id_of(event: HistoryEvent) -> str | None:
-    """The patch id recorded by a patch marker (its ``patch_id`` detail is a JSON string)."""
-    if marker_name(event) != PATCH_MARKER:
+    """The patch id recorded by a patch marker, else None."""
+    if event.event_type != _MARKER_RECORDED:
         return None
-    details = event.marker_recorded_event_attributes.details
-    payloads = details["patch_id"].payloads if "patch_id" in details else []
-    if not payloads:
-        return None
-    return payloads[0].data.decode("utf-8", "replace").strip('"')
+    marker = patch_marker(event.marker_recorded_event_attributes)
+    return marker.patch_id if marker is not None else None

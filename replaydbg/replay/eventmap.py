@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
-from replaydbg.history import History, event_type_name
+from replaydbg.history import History, HistoryIndex, event_type_name
+from replaydbg.history.markers import LOCAL_ACTIVITY_MARKER_NAME
 from replaydbg.replay.commands import (
     COMMAND_EVENT_TYPES,
-    LOCAL_ACTIVITY_MARKER,
     NO_EVENT,
     CommandView,
     event_identity,
@@ -109,7 +109,7 @@ class _Builder:
             if event.event_type == _WFT_COMPLETED:
                 started = event.workflow_task_completed_event_attributes.started_event_id
                 self.completed_by_started[started] = event.event_id
-        self.jobs = JobResolver(self.events)
+        self.jobs = JobResolver(HistoryIndex(history))
         self.activation_by_task: dict[int, int] = {}
         for activation in recording.activations:
             if not activation.is_query:
@@ -165,7 +165,7 @@ class _Builder:
         batch = self.command_batch(group[0].history_length)
         if batch is None:
             return
-        pending = [e for e in batch if marker_name(e) != LOCAL_ACTIVITY_MARKER
+        pending = [e for e in batch if marker_name(e) != LOCAL_ACTIVITY_MARKER_NAME
                    and not _is_change_version_upsert(e)]
         try:
             self._match_batch(group, pending)

@@ -63,8 +63,26 @@ class DevServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="replaydbg-devserver-")
 
-    def start(self) -> DevServer:
-        """Start the server and wait until its frontend accepts connections."""
+    def start(self, *, attempts: int = 3) -> DevServer:
+        """Start the server and wait until its frontend accepts connections.
+
+        Free ports are only free when we looked: another process may take one before the
+        server binds it, so an early exit is retried on fresh ports.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                self._launch()
+                self._wait_ready()
+                return self
+            except RuntimeError:
+                self._kill()
+                if attempt == attempts:
+                    raise
+                self.port = free_port()
+                self.address = f"127.0.0.1:{self.port}"
+        return self
+
+    def _launch(self) -> None:
         args = [
             self.cli, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
             "--port", str(self.port), "--ui-port", str(free_port()),
@@ -81,8 +99,6 @@ class DevServer:
             args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_ready()
-        return self
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self._start_timeout
@@ -109,6 +125,10 @@ class DevServer:
 
     def stop(self) -> None:
         """Stop the server and its children; idempotent."""
+        self._kill()
+        self._tmp.cleanup()
+
+    def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -121,7 +141,6 @@ class DevServer:
                 proc.wait(timeout=10)
         if getattr(self, "_log", None) is not None:
             self._log.close()
-        self._tmp.cleanup()
 
     def __enter__(self) -> DevServer:
         return self.start()
