@@ -84,9 +84,10 @@ _CLOSING_COMMANDS = {"complete_workflow_execution", "fail_workflow_execution",
                      "cancel_workflow_execution"}
 
 # Plain ints: protobuf enum attribute access is slow in the per-event loops.
-_WFT_COMPLETED = int(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
 _WFT_OPENING = frozenset({int(E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
                           int(E.EVENT_TYPE_WORKFLOW_TASK_STARTED)})
+_WFT_SCHEDULED = int(E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
+_WFT_COMPLETED = int(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
 _UPSERT = int(E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
 
 _WFT_TYPES = {
@@ -97,19 +98,15 @@ _WFT_TYPES = {
 
 
 class _Builder:
-    """One pass over the history, then one over the recording."""
+    """The history's index, then one pass over the recording."""
 
     def __init__(self, history: History, recording: Recording) -> None:
         self.events: Sequence[HistoryEvent] = history.events
         self.recording = recording
         self.out: dict[int, EventMapping] = {}
         self.divergences: list[Divergence] = []
-        self.completed_by_started: dict[int, int] = {}
-        for event in self.events:
-            if event.event_type == _WFT_COMPLETED:
-                started = event.workflow_task_completed_event_attributes.started_event_id
-                self.completed_by_started[started] = event.event_id
-        self.jobs = JobResolver(HistoryIndex(history))
+        self.index = HistoryIndex(history)
+        self.jobs = JobResolver(self.index)
         self.activation_by_task: dict[int, int] = {}
         for activation in recording.activations:
             if not activation.is_query:
@@ -148,7 +145,8 @@ class _Builder:
         None when that task never completed in history (the last, open task): its commands
         are new work past the end of history.
         """
-        completed = self.completed_by_started.get(history_length)
+        task = self.index.workflow_task_started_at(history_length)
+        completed = task.completed_id if task is not None else None
         if completed is None:
             return None
         batch = []
@@ -267,9 +265,9 @@ class _Builder:
 
     def _activation_of_task(self, event: HistoryEvent) -> int | None:
         started = event.event_id
-        if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        if event.event_type == _WFT_SCHEDULED:
             started = event.event_id + 1
-        elif event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        elif event.event_type == _WFT_COMPLETED:
             started = event.workflow_task_completed_event_attributes.started_event_id
         return self.activation_by_task.get(started)
 
