@@ -16,7 +16,7 @@ from pathlib import Path
 
 from temporalio.worker import Replayer
 
-from tests.replay.helpers import load as load_history
+from replaydbg.history import load_history
 from replaydbg.replay import find_workflow, replay_history
 from replaydbg.replay.engine import quiet_runtime
 
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "examples"))
-    history = load_history(Path(args.history))
+    history = load_history(args.history)
     cls = find_workflow([args.workflow], history.workflow_type).cls
     times: dict[str, list[float]] = {"plain": [], "plain-debug": [], "replaydbg": []}
     asyncio.run(_plain(history, cls, False))  # warm-up: sandbox import caches
