@@ -10,6 +10,7 @@ from replaydbg.replay import EventMapping, ReplayReport
 from replaydbg.replay.report import NONDETERMINISM, OK
 
 _DETAILS_WIDTH = 48
+_MAX_WARNINGS = 10
 
 
 def _where(mapping: EventMapping, base: str) -> str:
@@ -62,5 +63,9 @@ def outcome_lines(report: ReplayReport, *, base: str | None = None) -> Iterator[
                 yield f"    at {line.short(base)}"
         if report.error:
             yield f"    Temporal says: {report.error.splitlines()[0][:300]}"
-    for warning in report.warnings:
+    shown = report.warnings[:_MAX_WARNINGS]
+    for warning in shown:
         yield f"    warning: {warning}"
+    if len(report.warnings) > len(shown):
+        yield (f"    ... and {len(report.warnings) - len(shown)} more warnings "
+               "(all of them are in --json output)")

@@ -57,6 +57,8 @@ COMMAND_EVENT_TYPES = frozenset(PRODUCES.values()) | {
 }
 
 _MARKER_RECORDED = int(E.EVENT_TYPE_MARKER_RECORDED)
+_TIMER_STARTED = int(E.EVENT_TYPE_TIMER_STARTED)
+_ACTIVITY_SCHEDULED = int(E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
 
 
 
@@ -159,3 +161,30 @@ def patch_id_of(event: HistoryEvent) -> str | None:
         return None
     marker = patch_marker(event.marker_recorded_event_attributes)
     return marker.patch_id if marker is not None else None
+
+
+def quiet_differences(command: WorkflowCommand, event: HistoryEvent, *,
+                      compare_payloads: bool) -> list[str]:
+    """Differences between a command and its event that Temporal's replay does not check.
+
+    A changed timer duration or changed activity arguments replay "fine" but
+    mean the code no longer does what it did when the history was recorded. Payloads are
+    only compared when no codec is configured: history holds codec output, the command
+    does not.
+    """
+    variant = command.WhichOneof("variant")
+    if variant == "start_timer" and event.event_type == _TIMER_STARTED:
+        ours = command.start_timer.start_to_fire_timeout.ToTimedelta()
+        theirs = event.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
+        if ours != theirs:
+            return [f"timer duration is {theirs} in history but {ours} in the code"]
+        return []
+    if variant != "schedule_activity" or event.event_type != _ACTIVITY_SCHEDULED:
+        return []
+    # (Task queues are not compared: replay runs on its own queue, which the SDK puts on
+    # every activity that names none.)
+    ours = command.schedule_activity
+    recorded = event.activity_task_scheduled_event_attributes.input.payloads
+    if compare_payloads and [p.data for p in ours.arguments] != [p.data for p in recorded]:
+        return [f"arguments of activity {ours.activity_type} differ from the recorded input"]
+    return []

@@ -23,6 +23,7 @@ from replaydbg.replay.commands import (
     event_identity,
     marker_name,
     patch_id_of,
+    quiet_differences,
     view_command,
 )
 from replaydbg.replay.divergence import Divergence
@@ -65,6 +66,8 @@ class EventMap:
 
     mappings: list[EventMapping]
     divergences: list[Divergence] = field(default_factory=list)
+    #: Differences Temporal's replay does not check (timer durations, activity arguments).
+    quiet_differences: list[str] = field(default_factory=list)
 
     def __getitem__(self, event_id: int) -> EventMapping:
         return self.mappings[event_id - 1]
@@ -100,8 +103,11 @@ _WFT_TYPES = {
 class _Builder:
     """The history's index, then one pass over the recording."""
 
-    def __init__(self, history: History, recording: Recording) -> None:
+    def __init__(self, history: History, recording: Recording, *,
+                 compare_payloads: bool) -> None:
         self.events: Sequence[HistoryEvent] = history.events
+        self.compare_payloads = compare_payloads
+        self.quiet: list[str] = []
         self.recording = recording
         self.out: dict[int, EventMapping] = {}
         self.divergences: list[Divergence] = []
@@ -123,7 +129,7 @@ class _Builder:
             if group[-1].waiting_at:
                 self.last_waiting = tuple(group[-1].waiting_at)
         mappings = [self.out.get(e.event_id) or self._fallback(e) for e in self.events]
-        return EventMap(mappings, self.divergences)
+        return EventMap(mappings, self.divergences, self.quiet)
 
     def _task_groups(self) -> list[list[ActivationRecord]]:
         """Activations grouped by workflow task: one task may need several activations."""
@@ -214,6 +220,13 @@ class _Builder:
                     Divergence.missing_command(activation, event, self.last_waiting))
             else:
                 self.divergences.append(Divergence.mismatch(activation, record, view, event))
+        else:
+            where = f" at {record.site.short()}" if record.site else ""
+            self.quiet.extend(
+                f"event {event.event_id} {event_type_name(event.event_type)}: {difference}"
+                f" (issued{where}); Temporal does not check this"
+                for difference in quiet_differences(record.command, event,
+                                                    compare_payloads=self.compare_payloads))
         self.jobs.note_command(view, event)
         site, note = record.site, view.label
         if site is None and view.variant in _CANCELS:
@@ -333,6 +346,10 @@ _SERVER_NOTES = {
 }
 
 
-def build_event_map(history: History, recording: Recording) -> EventMap:
-    """Map every event of ``history`` to what the replay recorded."""
-    return _Builder(history, recording).build()
+def build_event_map(history: History, recording: Recording, *,
+                    compare_payloads: bool = True) -> EventMap:
+    """Map every event of ``history`` to what the replay recorded.
+
+    ``compare_payloads`` is False when a payload codec is in use (history holds its output).
+    """
+    return _Builder(history, recording, compare_payloads=compare_payloads).build()

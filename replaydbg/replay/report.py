@@ -97,13 +97,14 @@ def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
     }
 
 
-def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
+def explain(raw: RawReplay, history: History, workflow: str, *,
+            compare_payloads: bool = True) -> ReplayReport:
     """Turn a raw replay into a report: status, event map, located divergence."""
-    event_map = build_event_map(history, raw.recording)
+    event_map = build_event_map(history, raw.recording, compare_payloads=compare_payloads)
     failure = raw.failure
     if failure is None:
         warnings = [f"possible divergence that Temporal does not check: {d.message}"
-                    for d in event_map.divergences]
+                    for d in event_map.divergences] + event_map.quiet_differences
         return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
     status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
     divergence = event_map.divergences[0] if event_map.divergences else None
@@ -113,7 +114,7 @@ def explain(raw: RawReplay, history: History, workflow: str) -> ReplayReport:
         divergence = Divergence.task_failure(failed[0])
     _mark_not_reached(event_map, raw)
     report = ReplayReport(history, workflow, status, event_map, core_message(str(failure)),
-                          divergence)
+                          divergence, warnings=list(event_map.quiet_differences))
     if divergence is None:
         report.warnings.append(_unlocated(raw))
     return report
@@ -155,4 +156,5 @@ async def replay_history(
     raw = await replay_recorded(history, workflow_cls, sandbox=sandbox,
                                 data_converter=data_converter, user_roots=user_roots)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
-    return explain(raw, history, name)
+    codec = data_converter.payload_codec if data_converter is not None else None
+    return explain(raw, history, name, compare_payloads=codec is None)

@@ -57,3 +57,14 @@ def test_original_code_replays_cleanly() -> None:
     report = replay(HISTORY, "greeting.original_workflows:GreetingWorkflow")
     assert report.ok, report.error
     assert report.divergence is None and report.warnings == []
+
+
+def test_changes_temporal_does_not_check_are_warned_about() -> None:
+    report = replay(HISTORY, "quiet_changes:GreetingWorkflow")
+    assert report.ok, "Temporal replays these changes without complaint"
+    fetch = marker_lines(CHANGED / "quiet_changes.py")["fetch"]
+    assert any(w.startswith("event 5 ActivityTaskScheduled: arguments of activity fetch_profile")
+               and f"quiet_changes.py:{fetch}" in w for w in report.warnings), report.warnings
+    assert any(w.startswith("event 17 TimerStarted: timer duration is 0:00:01 in history but "
+                            "0:00:03 in the code") for w in report.warnings), report.warnings
+    assert len(report.warnings) == 2
