@@ -183,8 +183,8 @@ def quiet_differences(command: WorkflowCommand, event: HistoryEvent, *,
         return []
     # (Task queues are not compared: replay runs on its own queue, which the SDK puts on
     # every activity that names none.)
-    ours = command.schedule_activity
+    activity = command.schedule_activity
     recorded = event.activity_task_scheduled_event_attributes.input.payloads
-    if compare_payloads and [p.data for p in ours.arguments] != [p.data for p in recorded]:
-        return [f"arguments of activity {ours.activity_type} differ from the recorded input"]
+    if compare_payloads and [p.data for p in activity.arguments] != [p.data for p in recorded]:
+        return [f"arguments of activity {activity.activity_type} differ from the recorded input"]
     return []
