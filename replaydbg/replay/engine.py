@@ -8,14 +8,16 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
+from temporalio import __version__ as temporalio_version
 from temporalio.converter import DataConverter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Replayer, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History
 from replaydbg.replay.recorder import Recording
-from replaydbg.replay.runtime import RecordingWorkflowRunner, ReplayContext
+from replaydbg.replay.runtime import SUPPORTED, RecordingWorkflowRunner, ReplayContext
 from replaydbg.replay.source import UserCode
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,12 @@ async def replay_recorded(
     user_roots: tuple[str, ...] = (),
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict."""
+    if not SUPPORTED:
+        raise ReplaydbgError(
+            f"temporalio {temporalio_version} no longer has the workflow-instance internals "
+            "replaydbg records through (_apply, _add_command, call_soon, _run_once)",
+            hint="install a temporalio release replaydbg is tested with (1.29 to 1.35)",
+        )
     recording = Recording()
     ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
     try:

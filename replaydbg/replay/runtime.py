@@ -40,8 +40,8 @@ from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord
 from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
-SUPPORTED = all(hasattr(_WorkflowInstanceImpl, name) for name in ("_apply", "_add_command",
-                                                                   "_ready", "call_soon"))
+SUPPORTED = all(callable(getattr(_WorkflowInstanceImpl, name, None))
+                for name in ("_apply", "_add_command", "call_soon", "_run_once"))
 _CANCEL_COMMANDS = frozenset({
     "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
