@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -91,8 +90,3 @@ async def replay_recorded(
     finally:
         ReplayContext.recording = ReplayContext.user_code = None
     return RawReplay(recording, result.replay_failure)
-
-
-def replay_recorded_sync(history: History, workflow_cls: type, **kwargs: object) -> RawReplay:
-    """:func:`replay_recorded` for callers without an event loop."""
-    return asyncio.run(replay_recorded(history, workflow_cls, **kwargs))  # type: ignore[arg-type]

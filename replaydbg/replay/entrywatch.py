@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any
 
-from replaydbg.replay.source import SourceLocation, UserCode, entry_lines
+from replaydbg.replay.source import SourceLocation, UserCode, first_body_line
 
 #: Called with the location of the user line about to run; returns nothing.
 OnEntry = Callable[[SourceLocation], None]
@@ -32,7 +32,7 @@ _MON: Any = getattr(sys, "monitoring", None)
 def _location(frame: FrameType) -> SourceLocation:
     code = frame.f_code
     if frame.f_lineno <= code.co_firstlineno:  # a fresh call: its first statement
-        return SourceLocation(code.co_filename, entry_lines(code)[1], code.co_name)
+        return SourceLocation(code.co_filename, first_body_line(code), code.co_name)
     return SourceLocation(code.co_filename, frame.f_lineno, code.co_name)  # resumed at await
 
 

@@ -96,11 +96,6 @@ def frame_location(frame: FrameType) -> SourceLocation:
     return SourceLocation(code.co_filename, frame.f_lineno or code.co_firstlineno, code.co_name)
 
 
-def entry_location(code: CodeType) -> SourceLocation:
-    """The first body line of a function that has not started running yet."""
-    return SourceLocation(code.co_filename, first_body_line(code), code.co_name)
-
-
 def _instruction_line(instr: dis.Instruction) -> int | None:
     positions = getattr(instr, "positions", None)  # 3.11+
     if positions is not None:
@@ -110,28 +105,20 @@ def _instruction_line(instr: dis.Instruction) -> int | None:
 
 
 @lru_cache(maxsize=4096)
-def entry_lines(code: CodeType) -> tuple[int, int]:
-    """``(prologue_line, first_body_line)`` of a function.
+def first_body_line(code: CodeType) -> int:
+    """Line of the first statement of a function's body.
 
     A fresh frame reports the ``def`` line (or its first decorator); users expect the first
-    statement of the body instead. A frame whose line is at or before the prologue line has
-    not started running its body yet.
+    statement of the body instead: the first instruction after the prologue.
     """
     prologue = {"RESUME", "RETURN_GENERATOR", "POP_TOP", "NOP", "COPY_FREE_VARS",
                 "MAKE_CELL", "GEN_START", "CACHE"}
-    prologue_line = code.co_firstlineno
-    started = sys.version_info < (3, 11)
+    started = sys.version_info < (3, 11)  # RESUME, which ends the prologue, is 3.11+
     for instr in dis.get_instructions(code):
-        line = _instruction_line(instr)
         if instr.opname == "RESUME":
             started = True
-            prologue_line = line or prologue_line
             continue
+        line = _instruction_line(instr)
         if started and instr.opname not in prologue and line is not None:
-            return prologue_line, line
-    return prologue_line, prologue_line
-
-
-def first_body_line(code: CodeType) -> int:
-    """Line of the first statement of a function's body."""
-    return entry_lines(code)[1]
+            return line
+    return code.co_firstlineno
