@@ -80,7 +80,8 @@ class JobResolver:
         if update is None:
             return []
         label = f"update {job.name} ({update_id})"  # type: ignore[attr-defined]
-        return _ids([update.accepted, update.completed], label)
+        # Rejections are only in history written by older servers; accepted updates always.
+        return _ids([update.accepted, update.rejected, update.completed], label)
 
     def _initiated(self, variants: tuple[str, ...], seq: int) -> int | None:
         for variant in variants:
