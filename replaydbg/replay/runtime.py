@@ -76,8 +76,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_cause: JobRecord | None = None  # owner of the code running right now
         self._rd_unresolved = 0  # jobs still looking for their next user line
         self._rd_sites: list[SourceLocation | None] = []
-        #: Per command, the user line that woke the task issuing it (see ``_close_activation``).
-        self._rd_wakers: list[SourceLocation | None] = []
+        #: Per command, the line to use when no user frame issued it: the line that raised
+        #: the exception being handled, or that woke (cancelled) the running task.
+        self._rd_fallbacks: list[SourceLocation | None] = []
         self._rd_woken_by: dict[asyncio.Task[Any], SourceLocation] = {}
         self._rd_watch = EntryWatch(user_code, self._on_user_entry)
         self._rd_init_job: JobRecord | None = None
@@ -89,14 +90,15 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         record = self._rd_recording.new_activation(act.history_length, act.is_replaying)
         self._rd_activation = record
         self._rd_sites = []
-        self._rd_wakers = []
+        self._rd_fallbacks = []
         self._rd_woken_by = {}
         self._rd_unresolved = 0
+        self._rd_init_job = None
         self._rd_boundary = sys._getframe()
         try:
             completion: WorkflowActivationCompletion = super().activate(act)
         finally:
-            self._stop_profiling()
+            self._rd_watch.stop()
             self._rd_cause = None
         self._close_activation(record, completion)
         return completion
@@ -104,14 +106,14 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     def _close_activation(
         self, record: ActivationRecord, completion: WorkflowActivationCompletion
     ) -> None:
-        sites, wakers = self._rd_sites, self._rd_wakers
+        sites, fallbacks = self._rd_sites, self._rd_fallbacks
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
             if site is None and command.WhichOneof("variant") in _FALLBACK_COMMANDS:
                 # The SDK issues these with no user frame on the stack: a cancellation when
                 # the cancelled task next runs (the user line is the one that cancelled it),
                 # continue-as-new or a failure from the exception the user code raised.
-                site = wakers[index] if index < len(wakers) else None
+                site = fallbacks[index] if index < len(fallbacks) else None
             record.commands.append(CommandRecord(command, site))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
@@ -133,10 +135,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         if job.HasField("initialize_workflow"):
             # ``__init__`` of the workflow class runs at the start of the first run-once,
             # outside any handle: it belongs to this job.
-            record.searching = True
-            self._rd_unresolved += 1
             self._rd_init_job = record
-            self._start_profiling()
+            self._begin_search(record)
         ready = self._ready
         for position in range(before, len(ready)):
             if getattr(ready[position], "_callback", None) != self._run_owned:  # not ours yet
@@ -166,10 +166,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     def _owned(self, handle: asyncio.Handle, owner: JobRecord) -> asyncio.Handle:
         if owner.next_line is not None:
             return handle
-        if not owner.searching:
-            owner.searching = True
-            self._rd_unresolved += 1
-            self._start_profiling()
+        self._begin_search(owner)
         owner.live_handles += 1
         return asyncio.Handle(self._run_owned, (handle, owner), self, None)
 
@@ -185,11 +182,18 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 # (e.g. one of several activities a gather() still waits for).
                 self._settle(owner)
 
+    def _begin_search(self, owner: JobRecord) -> None:
+        """Look for the job's first user line (the entry watch runs while any job looks)."""
+        if not owner.searching:
+            owner.searching = True
+            self._rd_unresolved += 1
+            self._rd_watch.start()
+
     def _settle(self, owner: JobRecord) -> None:
         owner.searching = False
         self._rd_unresolved -= 1
         if self._rd_unresolved <= 0:
-            self._stop_profiling()
+            self._rd_watch.stop()
 
     def _add_command(self) -> WorkflowCommand:
         command: WorkflowCommand = super()._add_command()
@@ -201,7 +205,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             running = asyncio.current_task(self)
             if fallback is None and running is not None:
                 fallback = self._rd_woken_by.get(running)
-        self._rd_wakers.append(fallback)
+        self._rd_fallbacks.append(fallback)
         return command
 
     def _raise_site(self) -> SourceLocation | None:
@@ -219,12 +223,6 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         return site
 
     # -- the first user line per job ----------------------------------------------------
-
-    def _start_profiling(self) -> None:
-        self._rd_watch.start()
-
-    def _stop_profiling(self) -> None:
-        self._rd_watch.stop()
 
     def _on_user_entry(self, location: SourceLocation) -> None:
         owner = self._rd_cause or self._rd_init_job
