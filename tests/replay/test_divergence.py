@@ -68,3 +68,13 @@ def test_changes_temporal_does_not_check_are_warned_about() -> None:
     assert any(w.startswith("event 17 TimerStarted: timer duration is 0:00:01 in history but "
                             "0:00:03 in the code") for w in report.warnings), report.warnings
     assert len(report.warnings) == 2
+
+
+def test_exception_in_workflow_code_is_reported_at_the_raising_line() -> None:
+    report = replay(HISTORY, "raises:GreetingWorkflow")
+    assert report.status == "failed"
+    divergence = report.divergence
+    assert divergence is not None and divergence.kind == "task-failure"
+    assert divergence.line is not None
+    assert divergence.line.line == marker_lines(CHANGED / "raises.py")["raise"]
+    assert "'display_name'" in divergence.message
