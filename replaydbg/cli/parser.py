@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
 
 from replaydbg import __version__
 
 
-def _handler(module: str, name: str) -> Any:
+def lazy_handler(module: str, name: str) -> Any:
+    """A handler that imports ``replaydbg.cli.<module>`` only when its command runs."""
     def run(args: argparse.Namespace) -> int:
-        import importlib
-
         func = getattr(importlib.import_module(f"replaydbg.cli.{module}"), name)
         code: int = func(args)
         return code
@@ -53,7 +53,8 @@ def _show_help(parser: argparse.ArgumentParser) -> Any:
     return handler
 
 
-def _common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
+def add_common_options(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
+    """``-v`` and ``--log-file``, on the root parser and on every sub-command."""
     # Sub-commands repeat the options with SUPPRESS defaults so that ``replaydbg -v replay``
     # and ``replaydbg replay -v`` both work (a plain default would reset the root's value).
     parser.add_argument("-v", "--verbose", action="count",
@@ -63,6 +64,12 @@ def _common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
                         help="write logs to FILE instead of stderr")
 
 
+#: Modules under ``replaydbg.cli`` that add a sub-command through ``add_parser(subparsers)``.
+#: Each keeps its heavy imports inside its handler (see :func:`lazy_handler`) so that
+#: ``replaydbg --help`` stays fast.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full ``replaydbg`` parser."""
     parser = argparse.ArgumentParser(
@@ -70,11 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Replay debugger and determinism checker for Temporal Python workflows.",
     )
     parser.add_argument("--version", action="version", version=f"replaydbg {__version__}")
-    _common(parser, root=True)
+    add_common_options(parser, root=True)
     parser.set_defaults(handler=_show_help(parser))
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_replay(sub)
     _add_history(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"replaydbg.cli.{name}").add_parser(sub)
     return parser
 
 
@@ -86,7 +95,7 @@ def _add_replay(sub: Any) -> None:
         "trace mapped to your source lines and exits non-zero if any history no longer "
         "replays.",
     )
-    _common(replay)
+    add_common_options(replay)
     replay.add_argument("histories", nargs="*", metavar="HISTORY",
                         help="history file (JSON, binary, gzip) or a directory of them")
     replay.add_argument("--workflow", "-W", action="append", default=[], metavar="SPEC",
@@ -101,23 +110,23 @@ def _add_replay(sub: Any) -> None:
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")
     add_connection_options(replay)
-    replay.set_defaults(handler=_handler("replay_cmd", "run_replay"))
+    replay.set_defaults(handler=lazy_handler("replay_cmd", "run_replay"))
 
 
 def _add_history(sub: Any) -> None:
     history = sub.add_parser("history", help="show or fetch workflow histories")
-    _common(history)
+    add_common_options(history)
     history.set_defaults(handler=_show_help(history))
     hsub = history.add_subparsers(title="history commands", metavar="COMMAND")
     show = hsub.add_parser("show", help="print the event table of a history")
-    _common(show)
+    add_common_options(show)
     show.add_argument("file", nargs="?", metavar="FILE", help="history file")
     show.add_argument("--json", action="store_true", help="print the history as proto3 JSON")
     add_connection_options(show)
-    show.set_defaults(handler=_handler("history_cmd", "run_show"))
+    show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")
-    _common(fetch)
+    add_common_options(fetch)
     fetch.add_argument("--output", "-o", required=True, metavar="FILE",
                        help="where to save (.json, .pb/.binpb for binary, .gz to compress)")
     add_connection_options(fetch)
-    fetch.set_defaults(handler=_handler("history_cmd", "run_fetch"))
+    fetch.set_defaults(handler=lazy_handler("history_cmd", "run_fetch"))
