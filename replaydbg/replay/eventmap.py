@@ -46,6 +46,9 @@ class EventMapping:
     #: ``not-reached`` (after the point where a failed replay stopped).
     role: str
     activation: int | None = None
+    #: Position of the job or command within its activation (with ``activation``, where a
+    #: debugger stops for this event).
+    position: int | None = None
     job: str | None = None
     command: str | None = None
     #: The user line that issued the command (``command`` role).
@@ -240,7 +243,8 @@ class _Builder:
             self.command_sites[(view.variant, view.seq)] = site
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
-            activation=activation.index, command=view.variant, source=site, note=note,
+            activation=activation.index, position=record.index, command=view.variant,
+            source=site, note=note,
         )
 
     # -- jobs, by identity ---------------------------------------------------------------
@@ -258,7 +262,8 @@ class _Builder:
                 event = self.events[event_id - 1]
                 self.out[event_id] = EventMapping(
                     event_id, event_type_name(event.event_type), "applied",
-                    activation=activation.index, job=job.variant, next_line=job.next_line,
+                    activation=activation.index, position=job.index, job=job.variant,
+                    next_line=job.next_line,
                     note=note,
                 )
 

@@ -20,6 +20,8 @@ class JobRecord:
     """One job of an activation (``fire_timer``, ``signal_workflow`` ...)."""
 
     job: WorkflowActivationJob
+    #: Position of the job in its activation (what a debugger counts to stop at it).
+    index: int = 0
     #: The first user line that ran because of this job (a resumed ``await`` or the first
     #: line of a handler), or None when no user code ran for it.
     next_line: SourceLocation | None = None
@@ -41,6 +43,8 @@ class CommandRecord:
     command: WorkflowCommand
     #: None when no user frame was on the stack (e.g. completion after ``run`` returned).
     site: SourceLocation | None
+    #: Position of the command in its activation's completion.
+    index: int = 0
 
     @property
     def variant(self) -> str:

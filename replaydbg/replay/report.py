@@ -75,6 +75,7 @@ def _mapping_json(mapping: EventMapping) -> dict[str, Any]:
         "eventType": mapping.event_type,
         "role": mapping.role,
         "activation": mapping.activation,
+        "position": mapping.position,
         "job": mapping.job,
         "command": mapping.command,
         "source": _location_json(mapping.source),

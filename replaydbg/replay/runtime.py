@@ -114,7 +114,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 # the cancelled task next runs (the user line is the one that cancelled it),
                 # continue-as-new or a failure from the exception the user code raised.
                 site = fallbacks[index] if index < len(fallbacks) else None
-            record.commands.append(CommandRecord(command, site))
+            record.commands.append(CommandRecord(command, site, index))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = getattr(self, "_current_activation_error", None)
@@ -123,8 +123,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         record.waiting_at = self._waiting_locations()
 
     def _apply(self, job: WorkflowActivationJob) -> None:
-        record = JobRecord(job)
         assert self._rd_activation is not None
+        record = JobRecord(job, len(self._rd_activation.jobs))
         self._rd_activation.jobs.append(record)
         before = len(self._ready)
         self._rd_cause = record
