@@ -37,6 +37,8 @@ class Divergence:
     #: Where the workflow's coroutines were waiting when the task ended (missing commands).
     waiting_at: tuple[SourceLocation, ...]
     message: str
+    #: Position of the offending command in its activation (None: no command to point at).
+    position: int | None = None
 
     @property
     def line(self) -> SourceLocation | None:
@@ -54,7 +56,7 @@ class Divergence:
                    f"issued {view.label}, which records {view.expected_name}")
         return cls("mismatch", activation.index, activation.history_length, event.event_id,
                    describe(event), view.label, record.site, tuple(activation.waiting_at),
-                   message)
+                   message, record.index)
 
     @classmethod
     def missing_command(cls, activation: ActivationRecord, event: HistoryEvent,
@@ -85,7 +87,7 @@ class Divergence:
         message = (f"the code{where} issued {view.label}, but history recorded no more commands "
                    f"in the workflow task started at event {activation.history_length}")
         return cls("extra-command", activation.index, activation.history_length, None, None,
-                   view.label, record.site, tuple(activation.waiting_at), message)
+                   view.label, record.site, tuple(activation.waiting_at), message, record.index)
 
     @classmethod
     def task_failure(cls, activation: ActivationRecord) -> Divergence:

@@ -30,6 +30,7 @@ from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.jobs import JobResolver
 from replaydbg.replay.recorder import ActivationRecord, CommandRecord, Recording
 from replaydbg.replay.source import SourceLocation
+from replaydbg.replay.subject import event_subject
 
 E = EventType
 
@@ -56,6 +57,8 @@ class EventMapping:
     #: The first user line that ran because of the event (``applied`` role).
     next_line: SourceLocation | None = None
     note: str = ""
+    #: What the event is about: activity type, timer, signal, child workflow, patch...
+    subject: str = ""
 
     @property
     def line(self) -> SourceLocation | None:
@@ -131,7 +134,8 @@ class _Builder:
                 self._map_jobs(activation)
             if group[-1].waiting_at:
                 self.last_waiting = tuple(group[-1].waiting_at)
-        mappings = [self.out.get(e.event_id) or self._fallback(e) for e in self.events]
+        mappings = [replace(self.out.get(e.event_id) or self._fallback(e),
+                            subject=event_subject(e, self.index)) for e in self.events]
         return EventMap(mappings, self.divergences, self.quiet)
 
     def _task_groups(self) -> list[list[ActivationRecord]]:

@@ -9,7 +9,7 @@ from typing import Any
 from temporalio.converter import DataConverter
 from temporalio.workflow import NondeterminismError
 
-from replaydbg.history import History
+from replaydbg.history import History, short_details
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
@@ -59,7 +59,8 @@ class ReplayReport:
             "error": self.error,
             "divergence": _divergence_json(self.divergence),
             "warnings": self.warnings,
-            "events": [_mapping_json(m) for m in self.event_map],
+            "events": [_mapping_json(m, short_details(e))
+                       for m, e in zip(self.event_map, self.history.events, strict=True)],
         }
 
 
@@ -69,8 +70,10 @@ def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:
     return {"file": location.file, "line": location.line, "function": location.function}
 
 
-def _mapping_json(mapping: EventMapping) -> dict[str, Any]:
+def _mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
     return {
+        "subject": mapping.subject,
+        "details": details,
         "eventId": mapping.event_id,
         "eventType": mapping.event_type,
         "role": mapping.role,
@@ -89,6 +92,8 @@ def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
         return None
     return {
         "kind": divergence.kind,
+        "activation": divergence.activation,
+        "position": divergence.position,
         "eventId": divergence.event_id,
         "event": divergence.event,
         "command": divergence.command,

@@ -1,0 +1,124 @@
+"""The ``launch`` arguments of a replay session: one typed structure, validated once.
+
+The editor client's package.json schema mirrors :data:`ATTRIBUTES`; a test keeps the two
+identical. Every problem names the attribute and the fix, and becomes a DAP error response.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from replaydbg.errors import InputError
+
+#: Attribute -> (accepted JSON types, description). Keys every DAP client adds are allowed too.
+ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
+    "historyFile": ((str,), "path of a history file (JSON, binary or gzip)"),
+    "workflowId": ((str,), "workflow id to fetch from a Temporal server"),
+    "runId": ((str,), "run id of that workflow (default: latest run)"),
+    "namespace": ((str,), "Temporal namespace"),
+    "address": ((str,), "Temporal server host:port"),
+    "apiKey": ((str,), "API key for the server (prefer TEMPORAL_API_KEY)"),
+    "tls": ((bool,), "connect with TLS"),
+    "tlsCaFile": ((str,), "CA certificate to trust (PEM)"),
+    "tlsCertFile": ((str,), "client certificate for mTLS (PEM)"),
+    "tlsKeyFile": ((str,), "client private key for mTLS (PEM)"),
+    "tlsServerName": ((str,), "server name to verify the certificate against"),
+    "profile": ((str,), "profile of the temporal environment configuration"),
+    "workflow": ((str,), "package.module:Class of the workflow (default: discovered)"),
+    "python": ((str, list), "the interpreter to replay with (default: the adapter's)"),
+    "cwd": ((str,), "working directory of the replay"),
+    "env": ((dict,), "extra environment variables"),
+    "justMyCode": ((bool,), "only stop in your own code (default true)"),
+    "sandbox": ((bool,), "run the workflow in the Temporal sandbox (default true)"),
+    "stopOnEntry": ((bool,), "stop at the first history event"),
+    "dataConverter": ((str,), "package.module:attribute of your DataConverter"),
+}
+_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object"}
+_CLIENT_KEYS = {"type", "request", "name", "__sessionId", "__configurationTarget",
+                "preLaunchTask", "postDebugTask", "presentation", "internalConsoleOptions",
+                "debugServer", "noDebug", "__restart", "console"}
+
+
+@dataclass(frozen=True)
+class LaunchConfig:
+    """A validated launch request."""
+
+    history_file: str | None = None
+    workflow_id: str | None = None
+    run_id: str | None = None
+    namespace: str | None = None
+    address: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    tls: bool | None = None
+    tls_ca_file: str | None = None
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    tls_server_name: str | None = None
+    profile: str | None = None
+    workflow: str | None = None
+    python: tuple[str, ...] = (sys.executable,)
+    cwd: str = field(default_factory=os.getcwd)
+    env: Mapping[str, str] = field(default_factory=dict)
+    just_my_code: bool = True
+    sandbox: bool = True
+    stop_on_entry: bool = False
+    data_converter: str | None = None
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def parse_launch(arguments: Mapping[str, Any]) -> LaunchConfig:
+    """Validate ``launch`` arguments; an InputError names the attribute and the fix."""
+    values: dict[str, Any] = {}
+    for key, value in arguments.items():
+        if key in _CLIENT_KEYS:
+            continue
+        if key not in ATTRIBUTES:
+            known = ", ".join(sorted(ATTRIBUTES))
+            raise InputError(f"unknown launch attribute {key!r}", hint=f"known: {known}")
+        types, what = ATTRIBUTES[key]
+        if value is None:
+            continue
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            kinds = " or ".join(_JSON_NAMES[t] for t in types)
+            raise InputError(f"launch attribute {key!r} must be a {kinds} ({what}), "
+                             f"not {json_type(value)}")
+        values[_snake(key)] = value
+    return _finish(values)
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a value's type, for messages."""
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "an array", dict: "an object"}.get(type(value), "null")
+
+
+def _finish(values: dict[str, Any]) -> LaunchConfig:
+    if bool(values.get("history_file")) == bool(values.get("workflow_id")):
+        raise InputError("launch needs exactly one of 'historyFile' and 'workflowId'",
+                         hint="set historyFile to a saved history, or workflowId to fetch one")
+    python = values.get("python")
+    if isinstance(python, str):
+        values["python"] = (python,)
+    elif isinstance(python, list):
+        if not python or not all(isinstance(p, str) for p in python):
+            raise InputError("launch attribute 'python' must be a path or a non-empty array "
+                             "of strings (interpreter and its arguments)")
+        values["python"] = tuple(python)
+    env = values.get("env")
+    if env is not None and not all(isinstance(v, str) for v in env.values()):
+        raise InputError("launch attribute 'env' must map names to strings")
+    cwd = values.get("cwd")
+    if cwd is not None and not os.path.isdir(cwd):
+        raise InputError(f"launch attribute 'cwd' is not a directory: {cwd}")
+    history = values.get("history_file")
+    if history is not None:
+        values["history_file"] = os.path.join(values.get("cwd") or os.getcwd(),
+                                              os.path.expanduser(history))
+    return LaunchConfig(**values)

@@ -1,0 +1,240 @@
+"""Breakpoints on history events: parsing, filters, and the plan of where to stop.
+
+The replay is deterministic, so every stop is known before the debuggee runs: the adapter
+turns function breakpoints (``event:7``, ``#7``, ``ActivityTaskCompleted``) and the Temporal
+exception filters into a list of *stop points* — (activation, job or command, position) in
+the event map — and hands that list to the debuggee. Hit counts and conditions are decided
+here too, over the recorded events, so nothing is evaluated inside the workflow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+
+NONDETERMINISM = "temporal.nondeterminism"
+
+#: The exception-breakpoint filters an editor shows as checkboxes.
+FILTERS: list[dict[str, Any]] = [
+    {"filter": NONDETERMINISM, "label": "Temporal: non-determinism", "default": True,
+     "description": "Stop at the line whose command the history contradicts"},
+    {"filter": "temporal.event", "label": "Temporal: every history event", "default": False},
+    {"filter": "temporal.workflowTask", "label": "Temporal: workflow task started",
+     "default": False},
+    {"filter": "temporal.activity", "label": "Temporal: activity events", "default": False},
+    {"filter": "temporal.timer", "label": "Temporal: timer events", "default": False},
+    {"filter": "temporal.signal", "label": "Temporal: signals", "default": False},
+    {"filter": "temporal.update", "label": "Temporal: updates", "default": False},
+    {"filter": "temporal.child", "label": "Temporal: child workflows", "default": False},
+    {"filter": "temporal.command", "label": "Temporal: commands issued", "default": False},
+]
+FILTER_IDS = frozenset(f["filter"] for f in FILTERS)
+
+_EVENT_TYPES = {
+    "".join(p.capitalize() for p in name[len("EVENT_TYPE_"):].split("_")): name
+    for name in EventType.keys() if name != "EVENT_TYPE_UNSPECIFIED"
+}
+_BY_ID = re.compile(r"^\s*(?:event\s*:\s*|#)?(\d+)\s*$", re.IGNORECASE)
+
+
+def _filter_matches(name: str, event: Mapping[str, Any]) -> bool:
+    kind, role = event["eventType"], event["role"]
+    matched: bool = {
+        "temporal.event": True,
+        "temporal.workflowTask": kind == "WorkflowTaskStarted",
+        "temporal.activity": kind.startswith("ActivityTask"),
+        "temporal.timer": kind.startswith("Timer"),
+        "temporal.signal": "Signal" in kind,
+        "temporal.update": "Update" in kind,
+        "temporal.child": "ChildWorkflow" in kind,
+        "temporal.command": role == "command",
+    }.get(name, False)
+    return matched
+
+
+@dataclass(frozen=True)
+class EventSelector:
+    """What one function breakpoint names: an event id or an event type."""
+
+    event_id: int | None = None
+    event_type: str | None = None
+
+    def matches(self, event: Mapping[str, Any]) -> bool:
+        """True for the events this selector names."""
+        if self.event_id is not None:
+            return bool(event["eventId"] == self.event_id)
+        return bool(event["eventType"] == self.event_type)
+
+
+def parse_selector(name: str) -> EventSelector:
+    """``event:7``, ``#7``, ``7``, ``ActivityTaskCompleted`` or ``EVENT_TYPE_TIMER_FIRED``."""
+    found = _BY_ID.match(name)
+    if found:
+        return EventSelector(event_id=int(found.group(1)))
+    text = name.strip()
+    if text.upper().startswith("EVENT_TYPE_"):
+        text = "".join(p.capitalize() for p in text[len("EVENT_TYPE_"):].split("_"))
+    if text in _EVENT_TYPES:
+        return EventSelector(event_type=text)
+    raise ValueError(f"{name!r} is not a history event: use event:ID, #ID or an event type "
+                     "such as ActivityTaskCompleted")
+
+
+def _hit(condition: str | None, count: int) -> bool:
+    """DAP hit conditions: ``N`` / ``==N`` (the Nth hit), ``>N``, ``>=N``, ``%N``."""
+    if not condition:
+        return True
+    found = re.match(r"^\s*(==|>=|>|%)?\s*(\d+)\s*$", condition)
+    if not found:
+        raise ValueError(f"hit count {condition!r}: use N, >N, >=N or %N")
+    op, number = found.group(1) or "==", int(found.group(2))
+    return {"==": count == number, ">": count > number, ">=": count >= number,
+            "%": number > 0 and count % number == 0}[op]
+
+
+def _condition(expression: str | None, event: Mapping[str, Any]) -> bool:
+    """Evaluate a condition over the event (``event_id``, ``event_type``, ``role``...)."""
+    if not expression:
+        return True
+    names = {"event_id": event["eventId"], "event_type": event["eventType"],
+             "role": event["role"], "details": event.get("details", ""), "event": event}
+    try:
+        return bool(eval(expression, {"__builtins__": {}}, names))  # noqa: S307 - no builtins
+    except Exception as err:  # a bad condition is reported, not raised
+        raise ValueError(f"condition {expression!r} failed: {err}") from None
+
+
+@dataclass
+class PlannedStop:
+    """One place the debuggee stops, and what to tell the editor when it does."""
+
+    activation: int
+    kind: str  # "job" or "command"
+    position: int
+    event_id: int
+    description: str
+    reason: str = "breakpoint"
+    text: str = ""
+    breakpoint_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The form the debuggee receives."""
+        return {"activation": self.activation, "kind": self.kind, "position": self.position,
+                "eventId": self.event_id, "description": self.description,
+                "reason": self.reason, "text": self.text,
+                "breakpointIds": self.breakpoint_ids}
+
+
+def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
+    """Where to stop for an event, or None when no workflow code runs for it."""
+    activation, position = event.get("activation"), event.get("position")
+    if activation is None:
+        return None
+    if event["role"] == "command" and position is not None and event.get("source"):
+        return activation, "command", position
+    if event["role"] == "applied" and position is not None:
+        return activation, "job", position
+    if event["eventType"] == "WorkflowTaskStarted":
+        return activation, "job", 0
+    return None
+
+
+def describe(event: Mapping[str, Any]) -> str:
+    """``Event 7 ActivityTaskCompleted (compose_greeting)``."""
+    subject = event.get("subject") or ""
+    return f"Event {event['eventId']} {event['eventType']}" + (f" ({subject})" if subject
+                                                                 else "")
+
+
+class EventPlan:
+    """The event breakpoints and filters of a session, over one event map."""
+
+    def __init__(self, events: Sequence[Mapping[str, Any]],
+                 divergence: Mapping[str, Any] | None) -> None:
+        self.events = events
+        self.divergence = divergence
+        self.function_breakpoints: list[tuple[int, EventSelector, dict[str, Any]]] = []
+        self.filters: set[str] = {NONDETERMINISM}
+        self.stop_on_entry = False
+        self._next_id = 1_000_000  # far from debugpy's breakpoint ids
+
+    def set_function_breakpoints(self, requested: Iterable[Mapping[str, Any]]) -> list[Any]:
+        """Replace the function breakpoints; returns DAP Breakpoint objects, in order."""
+        self.function_breakpoints = []
+        answer = []
+        for bp in requested:
+            self._next_id += 1
+            try:
+                selector = parse_selector(str(bp.get("name", "")))
+            except ValueError as err:
+                answer.append({"id": self._next_id, "verified": False, "message": str(err)})
+                continue
+            self.function_breakpoints.append((self._next_id, selector, dict(bp)))
+            answer.append(self._verify(self._next_id, selector))
+        return answer
+
+    def _verify(self, bp_id: int, selector: EventSelector) -> dict[str, Any]:
+        matching = [e for e in self.events if selector.matches(e)]
+        if not matching:
+            return {"id": bp_id, "verified": False,
+                    "message": "this history has no such event"}
+        if not any(stop_point(e) for e in matching):
+            return {"id": bp_id, "verified": False,
+                    "message": "no workflow code runs for this event (it is written by the "
+                    "server or a worker); break on the event after it"}
+        return {"id": bp_id, "verified": True}
+
+    def stops(self) -> tuple[list[PlannedStop], list[str]]:
+        """All planned stops in event order, and problems with conditions to report."""
+        planned: dict[tuple[int, str, int], PlannedStop] = {}
+        problems: list[str] = []
+        counts: dict[int, int] = {}
+        for event in self.events:
+            point = stop_point(event)
+            if point is None:
+                continue
+            ids = self._matching_breakpoints(event, counts, problems)
+            if self._filtered(event) or ids or (self.stop_on_entry and event["eventId"] == 1):
+                stop = planned.setdefault(point, PlannedStop(*point, event["eventId"],
+                                                             describe(event)))
+                stop.breakpoint_ids.extend(ids)
+        self._plan_divergence(planned)
+        return sorted(planned.values(), key=lambda s: s.event_id), problems
+
+    def _matching_breakpoints(self, event: Mapping[str, Any], counts: dict[int, int],
+                              problems: list[str]) -> list[int]:
+        ids = []
+        for bp_id, selector, raw in self.function_breakpoints:
+            if not selector.matches(event):
+                continue
+            try:
+                if not _condition(raw.get("condition"), event):
+                    continue
+                counts[bp_id] = counts.get(bp_id, 0) + 1
+                if _hit(raw.get("hitCondition"), counts[bp_id]):
+                    ids.append(bp_id)
+            except ValueError as err:
+                problems.append(str(err))
+        return ids
+
+    def _filtered(self, event: Mapping[str, Any]) -> bool:
+        return any(_filter_matches(name, event) for name in self.filters)
+
+    def _plan_divergence(self, planned: dict[tuple[int, str, int], PlannedStop]) -> None:
+        divergence = self.divergence
+        if NONDETERMINISM not in self.filters or not divergence:
+            return
+        activation, position = divergence.get("activation"), divergence.get("position")
+        if activation is None:
+            return
+        kind = "command" if position is not None else "job"
+        point = (activation, kind, position if position is not None else 0)
+        event_id = divergence.get("eventId") or 0
+        stop = planned.setdefault(point, PlannedStop(*point, event_id, ""))
+        stop.reason = "exception"
+        stop.description = "Non-determinism"
+        stop.text = str(divergence.get("message", ""))
