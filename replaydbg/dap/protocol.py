@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 Message = dict[str, Any]
 
@@ -25,7 +25,7 @@ class EndOfStream(Exception):
     """The peer closed the stream."""
 
 
-def read_message(stream: BinaryIO) -> Message:
+def read_message(stream: IO[bytes]) -> Message:
     """Read one framed message; raises EndOfStream at a clean end, ProtocolError on junk."""
     length = _read_headers(stream)
     body = stream.read(length)
@@ -40,7 +40,7 @@ def read_message(stream: BinaryIO) -> Message:
     return message
 
 
-def _read_headers(stream: BinaryIO) -> int:
+def _read_headers(stream: IO[bytes]) -> int:
     length: int | None = None
     while True:
         line = stream.readline()
@@ -71,7 +71,7 @@ def encode_message(message: Message) -> bytes:
 class MessageWriter:
     """Writes framed messages to one stream from any thread, numbering them."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
         self._lock = threading.Lock()
         self._seq = 0

@@ -16,7 +16,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History
 from replaydbg.replay.recorder import Recording
-from replaydbg.replay.runtime import SUPPORTED, RecordingWorkflowRunner, ReplayContext
+from replaydbg.replay.runtime import (
+    SUPPORTED,
+    RecordingWorkflowRunner,
+    ReplayContext,
+    StopHooks,
+)
 from replaydbg.replay.source import UserCode
 
 logger = logging.getLogger(__name__)
@@ -64,8 +69,12 @@ async def replay_recorded(
     sandbox: bool = True,
     data_converter: DataConverter | None = None,
     user_roots: tuple[str, ...] = (),
+    stops: StopHooks | None = None,
 ) -> RawReplay:
-    """Replay ``history`` in debug mode and return the recording and the SDK's verdict."""
+    """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
+
+    ``stops`` hears of every job and command (a debugger stops there).
+    """
     if not SUPPORTED:
         raise ReplaydbgError(
             f"temporalio {temporalio_version} no longer has the workflow-instance internals "
@@ -74,6 +83,7 @@ async def replay_recorded(
         )
     recording = Recording()
     ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
+    ReplayContext.stops = stops
     try:
         replayer = Replayer(
             workflows=[workflow_cls],
@@ -89,4 +99,5 @@ async def replay_recorded(
         )
     finally:
         ReplayContext.recording = ReplayContext.user_code = None
+        ReplayContext.stops = None
     return RawReplay(recording, result.replay_failure)

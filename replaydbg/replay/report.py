@@ -12,6 +12,7 @@ from temporalio.workflow import NondeterminismError
 from replaydbg.history import History, short_details
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import RawReplay, replay_recorded
+from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.source import SourceLocation
 
@@ -157,10 +158,12 @@ async def replay_history(
     sandbox: bool = True,
     data_converter: DataConverter | None = None,
     user_roots: tuple[str, ...] = (),
+    stops: StopHooks | None = None,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
     raw = await replay_recorded(history, workflow_cls, sandbox=sandbox,
-                                data_converter=data_converter, user_roots=user_roots)
+                                data_converter=data_converter, user_roots=user_roots,
+                                stops=stops)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     codec = data_converter.payload_codec if data_converter is not None else None
     return explain(raw, history, name, compare_payloads=codec is None)

@@ -23,7 +23,7 @@ import contextvars
 import sys
 from collections.abc import Callable
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation, WorkflowActivationJob
 from temporalio.bridge.proto.workflow_commands import WorkflowCommand
@@ -56,11 +56,22 @@ def _always() -> int:
     return 1
 
 
+class StopHooks(Protocol):
+    """Where a debugger hears of each job and command, to stop the replay there."""
+
+    def after_job(self, activation: int, position: int) -> None:
+        """A job was applied; user code for it runs next."""
+
+    def at_command(self, activation: int, position: int, frame: FrameType) -> None:
+        """The user line in ``frame`` is issuing the command at ``position``."""
+
+
 class ReplayContext:
     """Where the instance of the replay in progress records (one replay at a time)."""
 
     recording: Recording | None = None
     user_code: UserCode | None = None
+    stops: StopHooks | None = None
 
 
 class RecordingWorkflowInstance(_WorkflowInstanceImpl):
@@ -141,6 +152,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         for position in range(before, len(ready)):
             if getattr(ready[position], "_callback", None) != self._run_owned:  # not ours yet
                 ready[position] = self._owned(ready[position], record)
+        stops = ReplayContext.stops
+        if stops is not None:
+            stops.after_job(self._rd_activation.index, record.index)
 
     def call_soon(  # type: ignore[override]
         self,
@@ -199,6 +213,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         command: WorkflowCommand = super()._add_command()
         frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
         self._rd_sites.append(frame_location(frame) if frame is not None else None)
+        stops = ReplayContext.stops
+        if stops is not None and frame is not None and self._rd_activation is not None:
+            stops.at_command(self._rd_activation.index, len(self._rd_sites) - 1, frame)
         fallback = None
         if frame is None:
             fallback = self._raise_site()

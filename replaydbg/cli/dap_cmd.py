@@ -1,0 +1,35 @@
+"""``replaydbg dap``: the debug adapter an editor launches (stdio, or one TCP client)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from typing import Any
+
+from replaydbg.cli.parser import add_common_options, lazy_handler
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``replaydbg dap``."""
+    dap = sub.add_parser("dap", help="run the debug adapter (DAP) for editors",
+                         description="Debug Adapter Protocol server that replays a workflow "
+                         "history under debugpy, with breakpoints on history events.")
+    add_common_options(dap)
+    dap.add_argument("--port", type=int, help="serve one client on 127.0.0.1:PORT instead of "
+                     "stdio")
+    dap.set_defaults(handler=lazy_handler("dap_cmd", "run_dap"))
+
+
+def run_dap(args: argparse.Namespace) -> int:
+    """Serve one debug session."""
+    from replaydbg.dap.adapter import Session
+
+    if args.port is None:
+        Session(sys.stdin.buffer, sys.stdout.buffer).run()
+        return 0
+    with socket.create_server(("127.0.0.1", args.port)) as server:
+        connection, _ = server.accept()
+    with connection, connection.makefile("rb") as reader, connection.makefile("wb") as writer:
+        Session(reader, writer).run()
+    return 0

@@ -1,0 +1,290 @@
+"""The replaydbg debug adapter: a DAP proxy between the editor and debugpy's adapter.
+
+Requests are handled by name (``on_<command>``); whatever the session does not handle is
+forwarded to debugpy unchanged, with sequence numbers rewritten both ways. What it adds:
+the launch of a history replay, breakpoints on history events (function breakpoints and
+exception filters), ``stopped`` events that say which history event caused them, exception
+info for non-determinism, and the ``temporal/*`` custom requests and events.
+
+Threads: the editor is read on the thread that calls :meth:`Session.run`; debugpy and the
+control channel each have a reader thread. All writes go through thread-safe writers;
+session state changes under ``self._lock``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from replaydbg.dap import control
+from replaydbg.dap.config import LaunchConfig, parse_launch
+from replaydbg.dap.debuggee import ENV_SESSION
+from replaydbg.dap.debugpy_side import DebugpyAdapter
+from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
+from replaydbg.dap.prepass import PACKAGE_ROOT, Prepass, run_prepass, user_environment
+from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
+from replaydbg.errors import ReplaydbgError
+
+logger = logging.getLogger(__name__)
+OnResponse = Callable[[Message], None]
+
+
+class Session:
+    """One debug session; see the module docstring for its threads."""
+
+    def __init__(self, editor_in: IO[bytes], editor_out: IO[bytes]) -> None:
+        self._in = editor_in
+        self.editor = MessageWriter(editor_out)
+        self.debugpy: DebugpyAdapter | None = None
+        self._pending: dict[int, OnResponse] = {}
+        self._lock = threading.Lock()
+        self.config: LaunchConfig | None = None
+        self.prepass: Prepass | None = None
+        self.plan: EventPlan | None = None
+        self.control: control.ControlServer | None = None
+        self._announced: dict[str, Any] | None = None
+        self.current_stop: dict[str, Any] | None = None
+        self._ended = threading.Event()
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Serve the editor until it disconnects or closes the stream."""
+        while not self._ended.is_set():
+            try:
+                message = read_message(self._in)
+            except EndOfStream:
+                break
+            except ProtocolError as err:
+                self.send_event("output", {"category": "stderr",
+                                           "output": f"replaydbg: ignored a bad frame: {err}\n"})
+                continue
+            self._dispatch(message)
+        self.shutdown()
+
+    def _dispatch(self, message: Message) -> None:
+        if message.get("type") != "request":
+            self._forward(message)  # e.g. the editor's answer to debugpy's runInTerminal
+            return
+        name = "on_" + "".join(c if c.isalnum() else "_" for c in str(message.get("command")))
+        handler = getattr(self, name, None)
+        try:
+            handler(message) if handler is not None else self._forward(message)
+        except ReplaydbgError as err:
+            self.respond(message, error=str(err))
+        except Exception as err:  # the adapter keeps serving whatever a handler does
+            logger.exception("handler %s failed", name)
+            self.respond(message, error=f"internal error: {type(err).__name__}: {err}")
+
+    def respond(self, request: Message, body: Any = None, *, error: str | None = None) -> None:
+        """Answer an editor request."""
+        response: Message = {"type": "response", "request_seq": request.get("seq", 0),
+                             "command": request.get("command"), "success": error is None}
+        if error is not None:
+            response["message"] = error
+            response["body"] = {"error": {"id": 1, "format": error, "showUser": True}}
+        elif body is not None:
+            response["body"] = body
+        self.editor.send(response)
+
+    def send_event(self, event: str, body: Any = None) -> None:
+        """Send an event to the editor."""
+        self.editor.send({"type": "event", "event": event, **({"body": body} if body else {})})
+
+    def _forward(self, message: Message, on_response: OnResponse | None = None) -> None:
+        """Send an editor message to debugpy; its response goes back with the editor's seq."""
+        if self.debugpy is None:
+            if message.get("type") == "request":
+                self.respond(message, error=f"'{message.get('command')}' before 'initialize'")
+            return
+        editor_seq = message.get("seq", 0)
+        copy = {k: v for k, v in message.items() if k != "seq"}
+        with self._lock:
+            seq = self.debugpy.send(copy)
+            if message.get("type") == "request":
+                self._pending[seq] = on_response or (
+                    lambda response: self._relay(response, editor_seq))
+
+    def _relay(self, response: Message, editor_seq: int) -> None:
+        response = {k: v for k, v in response.items() if k != "seq"}
+        response["request_seq"] = editor_seq
+        self.editor.send(response)
+
+    def on_debugpy_message(self, message: Message) -> None:
+        """Route one message from debugpy (reader thread)."""
+        kind = message.get("type")
+        if kind == "response":
+            with self._lock:
+                callback = self._pending.pop(int(message.get("request_seq", -1)), None)
+            if callback is not None:
+                callback(message)
+        elif kind == "event":
+            self._on_debugpy_event(message)
+        else:  # a reverse request such as runInTerminal: the editor answers it
+            self.editor.send({k: v for k, v in message.items() if k != "seq"})
+
+    def _on_debugpy_event(self, message: Message) -> None:
+        event = message.get("event")
+        body = dict(message.get("body") or {})
+        if event == "output" and body.get("category") == "telemetry":
+            return
+        if event == "stopped":
+            body = self._rewrite_stopped(body)
+        self.send_event(str(event), body)
+        if event == "stopped" and self.current_stop is not None:
+            self.send_event("temporal/currentEvent", self.current_stop)
+        if event == "terminated":
+            self._ended.set()
+
+    def _rewrite_stopped(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            announced, self._announced = self._announced, None
+        self.current_stop = announced
+        if announced is None:
+            return body
+        body["reason"] = announced["reason"]
+        body["description"] = announced["description"]
+        if announced.get("text"):
+            body["text"] = announced["text"]
+        if announced.get("breakpointIds"):
+            body["hitBreakpointIds"] = announced["breakpointIds"]
+        return body
+
+    def shutdown(self) -> None:
+        """End everything this session started (idempotent)."""
+        self._ended.set()
+        if self.control is not None:
+            self.control.close()
+        if self.debugpy is not None:
+            self.debugpy.kill()
+
+    # -- requests ---------------------------------------------------------------------
+
+    def on_initialize(self, request: Message) -> None:
+        """Start debugpy's adapter and answer with its capabilities plus ours."""
+        self.debugpy = DebugpyAdapter(self.on_debugpy_message, self._on_debugpy_exit)
+
+        def answer(response: Message) -> None:
+            body = dict(response.get("body") or {})
+            body["exceptionBreakpointFilters"] = [
+                *FILTERS, *[f for f in body.get("exceptionBreakpointFilters", [])
+                            if f.get("filter") not in FILTER_IDS]]
+            body.update(supportsFunctionBreakpoints=True, supportsExceptionInfoRequest=True,
+                        supportsTerminateRequest=True, supportsConfigurationDoneRequest=True)
+            self.respond(request, body)
+
+        self._forward(request, answer)
+
+    def _on_debugpy_exit(self) -> None:
+        if not self._ended.is_set():
+            self.send_event("terminated")
+            self._ended.set()
+
+    def on_launch(self, request: Message) -> None:
+        """Validate, map the history (prepass), then launch the replay under debugpy."""
+        self.config = parse_launch(request.get("arguments") or {})
+        threading.Thread(target=self._launch, args=(request,), daemon=True).start()
+
+    def _launch(self, request: Message) -> None:
+        assert self.config is not None
+        self.send_event("progressStart", {"progressId": "replaydbg-prepass",
+                                          "title": "Mapping the history to your code"})
+        try:
+            self.prepass = run_prepass(self.config)
+        except ReplaydbgError as err:
+            self.send_event("output", {"category": "stderr", "output": f"{err}\n"})
+            self.respond(request, error=str(err))
+            self.send_event("terminated")
+            return
+        finally:
+            self.send_event("progressEnd", {"progressId": "replaydbg-prepass"})
+        self.plan = EventPlan(self.prepass.report["events"], self.prepass.report["divergence"])
+        self.plan.stop_on_entry = self.config.stop_on_entry
+        self.control = control.ControlServer(self._on_control, lambda: None)
+        self._forward({**request, "arguments": self._debugpy_launch()})
+
+    def _debugpy_launch(self) -> dict[str, Any]:
+        config, prepass, server = self.config, self.prepass, self.control
+        assert config is not None and prepass is not None and server is not None
+        session = {"historyFile": prepass.history_file, "workflow": config.workflow,
+                   "sandbox": config.sandbox, "dataConverter": config.data_converter}
+        env = user_environment(config)
+        env.update({control.ENV_ADDRESS: server.address, control.ENV_TOKEN: server.token,
+                    ENV_SESSION: json.dumps(session)})
+        return {"module": "replaydbg.dap.debuggee", "python": list(config.python),
+                "cwd": config.cwd, "env": env, "justMyCode": config.just_my_code,
+                "console": "internalConsole", "redirectOutput": True,
+                # Our runtime and the SDK are never "my code", even when installed editable.
+                "rules": [{"path": f"{PACKAGE_ROOT}/replaydbg/**", "include": False},
+                          {"module": "replaydbg", "include": False},
+                          {"module": "temporalio", "include": False}]}
+
+    def on_setFunctionBreakpoints(self, request: Message) -> None:
+        """Function breakpoints are history events here (``event:7``, ``TimerFired``)."""
+        if self.plan is None:
+            self.respond(request, error="setFunctionBreakpoints before launch")
+            return
+        breakpoints = self.plan.set_function_breakpoints(
+            (request.get("arguments") or {}).get("breakpoints", []))
+        self.respond(request, {"breakpoints": breakpoints})
+        self._send_plan()
+
+    def on_setExceptionBreakpoints(self, request: Message) -> None:
+        """Temporal filters stay here; debugpy's own ones are forwarded."""
+        arguments = dict(request.get("arguments") or {})
+        filters = list(arguments.get("filters", []))
+        if self.plan is not None:
+            self.plan.filters = {f for f in filters if f in FILTER_IDS}
+            self._send_plan()
+        arguments["filters"] = [f for f in filters if f not in FILTER_IDS]
+        arguments["filterOptions"] = [o for o in arguments.get("filterOptions", [])
+                                      if o.get("filterId") not in FILTER_IDS]
+        self._forward({**request, "arguments": arguments})
+
+    def on_exceptionInfo(self, request: Message) -> None:
+        """Non-determinism stops explain event vs command; others are debugpy's."""
+        stop = self.current_stop
+        if stop is None or stop.get("reason") != "exception":
+            self._forward(request)
+            return
+        self.respond(request, {"exceptionId": "NondeterminismError", "breakMode": "always",
+                               "description": stop.get("text", ""),
+                               "details": {"message": stop.get("text", ""),
+                                           "typeName": "temporalio.workflow.NondeterminismError"}})
+
+    def on_temporal_history(self, request: Message) -> None:
+        """The event map, for a history view: id, type, subject, role, mapped line."""
+        if self.prepass is None:
+            self.respond(request, error="no history yet: launch first")
+            return
+        report = self.prepass.report
+        self.respond(request, {"workflowType": report["workflowType"],
+                               "workflowId": report["workflowId"], "runId": report["runId"],
+                               "status": report["status"], "events": report["events"]})
+
+    # -- control channel ----------------------------------------------------------------
+
+    def _send_plan(self) -> None:
+        channel = self.control.channel if self.control is not None else None
+        if channel is None or self.plan is None:
+            return
+        stops, problems = self.plan.stops()
+        for problem in problems:
+            self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
+        channel.send({"type": "plan", "stops": [s.to_json() for s in stops]})
+
+    def _on_control(self, channel: control.Channel, message: Message) -> None:
+        kind = message.get("type")
+        if kind == "hello":
+            self._send_plan()
+        elif kind == "stop":
+            with self._lock:
+                self._announced = message.get("stop")
+            channel.send({"type": "ack", "id": message.get("id")})
+        elif kind == "result" and message.get("status") not in ("ok", None):
+            self.send_event("output", {"category": "important",
+                                       "output": f"replay {message['status']}: "
+                                       f"{message.get('message', '')}\n"})

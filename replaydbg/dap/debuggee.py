@@ -1,0 +1,109 @@
+"""``python -m replaydbg.dap.debuggee``: the replay that runs under debugpy.
+
+Started by debugpy's launcher in the user's interpreter, working directory and environment.
+It connects back to the adapter over the control channel, receives the stop plan, replays
+the history with the recording runtime and stops where the plan says, telling the adapter
+why just before each stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import threading
+from types import FrameType
+from typing import Any
+
+from replaydbg.dap import control, pydevd_glue
+
+ENV_SESSION = "REPLAYDBG_SESSION"
+
+
+class PlannedStops:
+    """The stop hooks the runtime calls; stops where the adapter's plan says."""
+
+    def __init__(self, channel: control.Channel) -> None:
+        self._channel = channel
+        self._plan: dict[tuple[int, str, int], dict[str, Any]] = {}
+        self._have_plan = threading.Event()
+        self._acks: dict[int, threading.Event] = {}
+        self._next = 0
+        threading.Thread(target=self._read, name="replaydbg-control", daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            message = self._channel.receive()
+            if message is None:
+                os._exit(0)  # the adapter is gone: so is the session
+            if message.get("type") == "plan":
+                self._plan = {(s["activation"], s["kind"], s["position"]): s
+                              for s in message.get("stops", [])}
+                self._have_plan.set()
+            elif message.get("type") == "ack":
+                event = self._acks.pop(int(message.get("id", -1)), None)
+                if event is not None:
+                    event.set()
+
+    def wait_for_plan(self, timeout: float = 30.0) -> None:
+        """Block until the adapter sent the first plan (before any workflow code runs)."""
+        self._have_plan.wait(timeout)
+
+    def _announce(self, stop: dict[str, Any]) -> None:
+        self._next += 1
+        acked = self._acks[self._next] = threading.Event()
+        self._channel.send({"type": "stop", "id": self._next, "stop": stop})
+        acked.wait(10.0)
+
+    def after_job(self, activation: int, position: int) -> None:
+        """Arm a stop at the first user line the job causes, if planned."""
+        stop = self._plan.get((activation, "job", position))
+        if stop is not None:
+            self._announce(stop)
+            pydevd_glue.arm_step_into_user_code()
+
+    def at_command(self, activation: int, position: int, frame: FrameType) -> None:
+        """Stop at the line issuing the command, if planned."""
+        stop = self._plan.get((activation, "command", position))
+        if stop is not None:
+            self._announce(stop)
+            pydevd_glue.suspend_at(frame)
+
+
+def main() -> int:
+    """Run the session's replay; the outcome goes to the adapter."""
+    channel = control.connect(os.environ[control.ENV_ADDRESS], os.environ[control.ENV_TOKEN])
+    session: dict[str, Any] = json.loads(os.environ[ENV_SESSION])
+    stops = PlannedStops(channel)
+    channel.send({"type": "hello", "pid": os.getpid()})
+    stops.wait_for_plan()
+    status = _replay(session, stops)
+    channel.send({"type": "result", **status})
+    return 0 if status.get("status") == "ok" else 1
+
+
+def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
+    # Imports here so that the control channel is up before the (slower) SDK imports.
+    from replaydbg.cli.replay_cmd import load_data_converter
+    from replaydbg.errors import ReplaydbgError
+    from replaydbg.history import load_history
+    from replaydbg.replay import find_workflow, replay_history
+    from replaydbg.replay.discovery import ensure_import_path
+
+    ensure_import_path()
+    try:
+        history = load_history(session["historyFile"])
+        specs = [session["workflow"]] if session.get("workflow") else []
+        cls = find_workflow(specs, history.workflow_type).cls
+        converter = (load_data_converter(session["dataConverter"])
+                     if session.get("dataConverter") else None)
+    except ReplaydbgError as err:
+        return {"status": "error", "message": str(err)}
+    report = asyncio.run(replay_history(history, cls, sandbox=session.get("sandbox", True),
+                                        data_converter=converter, stops=stops))
+    return {"status": report.status, "message": report.error or ""}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

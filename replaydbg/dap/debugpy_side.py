@@ -1,0 +1,66 @@
+"""debugpy's own adapter as a child process: start it, talk DAP to it, stop it for good.
+
+It runs in a new process group so that stopping it also stops the launcher and the debuggee
+it started: no orphans when the editor goes away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import IO
+
+from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
+
+logger = logging.getLogger(__name__)
+
+
+class DebugpyAdapter:
+    """``python -m debugpy.adapter`` over stdio, with a reader thread."""
+
+    def __init__(self, on_message: Callable[[Message], None], on_exit: Callable[[], None]) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "debugpy.adapter"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self.writer = MessageWriter(self._proc.stdin)
+        self._stdout: IO[bytes] = self._proc.stdout
+        self._on_message = on_message
+        self._on_exit = on_exit
+        threading.Thread(target=self._read, name="replaydbg-debugpy", daemon=True).start()
+
+    def send(self, message: Message) -> int:
+        """Send a message to debugpy; returns the seq it was given."""
+        return self.writer.send(message)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = read_message(self._stdout)
+            except EndOfStream:
+                break
+            except ProtocolError as err:
+                logger.warning("debugpy sent an invalid frame: %s", err)
+                continue
+            self._on_message(message)
+        self._on_exit()
+
+    def kill(self, grace: float = 1.0) -> None:
+        """Stop debugpy's adapter and everything it started (its process group)."""
+        proc = self._proc
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=grace)
