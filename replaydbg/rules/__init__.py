@@ -1,5 +1,11 @@
-"""Determinism rules for Temporal workflow code: pure AST analysis, no protocols."""
+"""Determinism rules for Temporal workflow code: pure AST analysis, no protocols.
 
+Front ends (``replaydbg check``, the language server) use :class:`Workspace`,
+:func:`load_config`/:class:`Config` and the findings model; everything else is internal.
+"""
+
+from replaydbg.rules.catalog import DOC_BASE, RULES, RuleInfo
+from replaydbg.rules.config import Config, load_config
 from replaydbg.rules.model import (
     ChainStep,
     Finding,
@@ -9,5 +15,20 @@ from replaydbg.rules.model import (
     Span,
     TextEdit,
 )
+from replaydbg.rules.workspace import Workspace
 
-__all__ = ["ChainStep", "Finding", "Fix", "Position", "Severity", "Span", "TextEdit"]
+__all__ = [
+    "DOC_BASE",
+    "RULES",
+    "ChainStep",
+    "Config",
+    "Finding",
+    "Fix",
+    "Position",
+    "RuleInfo",
+    "Severity",
+    "Span",
+    "TextEdit",
+    "Workspace",
+    "load_config",
+]

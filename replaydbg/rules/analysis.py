@@ -1,0 +1,216 @@
+"""One analysis of a set of modules: reach, run every rule, build findings with chains.
+
+Pure function of the modules' facts and the configuration; the :class:`Workspace` decides
+which modules to feed in and caches everything that can be cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from replaydbg.rules import hygiene, toplevel
+from replaydbg.rules.catalog import RULES
+from replaydbg.rules.checks import FunctionChecker, Issue
+from replaydbg.rules.config import Config
+from replaydbg.rules.fixes import FixContext
+from replaydbg.rules.model import ChainStep, Finding
+from replaydbg.rules.module import ModuleFacts, Placed
+from replaydbg.rules.reach import Entry, Key, Reach, entries, workflow_classes
+from replaydbg.rules.resolve import ModuleIndex, Resolver
+
+
+@dataclass
+class AnalysisResult:
+    """Findings per file, and which files each file's findings depend on."""
+
+    findings: dict[Path, list[Finding]]
+    #: File -> files whose findings can change when it changes.
+    dependents: dict[Path, set[Path]] = field(default_factory=dict)
+
+
+class Analysis:
+    """Runs the rules over ``modules`` (every module of the workspace)."""
+
+    def __init__(self, modules: dict[Path, ModuleFacts], index: ModuleIndex,
+                 config: Config) -> None:
+        self.modules = modules
+        self.index = index
+        self.config = config
+        self.resolver = Resolver(index, modules)
+        self._checkers: dict[Path, FunctionChecker] = {}
+        self.issues: dict[Path, list[tuple[Issue, Key | None]]] = {p: [] for p in modules}
+
+    def checker(self, path: Path) -> FunctionChecker:
+        """The per-module checker (with its fix context), built once."""
+        if path not in self._checkers:
+            module = self.modules[path]
+            aliases = self._aliases(module)
+            self._checkers[path] = FunctionChecker(self.resolver, module, self.config,
+                                                   FixContext.of(module, aliases))
+        return self._checkers[path]
+
+    def _aliases(self, module: ModuleFacts) -> dict[str, str]:
+        aliases: dict[str, str] = {}
+        for local, binding in module.bindings.items():
+            if binding.kind == "import":
+                aliases.setdefault(self.resolver.absolute(module, binding), local)
+        return aliases
+
+    def run(self) -> AnalysisResult:
+        """Reach workflow code from every entry point, then apply every rule."""
+        starts = [e for m in self.modules.values() for e in entries(m, self.resolver)]
+        reach = Reach(self.modules, self.resolver, set(self.config.known_safe))
+        reach.walk(starts)
+        for key in reach.hops:
+            self._function_rules(reach, key)
+        self._class_rules(starts, reach)
+        self._module_rules(starts)
+        findings = {path: sorted(self._findings(path, reach), key=_order) for path in self.modules}
+        return AnalysisResult(findings, self._dependents(reach))
+
+    def _function_rules(self, reach: Reach, key: Key) -> None:
+        placed = reach.placed(key)
+        if placed is None:
+            return
+        checker = self.checker(key[0])
+        found = [*checker.check(placed), *hygiene.loop_issues(placed),
+                 *hygiene.shared_state_issues(checker, placed)]
+        entry = reach.entries.get(key)
+        if entry is not None and entry.kind in ("query", "validator"):
+            found.extend(hygiene.state_issues(checker, placed, entry.kind))
+        self.issues[key[0]].extend((issue, key) for issue in found)
+
+    def _class_rules(self, starts: list[Entry], reach: Reach) -> None:
+        by_class: dict[tuple[Path, str], list[Entry]] = {}
+        for entry in starts:
+            by_class.setdefault((entry.key[0], entry.cls), []).append(entry)
+        for (path, _cls), group in by_class.items():
+            module = self.modules[path]
+            runs = [e for e in group if e.kind == "run"]
+            handlers = [module.functions[e.key[1]] for e in group if e.kind in ("signal",
+                                                                               "update")]
+            for run in runs:
+                issues = hygiene.unfinished_handler_issue(module.functions[run.key[1]], handlers)
+                self.issues[path].extend((issue, run.key) for issue in issues)
+
+    def _module_rules(self, starts: list[Entry]) -> None:
+        workflow_paths = {e.key[0] for e in starts}
+        normal, passed = self._imported(workflow_paths)
+        for path, module in self.modules.items():
+            checker = self.checker(path)
+            issues = [*toplevel.syntax_issues(module),
+                      *toplevel.hatch_issues(checker, workflow_module=path in workflow_paths)]
+            if path in normal or path in passed:
+                issues.extend(toplevel.import_time_issues(checker,
+                                                          imported_normally=path in normal))
+            for cls, sandboxed in workflow_classes(module, self.resolver):
+                if not sandboxed:
+                    issues.append(toplevel.sandboxed_false_issue(module, cls))
+            self.issues[path].extend((issue, None) for issue in issues)
+
+    def _imported(self, roots: set[Path]) -> tuple[set[Path], set[Path]]:
+        """Modules imported (transitively) by workflow modules: normally, and passed through."""
+        normal, passed = set(roots), set[Path]()
+        pending = list(roots)
+        while pending:
+            module = self.modules[pending.pop()]
+            for fact, _ in module.imports:
+                for path in self._import_paths(module, fact.module, fact.level, fact.names):
+                    target = passed if fact.passthrough or path in passed else normal
+                    if path not in normal and path not in passed:
+                        target.add(path)
+                        pending.append(path)
+        return normal, passed
+
+    def _import_paths(self, module: ModuleFacts, name: str, level: int,
+                      names: tuple[str, ...]) -> Iterator[Path]:
+        from replaydbg.rules.facts import Binding
+
+        base = self.resolver.absolute(module, Binding("import", module=name, level=level))
+        for full in [base, *(f"{base}.{n}" for n in names)]:
+            path = self.index.find(full, module.path)
+            if path is not None and path in self.modules:
+                yield path
+
+    def _findings(self, path: Path, reach: Reach) -> Iterator[Finding]:
+        module = self.modules[path]
+        seen: set[tuple[str, int, int]] = set()
+        for issue, key in self.issues[path]:
+            marker = (issue.code, issue.span.start.line, issue.span.start.column)
+            if marker in seen or not self.config.enabled(issue.code):
+                continue
+            seen.add(marker)
+            chain = self._chain(reach, key, issue) if key else ()
+            if not _suppressed(self.modules, module, issue, key, chain):
+                yield _finding(path, issue, chain)
+
+    def _chain(self, reach: Reach, key: Key, issue: Issue) -> tuple[ChainStep, ...]:
+        steps = reach.chain(key)
+        if len(steps) == 1:
+            return ()
+        result = []
+        for (path, qualname), span in steps:
+            placed = self.modules[path].functions[qualname]
+            at = span if span is not None else issue.span
+            result.append(ChainStep(path, at, self._label(path, placed)))
+        return tuple(result)
+
+    def _label(self, path: Path, placed: Placed) -> str:
+        if placed.facts.cls:
+            return placed.facts.qualname
+        return f"{self.index.label(path)}.{placed.facts.qualname}"
+
+    def _dependents(self, reach: Reach) -> dict[Path, set[Path]]:
+        """Changing a file changes its findings and those of files it reaches or imports."""
+        result: dict[Path, set[Path]] = {p: {p} for p in self.modules}
+        for key, hop in reach.hops.items():
+            entry = _entry_of(reach, key)
+            result[entry[0]].add(key[0])
+            result[key[0]].add(entry[0])
+            if hop.parent is not None:
+                result[key[0]].add(hop.parent[0])
+        return result
+
+
+def _entry_of(reach: Reach, key: Key) -> Key:
+    current = key
+    while reach.hops[current].parent is not None:
+        parent = reach.hops[current].parent
+        assert parent is not None
+        current = parent
+    return current
+
+
+def _suppressed(modules: dict[Path, ModuleFacts], module: ModuleFacts, issue: Issue,
+                key: Key | None, chain: Iterable[ChainStep]) -> bool:
+    if _suppressed_at(module, issue.code, issue.span.start.line):
+        return True
+    if key is not None:
+        placed = module.functions.get(key[1])
+        if placed and _suppressed_at(module, issue.code, placed.facts.first_line
+                                     + placed.offset - 1):
+            return True
+    return any(_suppressed_at(modules[step.path], issue.code, step.span.start.line)
+               for step in chain if step.path in modules)
+
+
+def _suppressed_at(module: ModuleFacts, code: str, line: int) -> bool:
+    codes = module.suppressions.get(line)
+    return codes is not None and ("*" in codes or code in codes)
+
+
+def _finding(path: Path, issue: Issue, chain: tuple[ChainStep, ...]) -> Finding:
+    info = RULES[issue.code]
+    message = issue.message
+    if chain:
+        labels = [step.label for step in chain] + ([issue.label] if issue.label else [])
+        message += f" (reached from {' → '.join(labels)})"
+    return Finding(code=issue.code, message=message, severity=info.severity, path=path,
+                   span=issue.span, chain=chain, fixes=issue.fixes, doc_url=info.doc_url,
+                   data={"rule": info.name})
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return finding.span.start.line, finding.span.start.column, finding.code

@@ -1,0 +1,187 @@
+"""What the extractor records about a module, before any name is resolved.
+
+Facts are computed once per chunk of source text and cached by that text, so they hold raw
+dotted names (``dt.datetime.now``) and chunk-relative positions; resolving names against the
+module's imports and deciding what is a finding happens later, when the whole workspace is
+known (see :mod:`replaydbg.rules.analysis`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from replaydbg.rules.model import Span
+
+# Bit flags describing where a call or reference sits.
+IN_ASYNC = 1
+#: Inside ``with workflow.unsafe.sandbox_unrestricted():`` (reported once, as the hatch).
+UNRESTRICTED = 2
+#: Inside ``if not workflow.unsafe.is_replaying():`` (side effects run once).
+REPLAY_GUARDED = 4
+#: Inside a ``with workflow.unsafe.imports_passed_through():`` block.
+PASSTHROUGH = 8
+#: A default value (argument default, class attribute): evaluated once, at import.
+DEFAULT_VALUE = 16
+
+
+@dataclass(frozen=True, slots=True)
+class CallFact:
+    """One call expression."""
+
+    #: Dotted name of the callee (``dt.datetime.now``), or "" for other callees.
+    callee: str
+    #: Last attribute of the callee (``astimezone``), or "" for a plain name.
+    method: str
+    span: Span
+    func: Span
+    nargs: int
+    kwargs: tuple[str, ...]
+    star_kwargs: bool
+    awaited: bool
+    #: The value is thrown away (an expression statement).
+    discarded: bool
+    flags: int
+    #: Dotted name of the receiver's constructor when known (``Path`` for ``Path(x).open()``).
+    receiver_type: str = ""
+    #: Dotted names passed as keyword values (``default_factory=datetime.now``).
+    value_refs: tuple[tuple[str, Span], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RefFact:
+    """A dotted name read without calling it (``os.environ``, ``sys.argv``)."""
+
+    name: str
+    span: Span
+    #: ``load``, ``in`` (right side of ``in``) or ``iter`` (iterated).
+    kind: str
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetOrderFact:
+    """A set whose elements may hash differently per process is iterated or ordered."""
+
+    span: Span
+    #: What orders it: ``for``, ``comprehension``, ``list()``, ``pop()``...
+    how: str
+    #: Element kind: ``str``, ``bytes``, ``tuple``, ``unknown``.
+    element: str
+    flags: int
+    fixable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoopFact:
+    """A ``while`` loop, with what the loop rules need to know."""
+
+    span: Span
+    always_true: bool
+    has_await: bool
+    #: ``break``, ``return`` or ``raise`` inside the body.
+    has_exit: bool
+    #: ``self.x`` attributes the condition reads and the body assigns.
+    condition_attrs: tuple[str, ...]
+    assigned_attrs: tuple[str, ...]
+    #: Dotted names of the calls awaited in the body.
+    awaited_calls: tuple[str, ...]
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class MutationFact:
+    """A change of state: ``target`` is ``self.x`` or a module-level name."""
+
+    target: str
+    span: Span
+    #: ``assign``, ``augassign``, ``subscript``, ``call`` (``x.append``), ``global``.
+    kind: str
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecoratorFact:
+    """A decorator: its dotted name and constant keyword arguments (``sandboxed=False``)."""
+
+    name: str
+    span: Span
+    keywords: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """A function or method (or a module's top level, named ``<module>``)."""
+
+    qualname: str
+    #: Qualified name of the enclosing class, for ``self.method()`` calls.
+    cls: str | None
+    span: Span
+    is_async: bool
+    decorators: tuple[DecoratorFact, ...]
+    calls: tuple[CallFact, ...]
+    refs: tuple[RefFact, ...]
+    sets: tuple[SetOrderFact, ...]
+    loops: tuple[LoopFact, ...]
+    mutations: tuple[MutationFact, ...]
+    #: Names bound locally (parameters, assignments): they shadow module-level names.
+    local_names: frozenset[str]
+    #: Local variable -> dotted constructor of its value (``p = Path(x)``).
+    local_types: tuple[tuple[str, str], ...]
+    #: First line (of the decorators, else of ``def``) and last line of the definition,
+    #: for function-level suppression comments.
+    first_line: int
+    end_line: int
+    returns_value: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """A class definition."""
+
+    qualname: str
+    span: Span
+    decorators: tuple[DecoratorFact, ...]
+    bases: tuple[str, ...]
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a module-level name refers to.
+
+    ``kind`` is ``import`` (``module``/``level``/``member`` say what), ``def`` (a function
+    or class of this module, ``member`` is its qualname) or ``value`` (an assignment;
+    ``member`` is the dotted constructor when the value is a call, ``mutable`` when it is a
+    list, dict or set that code may change).
+    """
+
+    kind: str
+    module: str = ""
+    level: int = 0
+    member: str = ""
+    mutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """An ``import`` statement at module level, and whether it is passed through."""
+
+    module: str
+    level: int
+    names: tuple[str, ...]
+    span: Span
+    passthrough: bool
+
+
+@dataclass
+class ChunkFacts:
+    """Everything one chunk contributes to its module (chunk-relative positions)."""
+
+    bindings: dict[str, Binding]
+    functions: list[FunctionFacts]
+    classes: list[ClassFacts]
+    imports: list[ImportFact]
+    toplevel: FunctionFacts
+    #: Comment directives: chunk-relative line -> codes ("*" for all).
+    suppressions: dict[int, frozenset[str]]
+    syntax_error: tuple[int, int, str] | None = None

@@ -1,0 +1,157 @@
+"""Which functions are workflow code: the entry points and everything they call.
+
+A breadth-first walk from every ``@workflow.defn`` entry method gives each reached function
+its shortest call chain, which the findings then name ("reached from OrderWorkflow.run →
+pricing.total → datetime.now"). Activities are not entered (calling one directly is not how
+workflows run them), nor calls inside ``sandbox_unrestricted()`` blocks, nor callables the
+configuration declares safe.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from replaydbg.rules.facts import UNRESTRICTED, FunctionFacts
+from replaydbg.rules.model import Span
+from replaydbg.rules.module import ModuleFacts, Placed
+from replaydbg.rules.resolve import Resolver, Target
+
+WORKFLOW = "temporalio.workflow."
+_HANDLER_KINDS = {"run": "run", "signal": "signal", "update": "update", "query": "query",
+                  "init": "init"}
+
+Key = tuple[Path, str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A method the SDK calls directly, and what kind of handler it is."""
+
+    key: Key
+    cls: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Hop:
+    """How a reached function was first reached: from ``parent`` by a call at ``span``."""
+
+    parent: Key | None
+    span: Span | None
+
+
+def workflow_classes(module: ModuleFacts, resolver: Resolver) -> Iterator[tuple[str, bool]]:
+    """Qualified names of the module's workflow classes, and whether they are sandboxed."""
+    for name, (cls, _) in module.classes.items():
+        for decorator in cls.decorators:
+            target = resolver.resolve(module, decorator.name)
+            if target is not None and resolver.qualified(target) == WORKFLOW + "defn":
+                yield name, ("sandboxed", "False") not in decorator.keywords
+
+
+def entries(module: ModuleFacts, resolver: Resolver) -> list[Entry]:
+    """The entry methods of every workflow class of ``module``."""
+    found: list[Entry] = []
+    for cls, _ in workflow_classes(module, resolver):
+        methods = module.classes[cls][0].methods
+        for method in methods:
+            placed = module.functions.get(f"{cls}.{method}")
+            if placed is None:
+                continue
+            kind = handler_kind(placed.facts, module, resolver, methods)
+            if kind:
+                found.append(Entry((module.path, placed.facts.qualname), cls, kind))
+    return found
+
+
+def handler_kind(function: FunctionFacts, module: ModuleFacts, resolver: Resolver,
+                 methods: tuple[str, ...]) -> str:
+    """``run``/``signal``/``update``/``query``/``init``/``validator``, or "" for helpers."""
+    if function.qualname.endswith(".__init__"):
+        return "init"
+    for decorator in function.decorators:
+        head, _, tail = decorator.name.rpartition(".")
+        if tail == "validator" and head in methods:
+            return "validator"
+        target = resolver.resolve(module, decorator.name, None)
+        name = resolver.qualified(target) if target else ""
+        if name.startswith(WORKFLOW) and name[len(WORKFLOW):] in _HANDLER_KINDS:
+            return _HANDLER_KINDS[name[len(WORKFLOW):]]
+    return ""
+
+
+class Reach:
+    """The reached functions of a workspace with the first hop that reached each."""
+
+    def __init__(self, modules: dict[Path, ModuleFacts], resolver: Resolver,
+                 skip: set[str]) -> None:
+        self.modules = modules
+        self.resolver = resolver
+        self.skip = skip
+        self.hops: dict[Key, Hop] = {}
+        self.entries: dict[Key, Entry] = {}
+
+    def walk(self, starts: list[Entry]) -> None:
+        """Breadth-first from ``starts``; the first hop to a function wins (shortest chain)."""
+        queue: deque[Key] = deque()
+        for entry in starts:
+            if entry.key not in self.hops:
+                self.hops[entry.key] = Hop(None, None)
+                self.entries[entry.key] = entry
+                queue.append(entry.key)
+        while queue:
+            key = queue.popleft()
+            for callee, span in self.callees(key):
+                if callee not in self.hops:
+                    self.hops[callee] = Hop(key, span)
+                    queue.append(callee)
+
+    def placed(self, key: Key) -> Placed | None:
+        """The facts of a reached function."""
+        module = self.modules.get(key[0])
+        return module.functions.get(key[1]) if module else None
+
+    def callees(self, key: Key) -> Iterator[tuple[Key, Span]]:
+        """Workspace functions called from ``key`` (constructors go to ``__init__``)."""
+        module = self.modules[key[0]]
+        placed = module.functions[key[1]]
+        for call in placed.facts.calls:
+            if call.flags & UNRESTRICTED:
+                continue
+            target = self.resolver.resolve(module, call.callee, placed.facts)
+            callee = self._function(target)
+            if callee is not None:
+                yield callee, placed.span(call.span)
+
+    def _function(self, target: Target | None) -> Key | None:
+        if target is None or target.path is None or target.path not in self.modules:
+            return None
+        if self.resolver.qualified(target) in self.skip:
+            return None
+        module = self.modules[target.path]
+        name = target.qualname
+        if name in module.classes:
+            name = f"{name}.__init__"
+        placed = module.functions.get(name)
+        if placed is None or _is_activity(placed.facts):
+            return None
+        return target.path, name
+
+    def chain(self, key: Key) -> list[tuple[Key, Span | None]]:
+        """From the entry point to ``key``: each function and the call it makes to the next."""
+        steps: list[tuple[Key, Span | None]] = []
+        current: Key | None = key
+        span: Span | None = None
+        while current is not None:
+            steps.append((current, span))
+            hop = self.hops[current]
+            current, span = hop.parent, hop.span
+        steps.reverse()
+        return steps
+
+
+def _is_activity(function: FunctionFacts) -> bool:
+    return any(d.name.endswith("activity.defn") or d.name == "defn" for d in function.decorators)

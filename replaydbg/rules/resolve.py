@@ -1,0 +1,194 @@
+"""Name resolution: which workspace function or external callable a dotted name refers to.
+
+Modules are found the way imports find them on a typical ``sys.path``: by their dotted name
+relative to the workspace root *or any of its folders* (``examples/orders/workflows.py`` answers
+to ``orders.workflows`` too), preferring the candidate nearest the importing file. Local names
+shadow module-level ones; ``self.m()`` resolves within the class and its bases.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from replaydbg.rules.facts import Binding, FunctionFacts
+from replaydbg.rules.module import ModuleFacts
+
+#: What a few factories return, so that methods on their results resolve (``log.info``).
+_FACTORY_TYPES = {"logging.getLogger": "logging.Logger",
+                  "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+                  "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+                  "pathlib.Path.cwd": "pathlib.Path", "pathlib.Path.home": "pathlib.Path"}
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved name: an external dotted name, or a module of the workspace and a qualname."""
+
+    external: str = ""
+    path: Path | None = None
+    qualname: str = ""
+
+    def extended(self, rest: str) -> Target:
+        """The target of ``self.rest``."""
+        if not rest:
+            return self
+        if self.path is None:
+            return Target(external=f"{self.external}.{rest}")
+        return Target(path=self.path, qualname=f"{self.qualname}.{rest}".lstrip("."))
+
+
+class ModuleIndex:
+    """Dotted module names of the workspace's files."""
+
+    def __init__(self, root: Path, paths: list[Path]) -> None:
+        self.root = root
+        self.names: dict[Path, str] = {}
+        self._by_name: dict[str, list[Path]] = {}
+        for path in paths:
+            self._register(path)
+
+    def _register(self, path: Path) -> None:
+        try:
+            parts = list(path.relative_to(self.root).with_suffix("").parts)
+        except ValueError:
+            parts = [path.stem]
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        if not parts:
+            return
+        self.names[path] = ".".join(parts)
+        for start in range(len(parts)):
+            name = ".".join(parts[start:])
+            if start and start == len(parts) - 1 and name in _STDLIB:
+                continue  # a workspace file named time.py must not hide the stdlib's
+            self._by_name.setdefault(name, []).append(path)
+
+    def find(self, name: str, near: Path) -> Path | None:
+        """The workspace file of module ``name``, nearest to ``near`` when several match."""
+        candidates = self._by_name.get(name)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        return max(candidates, key=lambda p: (_common(p, near), -len(p.parts), str(p)))
+
+    def split(self, full: str, near: Path) -> Target:
+        """Split ``pkg.mod.func`` into the longest workspace module prefix and the rest."""
+        parts = full.split(".")
+        for end in range(len(parts), 0, -1):
+            path = self.find(".".join(parts[:end]), near)
+            if path is not None:
+                return Target(path=path, qualname=".".join(parts[end:]))
+        return Target(external=full)
+
+    def label(self, path: Path) -> str:
+        """A short module name for chains (``pricing`` for ``app/pricing.py``)."""
+        return self.names.get(path, path.stem).rsplit(".", 1)[-1]
+
+
+def _common(a: Path, b: Path) -> int:
+    count = 0
+    for x, y in zip(a.parts, b.parts, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+class Resolver:
+    """Resolves dotted names used in one workspace's modules."""
+
+    def __init__(self, index: ModuleIndex, modules: dict[Path, ModuleFacts]) -> None:
+        self.index = index
+        self.modules = modules
+
+    def resolve(self, module: ModuleFacts, raw: str,
+                function: FunctionFacts | None = None) -> Target | None:
+        """What ``raw`` (``a.b.c``) means inside ``function`` of ``module``; None if unknown."""
+        if not raw:
+            return None
+        head, _, rest = raw.partition(".")
+        if function is not None and head in ("self", "cls") and function.cls:
+            return self._member(module, function.cls, rest)
+        if function is not None and head in function.local_names:
+            return self._local(module, function, head, rest)
+        binding = module.bindings.get(head)
+        if binding is None:
+            return Target(external=f"builtins.{raw}")
+        return self._bound(module, binding, rest)
+
+    def _bound(self, module: ModuleFacts, binding: Binding, rest: str) -> Target | None:
+        if binding.kind == "import":
+            return self.index.split(_join(self.absolute(module, binding), rest), module.path)
+        if binding.kind == "def":
+            return Target(path=module.path, qualname=_join(binding.member, rest))
+        if binding.member:
+            value_type = self.type_of(module, binding.member, None)
+            return value_type.extended(rest) if value_type else None
+        return None
+
+    def _local(self, module: ModuleFacts, function: FunctionFacts, head: str,
+               rest: str) -> Target | None:
+        nested = f"{function.qualname}.{head}"
+        if nested in module.functions:
+            return Target(path=module.path, qualname=_join(nested, rest))
+        constructor = dict(function.local_types).get(head)
+        if constructor and rest:
+            value_type = self.type_of(module, constructor, function)
+            return value_type.extended(rest) if value_type else None
+        return None
+
+    def _member(self, module: ModuleFacts, cls: str, rest: str) -> Target | None:
+        if not rest or "." in rest:
+            return None
+        seen: set[tuple[Path, str]] = set()
+        pending = [(module, cls)]
+        while pending:
+            owner, name = pending.pop(0)
+            if (owner.path, name) in seen or name not in owner.classes:
+                continue
+            seen.add((owner.path, name))
+            if rest in owner.classes[name][0].methods:
+                return Target(path=owner.path, qualname=f"{name}.{rest}")
+            pending.extend(self._bases(owner, name))
+        return None
+
+    def _bases(self, module: ModuleFacts, cls: str) -> list[tuple[ModuleFacts, str]]:
+        result = []
+        for base in module.classes[cls][0].bases:
+            target = self.resolve(module, base)
+            if target and target.path in self.modules:
+                result.append((self.modules[target.path], target.qualname))
+        return result
+
+    def type_of(self, module: ModuleFacts, constructor: str,
+                function: FunctionFacts | None) -> Target | None:
+        """The type of ``constructor(...)``: the class itself, or a known factory's result."""
+        target = self.resolve(module, constructor, function)
+        if target is not None and target.external in _FACTORY_TYPES:
+            return Target(external=_FACTORY_TYPES[target.external])
+        return target
+
+    def absolute(self, module: ModuleFacts, binding: Binding) -> str:
+        """The absolute dotted name an import binding refers to."""
+        base = _join(binding.module, binding.member) if binding.module else binding.member
+        if binding.level == 0:
+            return base
+        package = self.index.names.get(module.path, "").split(".")
+        if module.path.name != "__init__.py":
+            package = package[:-1]
+        package = package[: max(len(package) - (binding.level - 1), 0)]
+        return ".".join([*package, base] if base else package)
+
+    def qualified(self, target: Target) -> str:
+        """A dotted name for any target (``pkg.mod.func`` for workspace ones)."""
+        if target.path is None:
+            return target.external
+        return _join(self.index.names.get(target.path, target.path.stem), target.qualname)
+
+
+def _join(left: str, right: str) -> str:
+    return f"{left}.{right}" if left and right else left or right

@@ -1,0 +1,145 @@
+"""The rules' public entry point: a workspace of Python files, some of them open in an editor.
+
+The language server and ``replaydbg check`` both drive this class. It owns the caches: file
+texts (by modification time), module facts (by text) and chunk facts (by chunk text, shared by
+all files), so that re-analysing after one edit re-scans one top-level statement. Not
+thread-safe: call it from one thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from replaydbg.rules.analysis import Analysis, AnalysisResult
+from replaydbg.rules.catalog import RULES, RuleInfo
+from replaydbg.rules.config import Config
+from replaydbg.rules.model import Finding
+from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
+from replaydbg.rules.resolve import ModuleIndex
+
+#: Folders that never hold the user's workflow code.
+_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "env",
+                           ".tox", ".nox", "node_modules", "build", "dist", "site-packages",
+                           ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs"})
+
+
+class Workspace:
+    """All Python files under ``root``; open editor buffers override the files on disk."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = Path(os.path.abspath(root))
+        self.config = config
+        self._documents: dict[Path, str] = {}
+        self._disk: dict[Path, tuple[int, int, str]] = {}
+        self._modules: dict[Path, tuple[str, ModuleFacts]] = {}
+        self._chunks = ChunkCache()
+        self._files: list[Path] | None = None
+        self._last: tuple[tuple[tuple[Path, int], ...], AnalysisResult] | None = None
+
+    def set_document(self, path: Path, text: str) -> None:
+        """Use ``text`` for ``path`` (an open, maybe unsaved, editor buffer)."""
+        self._documents[self._key(path)] = text
+
+    def forget_document(self, path: Path) -> None:
+        """The buffer was closed: read ``path`` from disk again."""
+        self._documents.pop(self._key(path), None)
+
+    def rescan(self) -> None:
+        """Look for added or deleted files on the next analysis."""
+        self._files = None
+
+    def rules(self) -> list[RuleInfo]:
+        """Every rule, in documentation order."""
+        return list(RULES.values())
+
+    def analyze(self, paths: Iterable[Path] | None = None) -> dict[Path, list[Finding]]:
+        """Findings for ``paths`` (every Python file of the workspace when None).
+
+        The whole workspace is analysed either way, because a workflow in another file may
+        reach a helper in one of ``paths``; only the findings of ``paths`` are returned.
+        """
+        if paths is None:
+            self._files = None
+        result = self._analysis()
+        if paths is None:
+            return {p: list(f) for p, f in result.findings.items()
+                    if not self._excluded(p)}
+        wanted = [self._key(p) for p in paths]
+        return {p: list(result.findings.get(p, [])) for p in wanted if not self._excluded(p)}
+
+    def dependents(self, path: Path) -> set[Path]:
+        """Files whose findings may change when ``path`` changes (``path`` included)."""
+        key = self._key(path)
+        if self._last is None:
+            self._analysis()
+        assert self._last is not None
+        return set(self._last[1].dependents.get(key, {key}))
+
+    def _analysis(self) -> AnalysisResult:
+        modules = self._current_modules()
+        stamp = tuple((p, id(m)) for p, m in modules.items())
+        if self._last is not None and self._last[0] == stamp:
+            return self._last[1]
+        index = ModuleIndex(self.root, list(modules))
+        result = Analysis(modules, index, self.config).run()
+        self._last = (stamp, result)
+        return result
+
+    def _current_modules(self) -> dict[Path, ModuleFacts]:
+        paths = dict.fromkeys([*self._workspace_files(), *self._documents])
+        modules: dict[Path, ModuleFacts] = {}
+        for path in paths:
+            text = self._text(path)
+            if text is None or self._excluded(path):
+                continue
+            cached = self._modules.get(path)
+            if cached is None or cached[0] != text:
+                cached = (text, module_facts(path, text, self._chunks))
+                self._modules[path] = cached
+            modules[path] = cached[1]
+        return modules
+
+    def _text(self, path: Path) -> str | None:
+        if path in self._documents:
+            return self._documents[path]
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        cached = self._disk.get(path)
+        if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            return cached[2]
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        self._disk[path] = (stat.st_mtime_ns, stat.st_size, text)
+        return text
+
+    def _workspace_files(self) -> list[Path]:
+        if self._files is None:
+            self._files = sorted(_python_files(self.root))
+        return self._files
+
+    def _excluded(self, path: Path) -> bool:
+        if not self.config.exclude:
+            return False
+        try:
+            return self.config.excluded(path.relative_to(self.root))
+        except ValueError:
+            return False
+
+    def _key(self, path: Path) -> Path:
+        return Path(os.path.abspath(path))
+
+
+def _python_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root] if root.suffix == ".py" else []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        found.extend(Path(folder, f) for f in files if f.endswith(".py"))
+    return found
