@@ -67,7 +67,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, root: bool = False) -
 #: Modules under ``replaydbg.cli`` that add a sub-command through ``add_parser(subparsers)``.
 #: Each keeps its heavy imports inside its handler (see :func:`lazy_handler`) so that
 #: ``replaydbg --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("lsp_cmd", "dap_cmd")
+COMMAND_MODULES: tuple[str, ...] = ("lsp_cmd", "dap_cmd", "check_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
