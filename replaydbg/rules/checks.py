@@ -68,13 +68,8 @@ class FunctionChecker:
     def call_name(self, call: CallFact,
                   function: FunctionFacts | None) -> tuple[Target | None, str]:
         """The callee of ``call``, through its receiver's type when the name alone is unknown."""
-        target, name = self.target_name(call.callee, function)
-        if target is None and call.receiver_type and call.method:
-            receiver = self.resolver.type_of(self.module, call.receiver_type, function)
-            if receiver is not None:
-                target = receiver.extended(call.method)
-                name = self.resolver.qualified(target)
-        return target, name
+        target = self.resolver.resolve_call(self.module, call, function)
+        return target, self.resolver.qualified(target) if target else ""
 
     def check(self, placed: Placed) -> Iterator[Issue]:
         """Every issue in one reached function."""

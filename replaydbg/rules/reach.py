@@ -121,7 +121,7 @@ class Reach:
         for call in placed.facts.calls:
             if call.flags & UNRESTRICTED:
                 continue
-            target = self.resolver.resolve(module, call.callee, placed.facts)
+            target = self.resolver.resolve_call(module, call, placed.facts)
             callee = self._function(target)
             if callee is not None:
                 yield callee, placed.span(call.span)

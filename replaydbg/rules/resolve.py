@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from replaydbg.rules.facts import Binding, FunctionFacts
+from replaydbg.rules.facts import Binding, CallFact, FunctionFacts
 from replaydbg.rules.module import ModuleFacts
 
 #: What a few factories return, so that methods on their results resolve (``log.info``).
@@ -119,6 +119,15 @@ class Resolver:
         if binding is None:
             return Target(external=f"builtins.{raw}")
         return self._bound(module, binding, rest)
+
+    def resolve_call(self, module: ModuleFacts, call: CallFact,
+                     function: FunctionFacts | None) -> Target | None:
+        """The callee of ``call``, through its receiver's type when the name alone is unknown."""
+        target = self.resolve(module, call.callee, function)
+        if target is None and call.receiver_type and call.method:
+            receiver = self.type_of(module, call.receiver_type, function)
+            target = receiver.extended(call.method) if receiver else None
+        return target
 
     def _bound(self, module: ModuleFacts, binding: Binding, rest: str) -> Target | None:
         if binding.kind == "import":
