@@ -181,6 +181,7 @@ class BodyScanner(ast.NodeVisitor):
                                        and node.func.attr == "join"):
             for argument in node.args:
                 self._set_ordered(argument, f"{name or 'join'}()", fixable=True)
+                self._iterated_name(argument)
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "pop" and not node.args:
             self._set_ordered(node.func.value, "pop()", fixable=False)
 
@@ -238,9 +239,14 @@ class BodyScanner(ast.NodeVisitor):
     def _iterated(self, node: ast.expr, how: str) -> None:
         if id(node) in self._order_free:
             return
-        if dotted(node):
-            self.refs.append(RefFact(dotted(node), self.pos.span(node), "iter", self.flags))
+        self._iterated_name(node)
         self._set_ordered(node, how, fixable=True)
+
+    def _iterated_name(self, node: ast.expr) -> None:
+        """Record ``for k in os.environ`` / ``list(os.environ)`` as an iteration, not a read."""
+        if dotted(node) and id(node) not in self._callees:
+            self.refs.append(RefFact(dotted(node), self.pos.span(node), "iter", self.flags))
+            self._callees.add(id(node))
 
     def visit_Starred(self, node: ast.Starred) -> None:  # noqa: D102
         self._set_ordered(node.value, "unpacking", fixable=True)
