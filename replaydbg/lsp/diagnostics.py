@@ -1,0 +1,106 @@
+"""Findings of the rules as LSP diagnostics: ranges in the client's encoding, chains, fixes.
+
+Findings count columns in characters (code points); LSP clients count in the position
+encoding negotiated at ``initialize`` (UTF-16 unless the client offers another), so every
+range is converted against the text of the file it points into. Fixes travel in the
+diagnostic's ``data`` already converted, which lets a code-action request be answered from
+the diagnostics the client sends back, without re-running the analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
+
+from replaydbg.rules import Finding, Fix, Position, Severity, Span
+
+#: ``Diagnostic.source``: lets clients and :mod:`.actions` tell our diagnostics apart.
+SOURCE = "replaydbg"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+}
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Turns finding positions into LSP ranges and locations.
+
+    ``lines_of`` gives a file's current lines (the editor's text for open documents, the
+    disk otherwise); ``uri_of`` the URI the client knows the file by.
+    """
+
+    codec: PositionCodec
+    lines_of: Callable[[Path], Sequence[str]]
+    uri_of: Callable[[Path], str]
+
+    def range(self, path: Path, span: Span) -> types.Range:
+        """``span`` of ``path`` in the client's units (0-based lines)."""
+        lines = self.lines_of(path)
+        return types.Range(start=self._position(lines, span.start),
+                           end=self._position(lines, span.end))
+
+    def location(self, path: Path, span: Span) -> types.Location:
+        """``span`` of ``path`` as a location the client can jump to."""
+        return types.Location(uri=self.uri_of(path), range=self.range(path, span))
+
+    def _position(self, lines: Sequence[str], position: Position) -> types.Position:
+        server = ServerTextPosition(line=position.line - 1, character=position.column)
+        converted: types.Position = self.codec.position_to_client_units(lines, server)
+        return converted
+
+
+def to_diagnostic(finding: Finding, where: Locator) -> types.Diagnostic:
+    """One finding as a diagnostic on the file it was found in."""
+    return types.Diagnostic(
+        range=where.range(finding.path, finding.span),
+        message=diagnostic_message(finding),
+        severity=_SEVERITY[finding.severity],
+        code=finding.code,
+        code_description=(types.CodeDescription(href=finding.doc_url)
+                          if finding.doc_url else None),
+        source=SOURCE,
+        related_information=[
+            types.DiagnosticRelatedInformation(location=where.location(step.path, step.span),
+                                               message=f"{number}. {step.label}")
+            for number, step in enumerate(finding.chain, start=1)
+        ] or None,
+        data={"fixes": [fix_data(fix, where) for fix in finding.fixes], "rule": finding.data},
+    )
+
+
+def to_diagnostics(findings: Sequence[Finding], where: Locator) -> list[types.Diagnostic]:
+    """The findings of one file, in the order the rules gave them."""
+    return [to_diagnostic(finding, where) for finding in findings]
+
+
+def diagnostic_message(finding: Finding) -> str:
+    """The finding's message, followed by its call chain when the rules did not say it.
+
+    Editors show related information only on demand; the chain in the message is what
+    tells the user at a glance *why* a call in a helper is a workflow problem.
+    """
+    if not finding.chain or "reached from" in finding.message:
+        return finding.message
+    labels = " → ".join(step.label for step in finding.chain)
+    return f"{finding.message}\nreached from {labels}"
+
+
+def fix_data(fix: Fix, where: Locator) -> dict[str, Any]:
+    """A fix as plain JSON (``title`` and ``changes`` keyed by URI), as WorkspaceEdit has it."""
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        target = where.range(edit.path, edit.span)
+        changes.setdefault(where.uri_of(edit.path), []).append({
+            "range": {"start": {"line": target.start.line, "character": target.start.character},
+                      "end": {"line": target.end.line, "character": target.end.character}},
+            "newText": edit.new_text,
+        })
+    return {"title": fix.title, "changes": changes}
