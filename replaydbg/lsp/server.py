@@ -1,0 +1,118 @@
+"""The composition root of ``replaydbg lsp``: the pygls server and its handlers.
+
+Handlers translate LSP messages into :class:`~replaydbg.lsp.session.Session` calls and
+nothing more. pygls passes the server to a handler only when its first parameter is named
+``ls`` (or annotated with the server's type), hence the signatures. Capabilities follow
+from what is registered here: there is deliberately no ``textDocument/diagnostic`` handler,
+so no pull diagnostics are advertised and clients show pushed diagnostics once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from replaydbg import __version__
+from replaydbg.lsp.actions import quick_fixes
+from replaydbg.lsp.session import Session
+
+
+class ReplaydbgServer(LanguageServer):
+    """The language server; :attr:`session` lives from ``initialize`` to ``shutdown``."""
+
+    def __init__(self) -> None:
+        super().__init__("replaydbg", __version__,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.session_: Session | None = None
+        #: Whether ``shutdown`` came before ``exit`` (the process's exit code says so).
+        self.shut_down = False
+
+    @property
+    def session(self) -> Session:
+        """The session; requests before ``initialize`` are a client bug, reported as such."""
+        if self.session_ is None:
+            raise RuntimeError("the client sent a request before 'initialize'")
+        return self.session_
+
+
+def create_server() -> ReplaydbgServer:
+    """A server with every handler registered, ready for ``start_io`` or ``start_tcp``."""
+    server = ReplaydbgServer()
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(
+        did_save)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix]))(code_action)
+    server.feature(types.SHUTDOWN)(shutdown)
+    return server
+
+
+def initialize(ls: ReplaydbgServer, params: types.InitializeParams) -> None:
+    """Start the session on the workspace root; settings are read once it is initialized."""
+    ls.session_ = Session(ls, workspace_root(params), params.initialization_options)
+
+
+async def initialized(ls: ReplaydbgServer, params: types.InitializedParams) -> None:
+    """Now the client answers requests: ask for settings, index, publish."""
+    await ls.session.configure()
+
+
+async def did_change_configuration(ls: ReplaydbgServer,
+                                   params: types.DidChangeConfigurationParams) -> None:
+    """Settings changed: everything is re-read and re-analysed."""
+    await ls.session.configure(pushed=params.settings)
+
+
+def did_open(ls: ReplaydbgServer, params: types.DidOpenTextDocumentParams) -> None:
+    """Analyse a newly opened document at once."""
+    ls.session.opened(params.text_document.uri)
+
+
+def did_change(ls: ReplaydbgServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Analyse again once typing pauses (pygls has already applied the change)."""
+    ls.session.changed(params.text_document.uri)
+
+
+def did_save(ls: ReplaydbgServer, params: types.DidSaveTextDocumentParams) -> None:
+    """Analyse at once on save, without waiting for the debounce delay."""
+    ls.session.saved(params.text_document.uri)
+
+
+async def did_close(ls: ReplaydbgServer, params: types.DidCloseTextDocumentParams) -> None:
+    """Clear the closed document's diagnostics."""
+    await ls.session.closed(params.text_document.uri)
+
+
+def code_action(ls: ReplaydbgServer,
+                params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    """Quick fixes for our diagnostics in the requested range."""
+    return quick_fixes(params) if ls.session.settings.enable else None
+
+
+def shutdown(ls: ReplaydbgServer, params: None) -> None:
+    """Stop analysing; ``exit`` follows."""
+    ls.shut_down = True
+    if ls.session_ is not None:
+        ls.session_.close()
+
+
+def workspace_root(params: types.InitializeParams) -> Path:
+    """The folder to analyse: the first workspace folder, the root URI, else the cwd.
+
+    Only one root is analysed; further workspace folders are not (yet) their own projects.
+    """
+    uris = [folder.uri for folder in params.workspace_folders or []] + [params.root_uri or ""]
+    for uri in uris:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path:
+            return Path(path).resolve()
+    return Path(params.root_path or os.getcwd()).resolve()

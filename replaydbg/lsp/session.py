@@ -1,0 +1,181 @@
+"""One editor session: settings, open documents, analyses and the diagnostics they publish.
+
+The server's handlers only translate notifications into calls on :class:`Session`; this is
+where the order of things is decided. Analyses wait until the workspace has been indexed
+once (a ``didOpen`` can arrive before), and diagnostics are only ever *pushed*: the server
+never advertises pull diagnostics, since a client that both pulls and receives pushes shows
+every problem twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from replaydbg.lsp.analysis import Analyzer, Results
+from replaydbg.lsp.diagnostics import Locator, to_diagnostics
+from replaydbg.lsp.documents import Debouncer, OpenDocuments, python_path
+from replaydbg.lsp.progress import reported
+from replaydbg.lsp.settings import Settings, read_settings
+
+logger = logging.getLogger(__name__)
+
+#: The ``workspace/configuration`` section our settings live in.
+SECTION = "replaydbg"
+
+#: Debouncer key of a configuration reload (not a URI, so it cannot clash with a document).
+_RECONFIGURE = "<reconfigure>"
+
+
+class Session:
+    """State between ``initialize`` and ``shutdown``; all methods run on the event loop."""
+
+    def __init__(self, ls: LanguageServer, root: Path, init_options: object) -> None:
+        self.ls = ls
+        self.analyzer = Analyzer(root)
+        self.documents = OpenDocuments()
+        self.settings = Settings()
+        self._init_options = init_options
+        self._debouncer = Debouncer(self._run, self.settings.debounce_ms / 1000)
+        self._indexed = asyncio.Event()
+        #: Files whose last published diagnostics were not empty (to clear them later).
+        self._published: set[Path] = set()
+
+    async def configure(self, pushed: object = None) -> None:
+        """(Re)read the settings and pyproject, index the workspace, publish what was found.
+
+        ``pushed`` is what a ``didChangeConfiguration`` carried, used when the client
+        cannot be asked for the section.
+        """
+        pulled = await self._pull_configuration()
+        self.settings = read_settings(self._init_options, pulled if pulled is not None else pushed)
+        self._debouncer.delay = self.settings.debounce_ms / 1000
+        try:
+            results = await self._reindex()
+        finally:  # even a failed index must not leave analyses waiting forever
+            self._indexed.set()
+        # Files no longer analysed (newly excluded, deleted) lose their old diagnostics.
+        self.publish({**{path: [] for path in self._published}, **results})
+
+    async def _reindex(self) -> Results:
+        """A workspace built with the current settings, and everything it finds."""
+        problems = await self.analyzer.configure(self.settings.rule_overrides)
+        self._warn([*self.settings.problems, *problems])
+        async with reported(self.ls, "replaydbg: indexing workflows"):
+            return await self.analyzer.index()
+
+    def opened(self, uri: str) -> None:
+        """The editor opened ``uri``: analyse it now (the user is looking at it)."""
+        path = python_path(uri)
+        if path is not None:
+            self.documents.add(path, uri)
+            self._debouncer.now(uri)
+
+    def changed(self, uri: str) -> None:
+        """The user is typing in ``uri``: analyse once they pause."""
+        if python_path(uri) is not None:
+            self._debouncer.later(uri)
+
+    def saved(self, uri: str) -> None:
+        """A save: analyse at once, or reload everything when pyproject changed."""
+        if uri.endswith("/pyproject.toml"):
+            self._debouncer.now(_RECONFIGURE)
+        elif python_path(uri) is not None:
+            self.analyzer.files_changed()
+            self._debouncer.now(uri)
+
+    async def closed(self, uri: str) -> None:
+        """The disk is the truth again for a closed document (unsaved edits are gone)."""
+        path = python_path(uri)
+        if path is None or not self.documents.is_open(path):
+            return
+        self._debouncer.cancel(uri)
+        self.documents.remove(path)
+        self.publish(await self.analyzer.forget(path))
+
+    async def _run(self, key: str) -> None:
+        """What the debouncer runs: a document's analysis, or a reload of the configuration."""
+        await (self.configure() if key == _RECONFIGURE else self.analyze(key))
+
+    async def analyze(self, uri: str) -> None:
+        """Analyse the editor's text of ``uri``; publish it and the modules depending on it."""
+        path = python_path(uri)
+        await self._indexed.wait()
+        if path is None or not self.documents.is_open(path):
+            return
+        text = self.ls.workspace.get_text_document(uri).source
+        self.publish(await self.analyzer.update(path, text))
+
+    def publish(self, results: Results) -> None:
+        """Push the diagnostics of ``results``: for files with findings, or that had some.
+
+        Files that are not open get theirs too: a helper module called from a workflow is
+        where the finding sits, and the user should see it in the problems list before
+        opening it.
+        """
+        where = Locator(self.ls.workspace.position_codec, self._line_reader(),
+                        self.documents.uri)
+        for path, findings in results.items():
+            shown = findings if self.settings.enable else []
+            if shown or path in self._published or self.documents.is_open(path):
+                self._send(path, to_diagnostics(shown, where))
+
+    def close(self) -> None:
+        """Stop analysing (``shutdown``)."""
+        self.analyzer.close()
+
+    def _send(self, path: Path, diagnostics: list[types.Diagnostic]) -> None:
+        (self._published.add if diagnostics else self._published.discard)(path)
+        self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=self.documents.uri(path), diagnostics=diagnostics))
+
+    def _line_reader(self) -> Callable[[Path], Sequence[str]]:
+        """Lines of the text each file was analysed with, read once per publication.
+
+        Columns are converted against the analysed text, not the editor's latest: the user
+        may have typed on while the analysis ran, and a newer analysis is on its way then.
+        """
+        cache: dict[Path, Sequence[str]] = {}
+
+        def lines_of(path: Path) -> Sequence[str]:
+            if path not in cache:
+                cache[path] = self._analysed_text(path).splitlines(keepends=True)
+            return cache[path]
+
+        return lines_of
+
+    def _analysed_text(self, path: Path) -> str:
+        text = self.analyzer.text_of(path)
+        if text is not None:
+            return text
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # gone since: ranges stay unconverted
+            return ""
+
+    async def _pull_configuration(self) -> object:
+        workspace = self.ls.client_capabilities.workspace
+        if workspace is None or not workspace.configuration:
+            return None
+        try:
+            answer = await self.ls.workspace_configuration_async(types.ConfigurationParams(
+                items=[types.ConfigurationItem(section=SECTION)]))
+        except Exception:  # a client that fails here still gets diagnostics, with defaults
+            logger.warning("workspace/configuration failed", exc_info=True)
+            return None
+        return answer[0] if answer else None
+
+    def _warn(self, problems: list[str]) -> None:
+        """Tell the user what in their settings or pyproject was ignored."""
+        # The rules' messages start with "replaydbg: " already; say it once for all.
+        sentences = [problem.removeprefix("replaydbg: ") for problem in problems]
+        for sentence in sentences:
+            logger.warning("configuration: %s", sentence)
+        if sentences:
+            self.ls.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning, message="replaydbg: " + "; ".join(sentences)))
