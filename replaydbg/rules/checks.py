@@ -79,7 +79,7 @@ class FunctionChecker:
                 yield from self._call(placed, call)
         for ref in function.refs:
             if not ref.flags & UNRESTRICTED:
-                yield from self._read(placed, ref.name, ref.kind, placed.span(ref.span))
+                yield from self._read(placed, ref.name, ref.kind, ref.span)
         for item in function.sets:
             if not item.flags & UNRESTRICTED:
                 span = placed.span(item.span)
@@ -125,6 +125,8 @@ class FunctionChecker:
                      (fix,) if fix else (), label)
 
     def _hygiene(self, placed: Placed, call: CallFact, name: str, label: str) -> Iterator[Issue]:
+        if name not in _ACTIVITY_CALLS and name not in _COROUTINES:
+            return
         span = placed.span(call.span)
         if name in _ACTIVITY_CALLS and not call.star_kwargs and not _TIMEOUTS & set(call.kwargs):
             yield Issue("RDB301", f"{label}() without start_to_close_timeout or "
@@ -143,7 +145,7 @@ class FunctionChecker:
         if name == "os.environ" and kind in ("in", "iter"):
             hazard = callables.Hazard("RDB209", "(membership or iteration) reads the worker's "
                                       "environment, and the sandbox does not catch it")
-        yield Issue(hazard.code, f"{raw} {hazard.what}", span, label=raw)
+        yield Issue(hazard.code, f"{raw} {hazard.what}", placed.span(span), label=raw)
 
     def _known_safe(self, name: str) -> bool:
         return _matches(name, self.config.known_safe)

@@ -155,7 +155,7 @@ class _ModuleExtractor:
             self._import(statement, passthrough=False, local=True)
         decorators = tuple(self._decorator(d) for d in node.decorator_list)
         self.functions.append(_facts(scanner, qualname, cls, self.pos, node, decorators))
-        for inner in _nested_functions(node.body):
+        for inner in scanner.nested:
             self.function(inner, f"{qualname}.{inner.name}", cls)
 
     def klass(self, node: ast.ClassDef, qualname: str) -> None:
@@ -220,22 +220,10 @@ def _facts(scanner: BodyScanner, qualname: str, cls: str | None, pos: Positions,
     )
 
 
-def _nested_functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    found: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _FUNCTIONS):
-            found.append(node)
-        elif not isinstance(node, ast.ClassDef):
-            stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
 def _attribute_set_kinds(node: ast.ClassDef) -> dict[str, str]:
     """``self.x`` -> element kind, from class annotations and ``self.x`` assignments."""
     kinds: dict[str, str] = {}
-    for item in ast.walk(node):
+    for item in _attribute_statements(node):
         if isinstance(item, ast.AnnAssign):
             kind = settypes.annotation_kind(item.annotation)
             target = dotted(item.target)
@@ -247,6 +235,15 @@ def _attribute_set_kinds(node: ast.ClassDef) -> dict[str, str]:
             if kind is not None and target.startswith("self."):
                 kinds.setdefault(target, kind)
     return kinds
+
+
+def _attribute_statements(node: ast.ClassDef) -> list[ast.stmt]:
+    """Class-level statements and those of ``__init__`` (where attributes are declared)."""
+    found: list[ast.stmt] = list(node.body)
+    for item in node.body:
+        if isinstance(item, _FUNCTIONS) and item.name == "__init__":
+            found.extend(item.body)
+    return found
 
 
 def _passes_through(node: ast.With | ast.AsyncWith) -> bool:

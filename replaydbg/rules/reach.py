@@ -104,9 +104,10 @@ class Reach:
                 queue.append(entry.key)
         while queue:
             key = queue.popleft()
+            placed = self.placed(key)
             for callee, span in self.callees(key):
-                if callee not in self.hops:
-                    self.hops[callee] = Hop(key, span)
+                if callee not in self.hops and placed is not None:
+                    self.hops[callee] = Hop(key, placed.span(span))
                     queue.append(callee)
 
     def placed(self, key: Key) -> Placed | None:
@@ -115,7 +116,10 @@ class Reach:
         return module.functions.get(key[1]) if module else None
 
     def callees(self, key: Key) -> Iterator[tuple[Key, Span]]:
-        """Workspace functions called from ``key`` (constructors go to ``__init__``)."""
+        """Workspace functions called from ``key`` (constructors go to ``__init__``).
+
+        Spans are chunk-relative (shifting every call's span costs more than the walk).
+        """
         module = self.modules[key[0]]
         placed = module.functions[key[1]]
         for call in placed.facts.calls:
@@ -124,7 +128,7 @@ class Reach:
             target = self.resolver.resolve_call(module, call, placed.facts)
             callee = self._function(target)
             if callee is not None:
-                yield callee, placed.span(call.span)
+                yield callee, call.span  # chunk-relative: the caller shifts what it keeps
 
     def _function(self, target: Target | None) -> Key | None:
         if target is None or target.path is None or target.path not in self.modules:

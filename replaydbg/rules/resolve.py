@@ -47,6 +47,7 @@ class ModuleIndex:
         self.root = root
         self.names: dict[Path, str] = {}
         self._by_name: dict[str, list[Path]] = {}
+        self._splits: dict[tuple[str, Path], Target] = {}
         for path in paths:
             self._register(path)
 
@@ -77,6 +78,13 @@ class ModuleIndex:
 
     def split(self, full: str, near: Path) -> Target:
         """Split ``pkg.mod.func`` into the longest workspace module prefix and the rest."""
+        key = (full, near)
+        cached = self._splits.get(key)
+        if cached is None:
+            cached = self._splits[key] = self._split(full, near)
+        return cached
+
+    def _split(self, full: str, near: Path) -> Target:
         parts = full.split(".")
         for end in range(len(parts), 0, -1):
             path = self.find(".".join(parts[:end]), near)

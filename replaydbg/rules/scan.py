@@ -8,8 +8,18 @@ guarded by ``is_replaying()``). Nested functions are left to their own scan.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from replaydbg.rules import settypes
+from replaydbg.rules.astutil import (
+    Positions,
+    assigned_self_attrs,
+    dotted,
+    is_not_replaying,
+    self_attrs,
+    subscript_base,
+    walk_scope,
+)
 from replaydbg.rules.facts import (
     DEFAULT_VALUE,
     IN_ASYNC,
@@ -22,8 +32,7 @@ from replaydbg.rules.facts import (
     RefFact,
     SetOrderFact,
 )
-from replaydbg.rules.model import Position, Span
-from replaydbg.rules.source import char_column
+from replaydbg.rules.model import Span
 
 #: Calls that consume an iterable in order (so a set argument is ordered by hash).
 _ORDERING_CALLS = frozenset({"list", "tuple", "enumerate", "iter", "next", "zip", "map",
@@ -34,41 +43,15 @@ _ORDER_FREE = frozenset({"sorted", "set", "frozenset", "len", "sum", "min", "max
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "add",
                        "discard", "update", "setdefault", "popitem", "appendleft",
                        "extendleft", "difference_update", "intersection_update"})
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def dotted(node: ast.expr) -> str:
-    """``a.b.c`` for a chain of attributes on a name, else ""."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-class Positions:
-    """Turns ``ast`` positions (UTF-8 byte columns) into character spans."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-
-    def span(self, node: ast.AST) -> Span:
-        """The character span of ``node``."""
-        line, end = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        col, end_col = node.col_offset, node.end_col_offset or 0  # type: ignore[attr-defined]
-        return Span(Position(line, self._column(line, col)),
-                    Position(end, self._column(end, end_col)))
-
-    def _column(self, line: int, offset: int) -> int:
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return char_column(text, offset)
+#: Nodes with nothing below them worth a visit (contexts, operators, names, constants).
+_LEAVES = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop, ast.Name,
+           ast.Constant)
 
 
 class BodyScanner(ast.NodeVisitor):
     """Collects the facts of one scope; :meth:`scan` may be called for several bodies."""
+
+    _dispatch: dict[type, Any] = {}
 
     def __init__(self, positions: Positions, *, flags: int = 0,
                  set_names: dict[str, str] | None = None) -> None:
@@ -84,11 +67,32 @@ class BodyScanner(ast.NodeVisitor):
         self.local_types: dict[str, str] = {}
         self.returns_value = False
         self.imports: list[ast.Import | ast.ImportFrom] = []
+        #: Functions defined inside this body, scanned separately.
+        self.nested: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self._awaited: set[int] = set()
         self._discarded: set[int] = set()
         self._callees: set[int] = set()
         self._order_free: set[int] = set()
         self._globals: set[str] = set()
+
+    # A leaner dispatch than NodeVisitor's: the scan is the cold-analysis hot path.
+    def visit(self, node: ast.AST) -> None:  # noqa: D102
+        method: Any = self._dispatch.get(node.__class__)
+        if method is None:
+            method = getattr(type(self), f"visit_{node.__class__.__name__}",
+                             BodyScanner.generic_visit)
+            self._dispatch[node.__class__] = method
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:  # noqa: D102
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                self.visit(value)
 
     def scan(self, nodes: list[ast.stmt] | list[ast.expr], *, extra_flags: int = 0) -> None:
         """Visit ``nodes`` with ``extra_flags`` added to the context."""
@@ -111,11 +115,11 @@ class BodyScanner(ast.NodeVisitor):
                 self.local_types[arg.arg] = dotted(arg.annotation)
 
     # Scopes: nested definitions are scanned separately.
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:  # noqa: D102
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:  # noqa: D102
         self.local_names.add(node.name)
+        self.nested.append(node)
 
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:  # noqa: D102
-        self.local_names.add(node.name)
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:  # noqa: D102
         self.local_names.add(node.name)
@@ -257,7 +261,7 @@ class BodyScanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _loop_fact(self, node: ast.While) -> LoopFact:
-        inner = [n for s in node.body for n in _walk_scope(s)]
+        inner = [n for s in node.body for n in walk_scope(s)]
         awaited = tuple(dotted(n.value.func) for n in inner
                         if isinstance(n, ast.Await) and isinstance(n.value, ast.Call))
         header = Span(self.pos.span(node).start, self.pos.span(node.test).end)
@@ -266,8 +270,8 @@ class BodyScanner(ast.NodeVisitor):
             always_true=isinstance(node.test, ast.Constant) and bool(node.test.value),
             has_await=any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in inner),
             has_exit=any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner),
-            condition_attrs=tuple(sorted(_self_attrs(ast.walk(node.test)))),
-            assigned_attrs=tuple(sorted(_assigned_self_attrs(inner))),
+            condition_attrs=tuple(sorted(self_attrs(ast.walk(node.test)))),
+            assigned_attrs=tuple(sorted(assigned_self_attrs(inner))),
             awaited_calls=awaited, flags=self.flags,
         )
 
@@ -285,7 +289,7 @@ class BodyScanner(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:  # noqa: D102
         self.visit(node.test)
-        guarded = _is_not_replaying(node.test)
+        guarded = is_not_replaying(node.test)
         self.scan(node.body, extra_flags=REPLAY_GUARDED if guarded else 0)
         self.scan(node.orelse)
 
@@ -306,12 +310,12 @@ class BodyScanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:  # noqa: D102
-        self._mutation(dotted(node.target) or _subscript_base(node.target), node, "augassign")
+        self._mutation(dotted(node.target) or subscript_base(node.target), node, "augassign")
         self.generic_visit(node)
 
     def _assigned(self, target: ast.expr, value: ast.expr, node: ast.stmt) -> None:
         if isinstance(target, ast.Subscript):
-            self._mutation(_subscript_base(target), node, "subscript")
+            self._mutation(subscript_base(target), node, "subscript")
             return
         name = dotted(target)
         if not name:
@@ -337,47 +341,6 @@ class BodyScanner(ast.NodeVisitor):
     def _mutation(self, target: str, node: ast.AST, kind: str) -> None:
         if target and (target.startswith("self.") or "." not in target):
             self.mutations.append(MutationFact(target, self.pos.span(node), kind, self.flags))
-
-
-def _walk_scope(node: ast.AST) -> list[ast.AST]:
-    """All nodes under ``node`` without entering nested functions or classes."""
-    result: list[ast.AST] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        result.append(current)
-        stack.extend(c for c in ast.iter_child_nodes(current) if not isinstance(c, _SCOPES))
-    return result
-
-
-def _self_attrs(nodes: object) -> set[str]:
-    return {n.attr for n in nodes  # type: ignore[attr-defined]
-            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-            and n.value.id == "self"}
-
-
-def _assigned_self_attrs(nodes: list[ast.AST]) -> set[str]:
-    targets: list[ast.expr] = []
-    for node in nodes:
-        if isinstance(node, ast.Assign):
-            targets.extend(node.targets)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets.append(node.target)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            targets.append(node.func.value)  # self.items.append(...) changes self.items
-    return _self_attrs(n for t in targets for n in ast.walk(t))
-
-
-def _subscript_base(node: ast.expr) -> str:
-    while isinstance(node, ast.Subscript):
-        node = node.value
-    return dotted(node)
-
-
-def _is_not_replaying(test: ast.expr) -> bool:
-    return (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-            and isinstance(test.operand, ast.Call)
-            and dotted(test.operand.func).endswith("is_replaying"))
 
 
 __all__ = ["BodyScanner", "DEFAULT_VALUE", "IN_ASYNC", "Positions", "dotted"]

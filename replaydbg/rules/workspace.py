@@ -36,6 +36,7 @@ class Workspace:
         self._modules: dict[Path, tuple[str, ModuleFacts]] = {}
         self._chunks = ChunkCache()
         self._files: list[Path] | None = None
+        self._index: ModuleIndex | None = None
         self._last: tuple[tuple[tuple[Path, int], ...], AnalysisResult] | None = None
 
     def set_document(self, path: Path, text: str) -> None:
@@ -82,7 +83,9 @@ class Workspace:
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
-        index = ModuleIndex(self.root, list(modules))
+        if self._index is None or list(self._index.names) != list(modules):
+            self._index = ModuleIndex(self.root, list(modules))
+        index = self._index
         result = Analysis(modules, index, self.config).run()
         self._last = (stamp, result)
         return result
