@@ -47,6 +47,7 @@ class Session:
         self.control: control.ControlServer | None = None
         self._announced: dict[str, Any] | None = None
         self.current_stop: dict[str, Any] | None = None
+        self._debuggee_python: tuple[int, ...] = (3, 12)
         self._ended = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
@@ -131,6 +132,8 @@ class Session:
         body = dict(message.get("body") or {})
         if event == "output" and body.get("category") == "telemetry":
             return
+        if event == "stopped" and self._normalise_early_stop(body):
+            return
         if event == "stopped":
             body = self._rewrite_stopped(body)
         self.send_event(str(event), body)
@@ -139,12 +142,33 @@ class Session:
         if event == "terminated":
             self._ended.set()
 
+    def _normalise_early_stop(self, body: dict[str, Any]) -> bool:
+        """Python < 3.12 stops on the ``await`` that just completed, 3.12 on the line after.
+
+        Users should see the same in both, so on 3.11 one ``next`` is taken for them; the
+        announced stop stays pending for the stop that ``next`` produces.
+        """
+        with self._lock:
+            announced = self._announced
+            if (announced is None or not announced.get("resumed")
+                    or self._debuggee_python >= (3, 12) or announced.get("_stepped")):
+                return False
+            announced["_stepped"] = True
+        assert self.debugpy is not None
+        seq = self.debugpy.send({"type": "request", "command": "next",
+                                 "arguments": {"threadId": body.get("threadId")}})
+        with self._lock:
+            self._pending[seq] = lambda response: None
+        return True
+
     def _rewrite_stopped(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             announced, self._announced = self._announced, None
         self.current_stop = announced
         if announced is None:
             return body
+        announced = {k: v for k, v in announced.items() if not k.startswith("_")}
+        self.current_stop = announced
         body["reason"] = announced["reason"]
         body["description"] = announced["description"]
         if announced.get("text"):
@@ -279,6 +303,7 @@ class Session:
     def _on_control(self, channel: control.Channel, message: Message) -> None:
         kind = message.get("type")
         if kind == "hello":
+            self._debuggee_python = tuple(message.get("python") or (3, 12))
             self._send_plan()
         elif kind == "stop":
             with self._lock:

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -56,12 +57,13 @@ class PlannedStops:
         self._channel.send({"type": "stop", "id": self._next, "stop": stop})
         acked.wait(10.0)
 
-    def after_job(self, activation: int, position: int) -> None:
+    def after_job(self, activation: int, position: int,
+                  waiting: Callable[[], list[FrameType]]) -> None:
         """Arm a stop at the first user line the job causes, if planned."""
         stop = self._plan.get((activation, "job", position))
         if stop is not None:
             self._announce(stop)
-            pydevd_glue.arm_step_into_user_code()
+            pydevd_glue.arm_step_into_user_code(waiting())
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Stop at the line issuing the command, if planned."""
@@ -76,7 +78,8 @@ def main() -> int:
     channel = control.connect(os.environ[control.ENV_ADDRESS], os.environ[control.ENV_TOKEN])
     session: dict[str, Any] = json.loads(os.environ[ENV_SESSION])
     stops = PlannedStops(channel)
-    channel.send({"type": "hello", "pid": os.getpid()})
+    pydevd_glue.prepare()
+    channel.send({"type": "hello", "pid": os.getpid(), "python": list(sys.version_info[:2])})
     stops.wait_for_plan()
     status = _replay(session, stops)
     channel.send({"type": "result", **status})

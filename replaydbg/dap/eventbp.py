@@ -120,13 +120,15 @@ class PlannedStop:
     reason: str = "breakpoint"
     text: str = ""
     breakpoint_ids: list[int] = field(default_factory=list)
+    #: The stop is where a suspended coroutine resumes (Python 3.11 stops one line early).
+    resumed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The form the debuggee receives."""
         return {"activation": self.activation, "kind": self.kind, "position": self.position,
                 "eventId": self.event_id, "description": self.description,
                 "reason": self.reason, "text": self.text,
-                "breakpointIds": self.breakpoint_ids}
+                "breakpointIds": self.breakpoint_ids, "resumed": self.resumed}
 
 
 def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
@@ -199,8 +201,9 @@ class EventPlan:
                 continue
             ids = self._matching_breakpoints(event, counts, problems)
             if self._filtered(event) or ids or (self.stop_on_entry and event["eventId"] == 1):
-                stop = planned.setdefault(point, PlannedStop(*point, event["eventId"],
-                                                             describe(event)))
+                stop = planned.setdefault(point, PlannedStop(
+                    *point, event["eventId"], describe(event),
+                    resumed=bool(event.get("resumed")) and point[1] == "job"))
                 stop.breakpoint_ids.extend(ids)
         self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems

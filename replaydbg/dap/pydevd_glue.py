@@ -6,50 +6,77 @@ Two ways to stop, both proven on CPython 3.11 and 3.12 with debugpy 1.8:
   right there, with that frame as the top of the stack the editor sees;
 * after a job: no user frame is on the stack yet, so a "step into my code" is armed and
   pydevd stops at the first user line that runs (the same mechanism as its stop-on-entry).
+
+The hooks run inside the workflow sandbox, where ``import`` goes through the sandbox's
+importer: :func:`prepare` imports everything up front, outside it.
 """
 
 from __future__ import annotations
 
 import threading
-from types import FrameType
+from collections.abc import Iterable
+from types import FrameType, SimpleNamespace
 from typing import Any
 
+_pydevd: Any = None
 
-def _debugger() -> Any:
+
+def prepare() -> bool:
+    """Import pydevd's pieces (outside the sandbox); False when not under debugpy."""
+    global _pydevd
     try:
         import pydevd
-    except ImportError:  # not running under debugpy: nothing to stop
-        return None
-    return pydevd.get_global_debugger()
+        from _pydevd_bundle import pydevd_comm_constants as constants
+        from _pydevd_bundle.pydevd_additional_thread_info import set_additional_thread_info
+        from _pydevd_bundle.pydevd_constants import PYDEVD_USE_SYS_MONITORING
+    except ImportError:
+        return False
+    monitoring: Any = None
+    if PYDEVD_USE_SYS_MONITORING:
+        from _pydevd_sys_monitoring import pydevd_sys_monitoring
+
+        monitoring = pydevd_sys_monitoring
+    _pydevd = SimpleNamespace(pydevd=pydevd, constants=constants, monitoring=monitoring,
+                              set_additional_thread_info=set_additional_thread_info)
+    return pydevd.get_global_debugger() is not None
 
 
 def suspend_at(frame: FrameType) -> None:
     """Suspend the current thread with ``frame`` on top; returns when the user resumes."""
-    py_db = _debugger()
+    py_db = _pydevd.pydevd.get_global_debugger() if _pydevd else None
     if py_db is None:
         return
-    from _pydevd_bundle.pydevd_comm_constants import CMD_SET_BREAK
-
     thread = threading.current_thread()
-    py_db.set_suspend(thread, CMD_SET_BREAK)
-    py_db.do_wait_suspend(thread, frame, "line", None)
+    monitoring = _pydevd.monitoring
+    # On sys.monitoring (3.12+) pydevd must not trace this thread while we hold it
+    # suspended ourselves, or its events deadlock against the suspension.
+    traced = monitoring.suspend_current_thread_tracing() if monitoring is not None else False
+    try:
+        py_db.set_suspend(thread, _pydevd.constants.CMD_SET_BREAK)
+        py_db.do_wait_suspend(thread, frame, "line", None)
+    finally:
+        if traced:
+            monitoring.resume_current_thread_tracing()
 
 
-def arm_step_into_user_code() -> None:
-    """Stop at the next line of the user's code that runs on this thread."""
-    if _debugger() is None:
+def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
+    """Stop at the next line of the user's code that runs on this thread.
+
+    ``waiting`` are the suspended user coroutine frames that may resume: on sys.monitoring
+    (3.12+) pydevd only sees their lines if code tracing is enabled on them first.
+    """
+    if _pydevd is None or _pydevd.pydevd.get_global_debugger() is None:
         return
-    from _pydevd_bundle.pydevd_additional_thread_info import set_additional_thread_info
-    from _pydevd_bundle.pydevd_comm_constants import CMD_SET_BREAK, CMD_STEP_INTO_MY_CODE
-    from _pydevd_bundle.pydevd_constants import PYDEVD_USE_SYS_MONITORING
-
-    info = set_additional_thread_info(threading.current_thread())
-    info.pydev_original_step_cmd = CMD_SET_BREAK
-    info.pydev_step_cmd = CMD_STEP_INTO_MY_CODE
+    constants = _pydevd.constants
+    info = _pydevd.set_additional_thread_info(threading.current_thread())
+    info.pydev_original_step_cmd = constants.CMD_SET_BREAK
+    info.pydev_step_cmd = constants.CMD_STEP_INTO_MY_CODE
     info.pydev_step_stop = None
     info.update_stepping_info()
-    if PYDEVD_USE_SYS_MONITORING:
-        from _pydevd_sys_monitoring import pydevd_sys_monitoring
-
-        pydevd_sys_monitoring.update_monitor_events(suspend_requested=True)
-        pydevd_sys_monitoring.restart_events()
+    monitoring = _pydevd.monitoring
+    if monitoring is not None:
+        ident = threading.get_ident()
+        for frame in waiting:
+            monitoring.enable_code_tracing(ident, frame.f_code, frame)
+        monitoring.update_monitor_events(suspend_requested=True)
+        monitoring.restart_events()

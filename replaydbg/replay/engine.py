@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 #: Modules the sandbox must share with the host instead of re-importing: our recording
 #: runtime (so the sandbox instantiates *our* instance class) and pydevd's bundle, which debug
 #: mode adds for the SDK's own runner but not for a runner we wrap.
-PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "pydevd", "debugpy")
+PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "_pydevd_sys_monitoring",
+               "pydevd", "debugpy")
 
 
 @dataclass(frozen=True)

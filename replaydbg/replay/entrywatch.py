@@ -21,19 +21,20 @@ from typing import Any
 
 from replaydbg.replay.source import SourceLocation, UserCode, first_body_line
 
-#: Called with the location of the user line about to run; returns nothing.
-OnEntry = Callable[[SourceLocation], None]
+#: Called with the location of the user line about to run, and whether a suspended
+#: coroutine resumes there (True) or a function starts (False).
+OnEntry = Callable[[SourceLocation, bool], None]
 
 _TOOL_NAME = "replaydbg"
 #: ``sys.monitoring`` on Python >= 3.12, else None (typed loosely: absent from 3.10 stubs).
 _MON: Any = getattr(sys, "monitoring", None)
 
 
-def _location(frame: FrameType) -> SourceLocation:
+def _entry(frame: FrameType) -> tuple[SourceLocation, bool]:
     code = frame.f_code
     if frame.f_lineno <= code.co_firstlineno:  # a fresh call: its first statement
-        return SourceLocation(code.co_filename, first_body_line(code), code.co_name)
-    return SourceLocation(code.co_filename, frame.f_lineno, code.co_name)  # resumed at await
+        return SourceLocation(code.co_filename, first_body_line(code), code.co_name), False
+    return SourceLocation(code.co_filename, frame.f_lineno, code.co_name), True  # at an await
 
 
 class _Monitoring:
@@ -64,7 +65,7 @@ class _Monitoring:
         if not watch.user.is_user_file(code.co_filename):
             # Library code never matters: stop paying for this location for good.
             return _MON.DISABLE
-        watch.on_entry(_location(sys._getframe(1)))
+        watch.on_entry(*_entry(sys._getframe(1)))
         return None
 
     @classmethod
@@ -74,7 +75,7 @@ class _Monitoring:
         # DISABLE for it is an error, so library code is simply ignored here.
         watch = cls.active
         if watch is not None and watch.user.is_user_file(code.co_filename):
-            watch.on_entry(_location(sys._getframe(1)))
+            watch.on_entry(*_entry(sys._getframe(1)))
         return None
 
 
@@ -123,11 +124,11 @@ class EntryWatch:
 
     def _trace(self, frame: FrameType, event: str, arg: Any) -> None:
         if event == "call" and self.user.is_user_file(frame.f_code.co_filename):
-            self.on_entry(_location(frame))
+            self.on_entry(*_entry(frame))
 
     def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
         previous = self._previous
         if previous is not None:
             previous(frame, event, arg)
         if event == "call" and self.user.is_user_file(frame.f_code.co_filename):
-            self.on_entry(_location(frame))
+            self.on_entry(*_entry(frame))

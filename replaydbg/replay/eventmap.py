@@ -56,6 +56,8 @@ class EventMapping:
     source: SourceLocation | None = None
     #: The first user line that ran because of the event (``applied`` role).
     next_line: SourceLocation | None = None
+    #: ``next_line`` is an ``await`` a coroutine resumed at (not a function's first line).
+    resumed: bool = False
     note: str = ""
     #: What the event is about: activity type, timer, signal, child workflow, patch...
     subject: str = ""
@@ -267,7 +269,7 @@ class _Builder:
                 self.out[event_id] = EventMapping(
                     event_id, event_type_name(event.event_type), "applied",
                     activation=activation.index, position=job.index, job=job.variant,
-                    next_line=job.next_line,
+                    next_line=job.next_line, resumed=job.resumed,
                     note=note,
                 )
 

@@ -25,6 +25,9 @@ class JobRecord:
     #: The first user line that ran because of this job (a resumed ``await`` or the first
     #: line of a handler), or None when no user code ran for it.
     next_line: SourceLocation | None = None
+    #: True when ``next_line`` is a suspended coroutine resuming at an ``await`` (False: a
+    #: function, e.g. a signal handler, starting there).
+    resumed: bool = False
     #: Runtime bookkeeping: event-loop handles still running on this job's behalf, and
     #: whether the job is still looking for its next line.
     live_handles: int = field(default=0, repr=False, compare=False)

@@ -84,6 +84,7 @@ def _mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
         "command": mapping.command,
         "source": _location_json(mapping.source),
         "nextLine": _location_json(mapping.next_line),
+        "resumed": mapping.resumed,
         "note": mapping.note,
     }
 

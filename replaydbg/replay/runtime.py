@@ -59,8 +59,12 @@ def _always() -> int:
 class StopHooks(Protocol):
     """Where a debugger hears of each job and command, to stop the replay there."""
 
-    def after_job(self, activation: int, position: int) -> None:
-        """A job was applied; user code for it runs next."""
+    def after_job(self, activation: int, position: int,
+                  waiting: Callable[[], list[FrameType]]) -> None:
+        """A job was applied; user code for it runs next.
+
+        ``waiting`` lists the suspended user coroutine frames that may resume now.
+        """
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """The user line in ``frame`` is issuing the command at ``position``."""
@@ -154,7 +158,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 ready[position] = self._owned(ready[position], record)
         stops = ReplayContext.stops
         if stops is not None:
-            stops.after_job(self._rd_activation.index, record.index)
+            stops.after_job(self._rd_activation.index, record.index, self._waiting_frames)
 
     def call_soon(  # type: ignore[override]
         self,
@@ -241,11 +245,11 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     # -- the first user line per job ----------------------------------------------------
 
-    def _on_user_entry(self, location: SourceLocation) -> None:
+    def _on_user_entry(self, location: SourceLocation, resumed: bool) -> None:
         owner = self._rd_cause or self._rd_init_job
         if owner is None or not owner.searching:
             return
-        owner.next_line = location
+        owner.next_line, owner.resumed = location, resumed
         self._settle(owner)
 
     def _waiting_locations(self) -> list[SourceLocation]:
@@ -257,6 +261,20 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             if location is not None:
                 found.append(location)
         return found
+
+    def _waiting_frames(self) -> list[FrameType]:
+        """Every suspended user frame in the workflow's pending coroutine chains."""
+        frames = []
+        for task in list(self._tasks):
+            awaitable: Any = task.get_coro()
+            while awaitable is not None:
+                frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame",
+                                                                          None)
+                if frame is not None and self._rd_user.is_user_file(frame.f_code.co_filename):
+                    frames.append(frame)
+                awaitable = getattr(awaitable, "cr_await", None) or getattr(
+                    awaitable, "gi_yieldfrom", None)
+        return frames
 
     def _suspended_user_location(self, awaitable: Any) -> SourceLocation | None:
         location = None
