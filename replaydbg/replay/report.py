@@ -12,8 +12,8 @@ from temporalio.workflow import NondeterminismError
 from replaydbg.history import History, short_details
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import RawReplay, replay_recorded
-from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
+from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.source import SourceLocation
 
 OK, NONDETERMINISM, FAILED = "ok", "nondeterminism", "failed"
