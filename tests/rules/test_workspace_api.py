@@ -93,3 +93,9 @@ def test_merged_editor_settings() -> None:
     assert config.select == Config().select
     assert len(problems) == 2
     assert not config.enabled("RDB201") and config.enabled("RDB101")
+
+
+def test_every_rule_has_a_doc_entry_with_its_anchor() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
+    for rule in Workspace(Path("."), Config()).rules():
+        assert f'<a id="{rule.code.lower()}"></a>\n## {rule.code} {rule.name}' in doc
