@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
+from pygls.workspace.position_codec import PositionCodec
 
 from replaydbg.rules import Finding, Fix, Position, Severity, Span
 
@@ -52,9 +52,14 @@ class Locator:
         return types.Location(uri=self.uri_of(path), range=self.range(path, span))
 
     def _position(self, lines: Sequence[str], position: Position) -> types.Position:
-        server = ServerTextPosition(line=position.line - 1, character=position.column)
-        converted: types.Position = self.codec.position_to_client_units(lines, server)
-        return converted
+        line = position.line - 1
+        if not 0 <= line < len(lines):  # past the end (a file shortened since): its end
+            return types.Position(line=len(lines), character=0)
+        prefix = lines[line][:position.column]
+        # Code is mostly ASCII, where every encoding counts alike; pygls' codec counts
+        # character by character, which made conversion the bulk of a publication.
+        units = len(prefix) if prefix.isascii() else self.codec.client_num_units(prefix)
+        return types.Position(line=line, character=units)
 
 
 def to_diagnostic(finding: Finding, where: Locator) -> types.Diagnostic:
@@ -72,7 +77,7 @@ def to_diagnostic(finding: Finding, where: Locator) -> types.Diagnostic:
                                                message=f"{number}. {step.label}")
             for number, step in enumerate(finding.chain, start=1)
         ] or None,
-        data={"fixes": [fix_data(fix, where) for fix in finding.fixes], "rule": finding.data},
+        data={**finding.data, "fixes": [fix_data(fix, where) for fix in finding.fixes]},
     )
 
 

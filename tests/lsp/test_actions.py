@@ -23,7 +23,7 @@ def _fix(title: str, line: int, start: int, end: int, text: str) -> dict[str, An
 
 def _diagnostic(line: int, fixes: list[Any], source: str = SOURCE) -> types.Diagnostic:
     return types.Diagnostic(range=_range(line, 8, 22), message="m", source=source,
-                            code="RDB101", data={"fixes": fixes, "rule": {}})
+                            code="RDB101", data={"fixes": fixes, "rule": "wall-clock"})
 
 
 def _params(diagnostics: list[types.Diagnostic], requested: types.Range,

@@ -97,3 +97,9 @@ def test_fixes_travel_in_data_in_client_units() -> None:
              "newText": "from temporalio import workflow\n"},
         ]},
     }]
+
+
+def test_a_position_past_the_end_lands_on_the_end() -> None:
+    # The file shrank between the analysis and the conversion.
+    far = to_diagnostic(_finding(span=_span(9, 0, 4)), _locator(types.PositionEncodingKind.Utf16))
+    assert far.range.start == types.Position(line=1, character=0)
