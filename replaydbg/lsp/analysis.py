@@ -53,6 +53,11 @@ class Analyzer:
         """Analyse the whole workspace (the first, slow pass that builds the import graph)."""
         return await self._run(lambda: self._require().analyze(None))
 
+    async def refresh(self) -> Results:
+        """Everything again after changes on disk (files listed anew, changed ones re-read)."""
+        self._rescan = False
+        return await self._run(lambda: self._rescan_and_analyze())
+
     async def update(self, path: Path, text: str) -> Results:
         """Take the editor's ``text`` of ``path``; findings of it and of its dependents."""
         self._texts[path] = text
@@ -94,6 +99,11 @@ class Analyzer:
         for path, text in self._texts.items():
             self._workspace.set_document(path, text)
         return [*problems, *more]
+
+    def _rescan_and_analyze(self) -> Results:
+        workspace = self._require()
+        workspace.rescan()
+        return workspace.analyze(None)
 
     def _set_and_analyze(self, path: Path, text: str, rescan: bool) -> Results:
         workspace = self._require()

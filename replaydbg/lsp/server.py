@@ -19,6 +19,7 @@ from pygls.uris import to_fs_path
 from replaydbg import __version__
 from replaydbg.lsp.actions import quick_fixes
 from replaydbg.lsp.session import Session
+from replaydbg.lsp.watching import watch_files
 
 
 class ReplaydbgServer(LanguageServer):
@@ -45,6 +46,7 @@ def create_server() -> ReplaydbgServer:
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(initialized)
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
     server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(
@@ -62,14 +64,21 @@ def initialize(ls: ReplaydbgServer, params: types.InitializeParams) -> None:
 
 
 async def initialized(ls: ReplaydbgServer, params: types.InitializedParams) -> None:
-    """Now the client answers requests: ask for settings, index, publish."""
+    """Now the client answers requests: ask for settings, index, publish, watch files."""
     await ls.session.configure()
+    await watch_files(ls)
 
 
 async def did_change_configuration(ls: ReplaydbgServer,
                                    params: types.DidChangeConfigurationParams) -> None:
     """Settings changed: everything is re-read and re-analysed."""
     await ls.session.configure(pushed=params.settings)
+
+
+def did_change_watched_files(ls: ReplaydbgServer,
+                             params: types.DidChangeWatchedFilesParams) -> None:
+    """pyproject.toml or Python files changed outside the editor."""
+    ls.session.changed_on_disk([change.uri for change in params.changes])
 
 
 def did_open(ls: ReplaydbgServer, params: types.DidOpenTextDocumentParams) -> None:

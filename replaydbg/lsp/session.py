@@ -28,8 +28,10 @@ logger = logging.getLogger(__name__)
 #: The ``workspace/configuration`` section our settings live in.
 SECTION = "replaydbg"
 
-#: Debouncer key of a configuration reload (not a URI, so it cannot clash with a document).
+#: Debouncer keys of a configuration reload and of a re-read of the disk (not URIs, so they
+#: cannot clash with a document's).
 _RECONFIGURE = "<reconfigure>"
+_REFRESH = "<refresh>"
 
 
 class Session:
@@ -59,8 +61,7 @@ class Session:
             results = await self._reindex()
         finally:  # even a failed index must not leave analyses waiting forever
             self._indexed.set()
-        # Files no longer analysed (newly excluded, deleted) lose their old diagnostics.
-        self.publish({**{path: [] for path in self._published}, **results})
+        self._publish_whole(results)
 
     async def _reindex(self) -> Results:
         """A workspace built with the current settings, and everything it finds."""
@@ -89,6 +90,18 @@ class Session:
             self.analyzer.files_changed()
             self._debouncer.now(uri)
 
+    def changed_on_disk(self, uris: Sequence[str]) -> None:
+        """Files changed outside the editor: reread pyproject, or the disk, once things calm.
+
+        The editor's own saves are reported too; they arrive as ``didSave`` as well, and the
+        editor's text of open documents wins over the disk anyway, so they are skipped.
+        """
+        outside = [uri for uri in uris if not self._is_open(uri)]
+        if any(uri.endswith("/pyproject.toml") for uri in outside):
+            self._debouncer.later(_RECONFIGURE)
+        elif outside:
+            self._debouncer.later(_REFRESH)
+
     async def closed(self, uri: str) -> None:
         """The disk is the truth again for a closed document (unsaved edits are gone)."""
         path = python_path(uri)
@@ -99,8 +112,14 @@ class Session:
         self.publish(await self.analyzer.forget(path))
 
     async def _run(self, key: str) -> None:
-        """What the debouncer runs: a document's analysis, or a reload of the configuration."""
-        await (self.configure() if key == _RECONFIGURE else self.analyze(key))
+        """What the debouncer runs: a reload, a re-read of the disk, or a document's analysis."""
+        if key == _RECONFIGURE:
+            await self.configure()
+        elif key == _REFRESH:
+            await self._indexed.wait()
+            self._publish_whole(await self.analyzer.refresh())
+        else:
+            await self.analyze(key)
 
     async def analyze(self, uri: str) -> None:
         """Analyse the editor's text of ``uri``; publish it and the modules depending on it."""
@@ -125,9 +144,20 @@ class Session:
             if shown or path in self._published or self.documents.is_open(path):
                 self._send(path, to_diagnostics(shown, where))
 
+    def _publish_whole(self, results: Results) -> None:
+        """Publish a whole-workspace analysis.
+
+        Files it no longer covers (newly excluded, deleted) lose their old diagnostics.
+        """
+        self.publish({**{path: [] for path in self._published}, **results})
+
     def close(self) -> None:
         """Stop analysing (``shutdown``)."""
         self.analyzer.close()
+
+    def _is_open(self, uri: str) -> bool:
+        path = python_path(uri)
+        return path is not None and self.documents.is_open(path)
 
     def _send(self, path: Path, diagnostics: list[types.Diagnostic]) -> None:
         (self._published.add if diagnostics else self._published.discard)(path)

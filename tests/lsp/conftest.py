@@ -33,6 +33,12 @@ async def lsp_session(root: Path, *, options: Any = None, configuration: Any = N
     assert isinstance(lsp, LanguageClient)
     if configuration is not None:
         lsp.set_configuration(configuration, section="replaydbg")
+    lsp.registrations = []
+
+    def register(params: types.RegistrationParams) -> None:
+        lsp.registrations.extend(params.registrations)
+
+    lsp.feature(types.CLIENT_REGISTER_CAPABILITY)(register)
     lsp.initialize_result = await lsp.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(client), root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],

@@ -226,3 +226,51 @@ async def test_clean_exit_after_shutdown(workspace: Path) -> None:
         await asyncio.sleep(0.1)
         server = client._server
     assert server is not None and server.returncode == 0
+
+
+async def test_pyproject_edited_outside_the_editor_is_reloaded(workspace: Path) -> None:
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, uri, until=_has(NOW_LINE))
+        (registration,) = client.registrations
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+        assert "**/pyproject.toml" in globs and "**/*.py" in globs
+        pyproject = workspace / "pyproject.toml"
+        pyproject.write_text('[tool.replaydbg]\nignore = ["RDB101"]\n')
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Created)]))
+        await diagnostics(client, uri, until=_lacks(NOW_LINE))
+
+
+async def test_a_helper_changed_on_disk_is_reread(workspace: Path) -> None:
+    pricing = workspace / PRICING
+    async with lsp_session(workspace) as client:
+        open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, pricing.as_uri(), until=_has(TIME_LINE))
+        pricing.write_text(pricing.read_text().replace("time.time()", "1.0"))
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=pricing.as_uri(), type=types.FileChangeType.Changed)]))
+        await diagnostics(client, pricing.as_uri(), until=_lacks(TIME_LINE))
+
+
+async def test_settings_changed_in_the_editor_apply_at_once(workspace: Path) -> None:
+    async with lsp_session(workspace, configuration={}) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, uri, until=_has(NOW_LINE))
+        client.set_configuration({"ignore": ["RDB101"]}, section="replaydbg")
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings=None))
+        await diagnostics(client, uri, until=_lacks(NOW_LINE))
+
+
+async def test_enable_false_publishes_nothing_and_offers_no_fix(workspace: Path) -> None:
+    async with lsp_session(workspace, options={"enable": False}) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        assert not await diagnostics(client, uri)
+        whole = types.Range(start=types.Position(line=0, character=0),
+                            end=types.Position(line=20, character=0))
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=whole,
+            context=types.CodeActionContext(diagnostics=[])))
+    assert not actions
