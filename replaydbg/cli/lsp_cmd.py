@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 from typing import Any
 
 from replaydbg.cli.parser import add_common_options, lazy_handler
@@ -27,7 +28,7 @@ def add_parser(subparsers: Any) -> None:
         description="Run the replaydbg language server: determinism diagnostics and quick "
         "fixes for Temporal workflow code, over stdin/stdout (the default) or TCP.",
     )
-    add_common_options(lsp)
+    add_common_options(lsp)  # -vv also logs every LSP message (pygls' own log)
     transport = lsp.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true",
                            help="talk LSP over stdin/stdout (the default; editors pass it)")
@@ -46,6 +47,9 @@ def run_lsp(args: argparse.Namespace) -> int:
     if args.stdio and args.port is not None:
         raise InputError("--port cannot be combined with --stdio",
                          hint="pass --tcp --port PORT, or --stdio alone")
+    if args.verbose < 2:
+        # pygls logs every message it sends or receives at INFO: that is -vv's job.
+        logging.getLogger("pygls").setLevel(logging.WARNING)
     server = create_server()
     # pygls and lsprotocol leave ~50,000 long-lived objects behind at import; a full garbage
     # collection walks them all (~11 ms here), and publications allocate enough to trigger

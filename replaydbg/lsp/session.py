@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -67,8 +68,12 @@ class Session:
         """A workspace built with the current settings, and everything it finds."""
         problems = await self.analyzer.configure(self.settings.rule_overrides)
         self._warn([*self.settings.problems, *problems])
+        started = time.perf_counter()
         async with reported(self.ls, "replaydbg: indexing workflows"):
-            return await self.analyzer.index()
+            results = await self.analyzer.index()
+        logger.info("indexed %s in %.0f ms: %d files with findings", self.analyzer.root,
+                    (time.perf_counter() - started) * 1000, len(results))
+        return results
 
     def opened(self, uri: str) -> None:
         """The editor opened ``uri``: analyse it now (the user is looking at it)."""
@@ -128,7 +133,11 @@ class Session:
         if path is None or not self.documents.is_open(path):
             return
         text = self.ls.workspace.get_text_document(uri).source
-        self.publish(await self.analyzer.update(path, text))
+        started = time.perf_counter()
+        results = await self.analyzer.update(path, text)
+        logger.debug("analysed %s and %d dependents in %.1f ms", path, len(results) - 1,
+                     (time.perf_counter() - started) * 1000)
+        self.publish(results)
 
     def publish(self, results: Results) -> None:
         """Push the diagnostics of ``results``: for files with findings, or that had some.

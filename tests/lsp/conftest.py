@@ -27,9 +27,10 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
 
 @asynccontextmanager
 async def lsp_session(root: Path, *, options: Any = None, configuration: Any = None,
-                      client: str = "visual-studio-code") -> AsyncIterator[LanguageClient]:
+                      client: str = "visual-studio-code", args: Sequence[str] = (),
+                      ) -> AsyncIterator[LanguageClient]:
     """A server started on ``root`` and initialized; shut down cleanly on exit."""
-    lsp = await ClientServerConfig(server_command=SERVER).start()
+    lsp = await ClientServerConfig(server_command=[*SERVER, *args]).start()
     assert isinstance(lsp, LanguageClient)
     if configuration is not None:
         lsp.set_configuration(configuration, section="replaydbg")

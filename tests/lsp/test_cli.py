@@ -12,6 +12,9 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
+from tests.lsp.conftest import diagnostics, lsp_session, open_document, write_tree
+from tests.lsp.workspace import FILES, WORKFLOWS
+
 
 def _replaydbg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-mreplaydbg", *args], capture_output=True,
@@ -38,6 +41,18 @@ def test_exit_without_shutdown_is_exit_code_1() -> None:
                             input=b"Content-Length: %d\r\n\r\n%s" % (len(body), body),
                             capture_output=True, timeout=60, check=False)
     assert result.returncode == 1
+
+
+@pytest.mark.asyncio
+async def test_logs_go_to_the_log_file_never_to_stdout(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    log = tmp_path / "server.log"
+    async with lsp_session(tmp_path, args=["-v", "--log-file", str(log)]) as client:
+        uri = open_document(client, tmp_path / WORKFLOWS)
+        await diagnostics(client, uri, until=bool)  # stdout still carries clean LSP
+    text = log.read_text()
+    assert "INFO replaydbg.lsp.session: indexed" in text
+    assert "Sending data" not in text  # pygls' per-message log is -vv only
 
 
 def _free_port() -> int:
