@@ -1,13 +1,15 @@
 """Quick fixes: code actions built from the fixes our diagnostics carry in ``data``.
 
-The answer depends only on the request: the client sends back the diagnostics under the
-cursor, each with the fixes computed when it was published (see :mod:`.diagnostics`), so a
-code-action request never waits for an analysis and always matches what the user sees.
+The answer depends on the request and on the documents' current versions only: the client
+sends back the diagnostics under the cursor, each with the fixes computed when it was
+published (see :mod:`.diagnostics`), so a code-action request never waits for an analysis.
+A fix computed for an older version of a document is not offered: its ranges would edit
+the wrong text, and a fresh analysis is on its way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -17,13 +19,18 @@ from replaydbg.lsp.diagnostics import SOURCE
 _KIND = types.CodeActionKind.QuickFix
 
 
-def quick_fixes(params: types.CodeActionParams) -> list[types.CodeAction]:
-    """One action per fix of each of our diagnostics that touches the requested range."""
+#: The version of an open document by URI, ``None`` for documents that are not open.
+VersionOf = Callable[[str], "int | None"]
+
+
+def quick_fixes(params: types.CodeActionParams,
+                version_of: VersionOf = lambda uri: None) -> list[types.CodeAction]:
+    """One action per current fix of each of our diagnostics touching the requested range."""
     if not _kind_requested(params.context.only):
         return []
     return [action for diagnostic in params.context.diagnostics
             if diagnostic.source == SOURCE and _overlaps(diagnostic.range, params.range)
-            for action in _actions(diagnostic)]
+            for action in _actions(diagnostic, version_of)]
 
 
 def _kind_requested(only: Sequence[str] | None) -> bool:
@@ -40,15 +47,22 @@ def _key(position: types.Position) -> tuple[int, int]:
     return position.line, position.character
 
 
-def _actions(diagnostic: types.Diagnostic) -> Iterator[types.CodeAction]:
+def _actions(diagnostic: types.Diagnostic, version_of: VersionOf) -> Iterator[types.CodeAction]:
     data = diagnostic.data if isinstance(diagnostic.data, Mapping) else {}
     fixes = data.get("fixes")
     for number, fix in enumerate(fixes if isinstance(fixes, list) else []):
-        edit = _workspace_edit(fix)
+        edit = _workspace_edit(fix) if _current(fix, version_of) else None
         if edit is not None:
             yield types.CodeAction(title=str(fix["title"]), kind=_KIND,
                                    diagnostics=[diagnostic], edit=edit,
                                    is_preferred=number == 0)
+
+
+def _current(fix: Any, version_of: VersionOf) -> bool:
+    """Whether every document the fix edits is still at the version it was computed for."""
+    versions = fix.get("versions") if isinstance(fix, Mapping) else None
+    return not isinstance(versions, Mapping) or all(
+        version_of(uri) in (None, version) for uri, version in versions.items())
 
 
 def _workspace_edit(fix: Any) -> types.WorkspaceEdit | None:

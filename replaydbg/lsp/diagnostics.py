@@ -33,13 +33,15 @@ _SEVERITY = {
 class Locator:
     """Turns finding positions into LSP ranges and locations.
 
-    ``lines_of`` gives a file's current lines (the editor's text for open documents, the
-    disk otherwise); ``uri_of`` the URI the client knows the file by.
+    ``lines_of`` gives the lines of a file as analysed (the editor's text for open
+    documents, the disk otherwise); ``uri_of`` the URI the client knows the file by;
+    ``version_of`` the version of an open document as analysed (``None`` for the disk).
     """
 
     codec: PositionCodec
     lines_of: Callable[[Path], Sequence[str]]
     uri_of: Callable[[Path], str]
+    version_of: Callable[[Path], int | None] = lambda path: None
 
     def range(self, path: Path, span: Span) -> types.Range:
         """``span`` of ``path`` in the client's units (0-based lines)."""
@@ -99,13 +101,21 @@ def diagnostic_message(finding: Finding) -> str:
 
 
 def fix_data(fix: Fix, where: Locator) -> dict[str, Any]:
-    """A fix as plain JSON (``title`` and ``changes`` keyed by URI), as WorkspaceEdit has it."""
+    """A fix as plain JSON: ``title``, ``changes`` keyed by URI, ``versions`` by URI.
+
+    ``changes`` is as in a WorkspaceEdit; ``versions`` holds the versions of the open
+    documents the edits were computed for. They let :mod:`.actions` refuse a fix once the
+    user has typed on: its ranges would then land on the wrong text.
+    """
     changes: dict[str, list[dict[str, Any]]] = {}
+    versions: dict[str, int] = {}
     for edit in fix.edits:
-        target = where.range(edit.path, edit.span)
-        changes.setdefault(where.uri_of(edit.path), []).append({
+        target, uri = where.range(edit.path, edit.span), where.uri_of(edit.path)
+        changes.setdefault(uri, []).append({
             "range": {"start": {"line": target.start.line, "character": target.start.character},
                       "end": {"line": target.end.line, "character": target.end.character}},
             "newText": edit.new_text,
         })
-    return {"title": fix.title, "changes": changes}
+        if (version := where.version_of(edit.path)) is not None:
+            versions[uri] = version
+    return {"title": fix.title, "changes": changes, "versions": versions}

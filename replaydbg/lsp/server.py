@@ -104,7 +104,9 @@ async def did_close(ls: ReplaydbgServer, params: types.DidCloseTextDocumentParam
 def code_action(ls: ReplaydbgServer,
                 params: types.CodeActionParams) -> list[types.CodeAction] | None:
     """Quick fixes for our diagnostics in the requested range."""
-    return quick_fixes(params) if ls.session.settings.enable else None
+    if not ls.session.settings.enable:
+        return None
+    return quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
 
 
 def shutdown(ls: ReplaydbgServer, params: None) -> None:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from replaydbg.lsp.analysis import Analyzer, Results
-from replaydbg.lsp.diagnostics import Locator, to_diagnostics
 from replaydbg.lsp.documents import Debouncer, OpenDocuments, python_path
 from replaydbg.lsp.progress import reported
+from replaydbg.lsp.publishing import Analysed, Publisher
 from replaydbg.lsp.settings import Settings, read_settings
 
 logger = logging.getLogger(__name__)
@@ -45,9 +45,8 @@ class Session:
         self.settings = Settings()
         self._init_options = init_options
         self._debouncer = Debouncer(self._run, self.settings.debounce_ms / 1000)
+        self.publisher = Publisher(ls, self.documents, self.analyzer.text_of)
         self._indexed = asyncio.Event()
-        #: Files whose last published diagnostics were not empty (to clear them later).
-        self._published: set[Path] = set()
 
     async def configure(self, pushed: object = None) -> None:
         """(Re)read the settings and pyproject, index the workspace, publish what was found.
@@ -62,7 +61,7 @@ class Session:
             results = await self._reindex()
         finally:  # even a failed index must not leave analyses waiting forever
             self._indexed.set()
-        self._publish_whole(results)
+        self.publisher.publish_whole(results, enabled=self.settings.enable)
 
     async def _reindex(self) -> Results:
         """A workspace built with the current settings, and everything it finds."""
@@ -114,7 +113,7 @@ class Session:
             return
         self._debouncer.cancel(uri)
         self.documents.remove(path)
-        self.publish(await self.analyzer.forget(path))
+        self.publisher.publish(await self.analyzer.forget(path), enabled=self.settings.enable)
 
     async def _run(self, key: str) -> None:
         """What the debouncer runs: a reload, a re-read of the disk, or a document's analysis."""
@@ -122,7 +121,8 @@ class Session:
             await self.configure()
         elif key == _REFRESH:
             await self._indexed.wait()
-            self._publish_whole(await self.analyzer.refresh())
+            self.publisher.publish_whole(await self.analyzer.refresh(),
+                                         enabled=self.settings.enable)
         else:
             await self.analyze(key)
 
@@ -132,33 +132,13 @@ class Session:
         await self._indexed.wait()
         if path is None or not self.documents.is_open(path):
             return
-        text = self.ls.workspace.get_text_document(uri).source
+        document = self.ls.workspace.get_text_document(uri)
+        analysed = Analysed(path, document.source, document.version)
         started = time.perf_counter()
-        results = await self.analyzer.update(path, text)
+        results = await self.analyzer.update(path, analysed.text)
         logger.debug("analysed %s and %d dependents in %.1f ms", path, len(results) - 1,
                      (time.perf_counter() - started) * 1000)
-        self.publish(results)
-
-    def publish(self, results: Results) -> None:
-        """Push the diagnostics of ``results``: for files with findings, or that had some.
-
-        Files that are not open get theirs too: a helper module called from a workflow is
-        where the finding sits, and the user should see it in the problems list before
-        opening it.
-        """
-        where = Locator(self.ls.workspace.position_codec, self._line_reader(),
-                        self.documents.uri)
-        for path, findings in results.items():
-            shown = findings if self.settings.enable else []
-            if shown or path in self._published or self.documents.is_open(path):
-                self._send(path, to_diagnostics(shown, where))
-
-    def _publish_whole(self, results: Results) -> None:
-        """Publish a whole-workspace analysis.
-
-        Files it no longer covers (newly excluded, deleted) lose their old diagnostics.
-        """
-        self.publish({**{path: [] for path in self._published}, **results})
+        self.publisher.publish(results, enabled=self.settings.enable, analysed=analysed)
 
     def close(self) -> None:
         """Stop analysing (``shutdown``)."""
@@ -167,35 +147,6 @@ class Session:
     def _is_open(self, uri: str) -> bool:
         path = python_path(uri)
         return path is not None and self.documents.is_open(path)
-
-    def _send(self, path: Path, diagnostics: list[types.Diagnostic]) -> None:
-        (self._published.add if diagnostics else self._published.discard)(path)
-        self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=self.documents.uri(path), diagnostics=diagnostics))
-
-    def _line_reader(self) -> Callable[[Path], Sequence[str]]:
-        """Lines of the text each file was analysed with, read once per publication.
-
-        Columns are converted against the analysed text, not the editor's latest: the user
-        may have typed on while the analysis ran, and a newer analysis is on its way then.
-        """
-        cache: dict[Path, Sequence[str]] = {}
-
-        def lines_of(path: Path) -> Sequence[str]:
-            if path not in cache:
-                cache[path] = self._analysed_text(path).splitlines(keepends=True)
-            return cache[path]
-
-        return lines_of
-
-    def _analysed_text(self, path: Path) -> str:
-        text = self.analyzer.text_of(path)
-        if text is not None:
-            return text
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # gone since: ranges stay unconverted
-            return ""
 
     async def _pull_configuration(self) -> object:
         workspace = self.ls.client_capabilities.workspace

@@ -15,10 +15,12 @@ def _range(line: int, start: int, end: int) -> types.Range:
                        end=types.Position(line=line, character=end))
 
 
-def _fix(title: str, line: int, start: int, end: int, text: str) -> dict[str, Any]:
+def _fix(title: str, line: int, start: int, end: int, text: str,
+         version: int | None = None) -> dict[str, Any]:
     edit = {"range": {"start": {"line": line, "character": start},
                       "end": {"line": line, "character": end}}, "newText": text}
-    return {"title": title, "changes": {URI: [edit]}}
+    versions = {} if version is None else {URI: version}
+    return {"title": title, "changes": {URI: [edit]}, "versions": versions}
 
 
 def _diagnostic(line: int, fixes: list[Any], source: str = SOURCE) -> types.Diagnostic:
@@ -71,3 +73,11 @@ def test_mangled_data_is_skipped_not_fatal() -> None:
                               data={"fixes": [{"title": "t", "changes": {URI: [{}]}}, 7]})
     no_data = types.Diagnostic(range=_range(3, 8, 22), message="m", source=SOURCE)
     assert quick_fixes(_params([broken, no_data], _range(3, 10, 10))) == []
+
+
+def test_a_fix_for_an_older_version_is_not_offered() -> None:
+    diagnostic = _diagnostic(3, [_fix("Use workflow.now()", 3, 8, 22, "workflow.now()", 4)])
+    params = _params([diagnostic], _range(3, 10, 10))
+    assert quick_fixes(params, lambda uri: 4)
+    assert quick_fixes(params, lambda uri: None)  # closed since: the disk is not versioned
+    assert quick_fixes(params, lambda uri: 5) == []  # typed on: the ranges are stale

@@ -96,7 +96,16 @@ def test_fixes_travel_in_data_in_client_units() -> None:
                        "end": {"line": 0, "character": 0}},
              "newText": "from temporalio import workflow\n"},
         ]},
+        "versions": {},
     }]
+
+
+def test_fixes_name_the_versions_they_were_computed_for() -> None:
+    fix = Fix("Use workflow.now()", (TextEdit(WORKFLOWS, _span(1, 20, 34), "workflow.now()"),))
+    where = Locator(PositionCodec(), lambda path: TEXTS[path].splitlines(keepends=True),
+                    lambda path: f"file://{path}", lambda path: 7)
+    data = to_diagnostic(_finding(fixes=(fix,)), where).data
+    assert data["fixes"][0]["versions"] == {f"file://{WORKFLOWS}": 7}
 
 
 def test_a_position_past_the_end_lands_on_the_end() -> None:

@@ -274,3 +274,22 @@ async def test_enable_false_publishes_nothing_and_offers_no_fix(workspace: Path)
             text_document=types.TextDocumentIdentifier(uri=uri), range=whole,
             context=types.CodeActionContext(diagnostics=[])))
     assert not actions
+
+
+async def test_no_quick_fix_for_text_typed_since_the_analysis(workspace: Path) -> None:
+    text = (workspace / WORKFLOWS).read_text()
+    async with lsp_session(workspace, options={"debounceMs": 5000}) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        now = _at(await diagnostics(client, uri, until=_has(NOW_LINE)), NOW_LINE)
+        request = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=now.range,
+            context=types.CodeActionContext(diagnostics=[now]))
+        assert await client.text_document_code_action_async(request)
+        replace_text(client, uri, "# a new first line\n" + text, 2)
+        assert not await client.text_document_code_action_async(request)
+        client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+        moved = await diagnostics(client, uri, until=_has(NOW_LINE + 1))
+        request.context.diagnostics = [_at(moved, NOW_LINE + 1)]
+        request.range = request.context.diagnostics[0].range
+        assert await client.text_document_code_action_async(request)

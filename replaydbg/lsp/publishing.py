@@ -1,0 +1,102 @@
+"""Pushing diagnostics: which files get them, against which text, under which version.
+
+Columns are converted against the text a file was analysed with, not the editor's latest
+(the user may type on while the analysis runs, and a newer one is then on its way), and the
+document's version at that time goes with the publication and with every fix, so that a fix
+is not offered for a text it was not computed for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from replaydbg.lsp.analysis import Results
+from replaydbg.lsp.diagnostics import Locator, to_diagnostics
+from replaydbg.lsp.documents import OpenDocuments
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """The editor's text of a document as handed to the rules, with its version."""
+
+    path: Path
+    text: str
+    version: int | None
+
+
+class Publisher:
+    """Sends ``publishDiagnostics``; remembers which files have some, to clear them later.
+
+    ``text_of`` gives the editor's text last handed to the rules for an open document
+    (``None`` for the others, read from disk).
+    """
+
+    def __init__(self, ls: LanguageServer, documents: OpenDocuments,
+                 text_of: Callable[[Path], str | None]) -> None:
+        self._ls = ls
+        self._documents = documents
+        self._text_of = text_of
+        self._versions: dict[Path, int | None] = {}
+        #: Files whose last published diagnostics were not empty.
+        self._published: set[Path] = set()
+
+    def publish(self, results: Results, *, enabled: bool = True,
+                analysed: Analysed | None = None) -> None:
+        """Push ``results`` for files with findings, files that had some, and open ones.
+
+        Files that are not open get theirs too: a helper module called from a workflow is
+        where the finding sits, and the user should see it before opening it.
+        """
+        if analysed is not None:
+            self._versions[analysed.path] = analysed.version
+        where = Locator(self._ls.workspace.position_codec, self._line_reader(analysed),
+                        self._documents.uri, self._version_of)
+        for path, findings in results.items():
+            if self._documents.is_open(path) and self._text_of(path) is None:
+                continue  # opened during indexing: analysed from the disk, its own is queued
+            shown = findings if enabled else []
+            if shown or path in self._published or self._documents.is_open(path):
+                self._send(path, to_diagnostics(shown, where))
+
+    def publish_whole(self, results: Results, *, enabled: bool = True) -> None:
+        """Push a whole-workspace analysis.
+
+        Files it no longer covers (newly excluded, deleted) lose their old diagnostics.
+        """
+        self.publish({**{path: [] for path in self._published}, **results}, enabled=enabled)
+
+    def _send(self, path: Path, diagnostics: list[types.Diagnostic]) -> None:
+        (self._published.add if diagnostics else self._published.discard)(path)
+        self._ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=self._documents.uri(path), diagnostics=diagnostics,
+            version=self._version_of(path)))
+
+    def _version_of(self, path: Path) -> int | None:
+        return self._versions.get(path) if self._documents.is_open(path) else None
+
+    def _line_reader(self, analysed: Analysed | None) -> Callable[[Path], Sequence[str]]:
+        """Lines of each file as analysed, split once per publication."""
+        cache: dict[Path, Sequence[str]] = {}
+        if analysed is not None:
+            cache[analysed.path] = analysed.text.splitlines(keepends=True)
+
+        def lines_of(path: Path) -> Sequence[str]:
+            if path not in cache:
+                cache[path] = self._analysed_text(path).splitlines(keepends=True)
+            return cache[path]
+
+        return lines_of
+
+    def _analysed_text(self, path: Path) -> str:
+        text = self._text_of(path)
+        if text is not None:
+            return text
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # gone since: ranges stay unconverted
+            return ""
