@@ -49,6 +49,7 @@ class Session:
         self.current_stop: dict[str, Any] | None = None
         self._debuggee_python: tuple[int, ...] = (3, 12)
         self._ended = threading.Event()
+        self._debugpy_gone = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -139,8 +140,7 @@ class Session:
         self.send_event(str(event), body)
         if event == "stopped" and self.current_stop is not None:
             self.send_event("temporal/currentEvent", self.current_stop)
-        if event == "terminated":
-            self._ended.set()
+
 
     def _normalise_early_stop(self, body: dict[str, Any]) -> bool:
         """Python < 3.12 stops on the ``await`` that just completed, 3.12 on the line after.
@@ -203,9 +203,25 @@ class Session:
         self._forward(request, answer)
 
     def _on_debugpy_exit(self) -> None:
+        self._debugpy_gone.set()
         if not self._ended.is_set():
             self.send_event("terminated")
-            self._ended.set()
+
+    def on_disconnect(self, request: Message) -> None:
+        """End the session: debugpy ends the debuggee, then this adapter exits."""
+        if self.debugpy is None or self._debugpy_gone.is_set():
+            self.respond(request)
+        else:
+            answered = threading.Event()
+
+            def relay(response: Message) -> None:
+                self._relay(response, request.get("seq", 0))
+                answered.set()
+
+            self._forward(request, relay)
+            if not answered.wait(5.0):  # debugpy did not answer: answer for it
+                self.respond(request)
+        self._ended.set()
 
     def on_launch(self, request: Message) -> None:
         """Validate, map the history (prepass), then launch the replay under debugpy."""
