@@ -28,16 +28,26 @@ class ReplaydbgServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("replaydbg", __version__,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.session_: Session | None = None
+        self._session: Session | None = None
         #: Whether ``shutdown`` came before ``exit`` (the process's exit code says so).
         self.shut_down = False
 
     @property
     def session(self) -> Session:
         """The session; requests before ``initialize`` are a client bug, reported as such."""
-        if self.session_ is None:
+        if self._session is None:
             raise RuntimeError("the client sent a request before 'initialize'")
-        return self.session_
+        return self._session
+
+    def begin(self, session: Session) -> None:
+        """``initialize``: from now on, requests go to ``session``."""
+        self._session = session
+
+    def end(self) -> None:
+        """``shutdown``: stop analysing; only ``exit`` may follow."""
+        self.shut_down = True
+        if self._session is not None:
+            self._session.close()
 
 
 def create_server() -> ReplaydbgServer:
@@ -60,7 +70,7 @@ def create_server() -> ReplaydbgServer:
 
 def initialize(ls: ReplaydbgServer, params: types.InitializeParams) -> None:
     """Start the session on the workspace root; settings are read once it is initialized."""
-    ls.session_ = Session(ls, workspace_root(params), params.initialization_options)
+    ls.begin(Session(ls, workspace_root(params), params.initialization_options))
 
 
 async def initialized(ls: ReplaydbgServer, params: types.InitializedParams) -> None:
@@ -97,7 +107,7 @@ def did_save(ls: ReplaydbgServer, params: types.DidSaveTextDocumentParams) -> No
 
 
 async def did_close(ls: ReplaydbgServer, params: types.DidCloseTextDocumentParams) -> None:
-    """Clear the closed document's diagnostics."""
+    """The disk is the truth again for the closed document and its dependents."""
     await ls.session.closed(params.text_document.uri)
 
 
@@ -111,9 +121,7 @@ def code_action(ls: ReplaydbgServer,
 
 def shutdown(ls: ReplaydbgServer, params: None) -> None:
     """Stop analysing; ``exit`` follows."""
-    ls.shut_down = True
-    if ls.session_ is not None:
-        ls.session_.close()
+    ls.end()
 
 
 def workspace_root(params: types.InitializeParams) -> Path:
