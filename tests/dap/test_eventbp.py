@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from replaydbg.dap.eventbp import NONDETERMINISM, EventPlan, parse_selector
+
+
+def _event(event_id: int, kind: str, role: str, activation: int | None = None,
+           position: int | None = None, subject: str = "") -> dict[str, Any]:
+    return {"eventId": event_id, "eventType": kind, "role": role, "activation": activation,
+            "position": position, "subject": subject, "resumed": role == "applied",
+            "source": {"file": "w.py", "line": 3} if role == "command" else None}
+
+
+EVENTS = [
+    _event(1, "WorkflowExecutionStarted", "applied", 0, 0),
+    _event(3, "WorkflowTaskStarted", "workflow-task", 0),
+    _event(5, "ActivityTaskScheduled", "command", 0, 0, "a"),
+    _event(6, "ActivityTaskStarted", "server"),
+    _event(7, "ActivityTaskCompleted", "applied", 1, 0, "a"),
+    _event(11, "ActivityTaskScheduled", "command", 1, 0, "b"),
+    _event(13, "ActivityTaskCompleted", "applied", 2, 0, "b"),
+]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("event:7", (7, None)), ("#7", (7, None)), (" 7 ", (7, None)),
+    ("TimerFired", (None, "TimerFired")), ("EVENT_TYPE_TIMER_FIRED", (None, "TimerFired")),
+])
+def test_selectors(name: str, expected: tuple[int | None, str | None]) -> None:
+    selector = parse_selector(name)
+    assert (selector.event_id, selector.event_type) == expected
+
+
+def test_unknown_name_is_rejected() -> None:
+    with pytest.raises(ValueError, match="not a history event"):
+        parse_selector("ActivityDone")
+
+
+def test_breakpoints_are_split_into_verified_and_explained() -> None:
+    plan = EventPlan(EVENTS, None)
+    answer = plan.set_function_breakpoints([{"name": "#7"}, {"name": "#6"}, {"name": "#99"},
+                                            {"name": "nope"}])
+    assert [b["verified"] for b in answer] == [True, False, False, False]
+    assert "no workflow code runs" in answer[1]["message"]
+    assert "no such event" in answer[2]["message"]
+    stops, problems = plan.stops()
+    assert [(s.activation, s.kind, s.position, s.event_id) for s in stops] == [(1, "job", 0, 7)]
+    assert stops[0].description == "Event 7 ActivityTaskCompleted (a)" and stops[0].resumed
+    assert problems == []
+
+
+def test_hit_counts_and_conditions_over_recorded_events() -> None:
+    plan = EventPlan(EVENTS, None)
+    plan.set_function_breakpoints([{"name": "ActivityTaskScheduled", "hitCondition": "2"},
+                                   {"name": "ActivityTaskCompleted",
+                                    "condition": "event_id > 10"}])
+    stops, _ = plan.stops()
+    assert [s.event_id for s in stops] == [11, 13]
+    assert stops[0].kind == "command"
+
+
+def test_filters_and_stop_on_entry() -> None:
+    plan = EventPlan(EVENTS, None)
+    plan.filters = {"temporal.workflowTask"}
+    plan.stop_on_entry = True
+    stops, _ = plan.stops()
+    assert [(s.event_id, s.kind) for s in stops] == [(1, "job")]  # same point: one stop
+    plan.filters = {"temporal.activity"}
+    assert [s.event_id for s in plan.stops()[0]] == [1, 5, 7, 11, 13]
+
+
+def test_divergence_becomes_an_exception_stop() -> None:
+    divergence = {"activation": 1, "position": 0, "eventId": 11, "message": "history event 11"}
+    plan = EventPlan(EVENTS, divergence)
+    stops, _ = plan.stops()
+    assert [(s.event_id, s.reason, s.text) for s in stops] == [
+        (11, "exception", "history event 11")]
+    plan.filters = set()  # the non-determinism filter unchecked
+    assert plan.stops()[0] == []
+    plan.filters = {NONDETERMINISM}
+
+
+def test_bad_condition_is_reported_not_raised() -> None:
+    plan = EventPlan(EVENTS, None)
+    plan.set_function_breakpoints([{"name": "#7", "condition": "undefined_name"}])
+    stops, problems = plan.stops()
+    assert stops == [] and "failed" in problems[0]

@@ -1,0 +1,132 @@
+"""The proxy's own plumbing against the real debugpy adapter (no history needed)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from replaydbg.dap.protocol import MessageWriter, read_message
+
+
+class Adapter:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-mreplaydbg.dap"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.proc.stdin and self.proc.stdout
+        self.stdin = self.proc.stdin
+        self.messages: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout
+        while True:
+            try:
+                self.messages.append(read_message(self.proc.stdout))
+            except Exception:
+                return
+
+    def send_raw(self, data: bytes) -> None:
+        self.stdin.write(data)
+        self.stdin.flush()
+
+    def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
+        from replaydbg.dap.protocol import encode_message
+
+        self.send_raw(encode_message({"seq": seq, "type": "request", "command": command,
+                                      "arguments": arguments}))
+        return self.response(seq)
+
+    def response(self, seq: int, timeout: float = 20) -> dict[str, Any]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for message in self.messages:
+                if message.get("type") == "response" and message.get("request_seq") == seq:
+                    return message
+            time.sleep(0.02)
+        raise TimeoutError(f"no response to {seq}: {self.messages}")
+
+
+def test_forwarded_responses_carry_the_editors_seq_and_bad_frames_are_survived() -> None:
+    adapter = Adapter()
+    try:
+        # Editors may number as they like: debugpy sees its own numbers, we map back.
+        init = adapter.request(41, "initialize", adapterID="temporal-replay")
+        assert init["success"] and init["command"] == "initialize"
+        assert init["body"]["supportsFunctionBreakpoints"]
+        adapter.send_raw(b"Content-Length: 5\r\n\r\n{oops")  # not JSON: reported, not fatal
+        early = adapter.request(57, "setFunctionBreakpoints", breakpoints=[])
+        assert not early["success"] and "before launch" in early["message"]
+        unknown = adapter.request(60, "someUnknownRequest")  # debugpy answers, mapped back
+        assert unknown["request_seq"] == 60 and not unknown["success"]
+        outputs = [m for m in adapter.messages if m.get("event") == "output"]
+        assert any("ignored a bad frame" in m["body"]["output"] for m in outputs)
+        seqs = [m["seq"] for m in adapter.messages]
+        assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)  # our own numbering
+    finally:
+        adapter.request(70, "disconnect")
+        adapter.proc.wait(timeout=10)
+    assert adapter.proc.returncode == 0
+
+
+def test_editor_closing_the_pipe_ends_the_adapter_and_its_children() -> None:
+    adapter = Adapter()
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    children = subprocess.run(["pgrep", "-P", str(adapter.proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+    assert children, "debugpy's adapter runs as a child"
+    adapter.stdin.close()
+    adapter.proc.wait(timeout=5)
+    time.sleep(0.5)
+    for pid in children:
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"child {pid} outlived the adapter")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie waiting for its parent to reap it is gone for our purposes.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split()[2] != "Z"
+
+
+def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    adapter = Adapter()
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    from replaydbg.dap.protocol import encode_message
+
+    adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                     "arguments": {"historyFile": "greeting/history.json",
+                                                   "cwd": str(examples), "stopOnEntry": True,
+                                                   "python": sys.executable,
+                                                   "workflow": "greeting.original_workflows:"
+                                                   "GreetingWorkflow"}}))
+    deadline = time.monotonic() + 60
+    while not any(m.get("event") == "initialized" for m in adapter.messages):
+        assert time.monotonic() < deadline, adapter.messages
+        time.sleep(0.05)
+    adapter.request(3, "configurationDone")
+    while not any(m.get("event") == "stopped" for m in adapter.messages):
+        assert time.monotonic() < deadline, adapter.messages
+        time.sleep(0.05)
+    (process,) = [m for m in adapter.messages if m.get("event") == "process"]
+    debuggee = int(process["body"]["systemProcessId"])
+    assert _alive(debuggee)
+    adapter.stdin.close()  # the editor is gone
+    gone_by = time.monotonic() + 2.0
+    while _alive(debuggee) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not _alive(debuggee), "the debuggee outlived the editor by more than 2 s"
+    adapter.proc.wait(timeout=5)
