@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from replaydbg.dap.protocol import MessageWriter, read_message
+from replaydbg.dap.protocol import read_message
 
 
 class Adapter:
