@@ -50,6 +50,8 @@ class Session:
         self._debuggee_python: tuple[int, ...] = (3, 12)
         self._ended = threading.Event()
         self._debugpy_gone = threading.Event()
+        self._plan_version = 0
+        self._plan_applied = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -167,6 +169,8 @@ class Session:
         self.current_stop = announced
         if announced is None:
             return body
+        if self.plan is not None and self.plan.one_shot == announced.get("eventId"):
+            self.plan.one_shot = None  # reached: the next plan no longer has it
         announced = {k: v for k, v in announced.items() if not k.startswith("_")}
         self.current_stop = announced
         body["reason"] = announced["reason"]
@@ -305,22 +309,51 @@ class Session:
                                "workflowId": report["workflowId"], "runId": report["runId"],
                                "status": report["status"], "events": report["events"]})
 
+    def on_temporal_nextEvent(self, request: Message) -> None:
+        """Continue to the next history event at which workflow code runs."""
+        if self.plan is None or self.prepass is None:
+            self.respond(request, error="no replay running: launch first")
+            return
+        stop = self.current_stop
+        current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
+        target = self.plan.next_stoppable(current)
+        if target is None:
+            self.respond(request, error="no later history event runs workflow code")
+            return
+        self.plan.one_shot = target
+        self._send_plan(wait=True)
+        thread = (request.get("arguments") or {}).get("threadId", 1)
+        self._forward({"seq": request.get("seq", 0), "type": "request", "command": "continue",
+                       "arguments": {"threadId": thread}},
+                      lambda response: self.respond(request, {"eventId": target}))
+
     # -- control channel ----------------------------------------------------------------
 
-    def _send_plan(self) -> None:
+    def _send_plan(self, *, wait: bool = False) -> None:
+        """Send the current stops to the debuggee; ``wait`` until it has applied them."""
         channel = self.control.channel if self.control is not None else None
         if channel is None or self.plan is None:
             return
         stops, problems = self.plan.stops()
         for problem in problems:
             self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
-        channel.send({"type": "plan", "stops": [s.to_json() for s in stops]})
+        with self._lock:
+            self._plan_version += 1
+            version = self._plan_version
+            self._plan_applied.clear()
+        channel.send({"type": "plan", "version": version,
+                      "stops": [s.to_json() for s in stops]})
+        if wait:
+            self._plan_applied.wait(2.0)
 
     def _on_control(self, channel: control.Channel, message: Message) -> None:
         kind = message.get("type")
         if kind == "hello":
             self._debuggee_python = tuple(message.get("python") or (3, 12))
             self._send_plan()
+        elif kind == "planned":
+            if message.get("version") == self._plan_version:
+                self._plan_applied.set()
         elif kind == "stop":
             with self._lock:
                 self._announced = message.get("stop")

@@ -31,7 +31,12 @@ class PlannedStops:
         self._have_plan = threading.Event()
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
-        threading.Thread(target=self._read, name="replaydbg-control", daemon=True).start()
+        reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
+        # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
+        # or plan updates and acks would wait until the user resumes.
+        reader.pydev_do_not_trace = True  # type: ignore[attr-defined]
+        reader.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
+        reader.start()
 
     def _read(self) -> None:
         while True:
@@ -42,6 +47,7 @@ class PlannedStops:
                 self._plan = {(s["activation"], s["kind"], s["position"]): s
                               for s in message.get("stops", [])}
                 self._have_plan.set()
+                self._channel.send({"type": "planned", "version": message.get("version")})
             elif message.get("type") == "ack":
                 event = self._acks.pop(int(message.get("id", -1)), None)
                 if event is not None:

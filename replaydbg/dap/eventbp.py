@@ -162,6 +162,8 @@ class EventPlan:
         self.function_breakpoints: list[tuple[int, EventSelector, dict[str, Any]]] = []
         self.filters: set[str] = {NONDETERMINISM}
         self.stop_on_entry = False
+        #: A stop for one event only (``temporal/nextEvent``), dropped once reached.
+        self.one_shot: int | None = None
         self._next_id = 1_000_000  # far from debugpy's breakpoint ids
 
     def set_function_breakpoints(self, requested: Iterable[Mapping[str, Any]]) -> list[Any]:
@@ -200,13 +202,30 @@ class EventPlan:
             if point is None:
                 continue
             ids = self._matching_breakpoints(event, counts, problems)
-            if self._filtered(event) or ids or (self.stop_on_entry and event["eventId"] == 1):
+            wanted = (self._filtered(event) or ids or event["eventId"] == self.one_shot
+                      or (self.stop_on_entry and event["eventId"] == 1))
+            if wanted:
                 stop = planned.setdefault(point, PlannedStop(
                     *point, event["eventId"], describe(event),
                     resumed=bool(event.get("resumed")) and point[1] == "job"))
                 stop.breakpoint_ids.extend(ids)
         self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
+
+    def next_stoppable(self, current: tuple[int, str, int] | None) -> int | None:
+        """The first event whose stop point the replay reaches after ``current``.
+
+        Points run in replay order: activation by activation, a task's jobs before the
+        commands its code issues. Events at the current point have already passed.
+        """
+        def order(point: tuple[int, str, int]) -> tuple[int, int, int]:
+            return point[0], 0 if point[1] == "job" else 1, point[2]
+
+        for event in self.events:
+            point = stop_point(event)
+            if point is not None and (current is None or order(point) > order(current)):
+                return int(event["eventId"])
+        return None
 
     def _matching_breakpoints(self, event: Mapping[str, Any], counts: dict[int, int],
                               problems: list[str]) -> list[int]:

@@ -131,6 +131,31 @@ describe('replaydbg dap', function () {
     await dc.waitForEvent('terminated', 60000);
   });
 
+  it('steps from history event to history event', async () => {
+    const m = markers(ORIGINAL);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
+    await dc.waitForEvent('initialized');
+    await dc.configurationDoneRequest();
+    await launched;
+    let stop = await stoppedAt(dc);
+    const threadId = stop.event.body.threadId;
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const next = dc.customRequest('temporal/nextEvent', { threadId });
+      stop = await stoppedAt(dc);
+      await next;
+      seen.push([stop.event.body.description, stop.frame.line]);
+    }
+    assert.deepStrictEqual(seen, [
+      ['Event 5 ActivityTaskScheduled (fetch_profile)', m.fetch],
+      ['Event 7 ActivityTaskCompleted (fetch_profile)', m.fetch + 1],
+      ['Event 11 ActivityTaskScheduled (compose_greeting)', m.compose],
+    ]);
+    await dc.continueRequest({ threadId });
+    await dc.waitForEvent('terminated', 60000);
+  });
+
   it('honours line breakpoints in a signal handler', async () => {
     const m = markers(ORDERS);
     await dc.initializeRequest();
