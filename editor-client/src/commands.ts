@@ -1,0 +1,110 @@
+/** The extension's commands: thin wrappers over the services the composition root made. */
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './config/apiKeyStore';
+import { DEBUG_TYPE } from './config/launchArguments';
+import { askWorkflowId, pickHistoryFile } from './debug/launchInputs';
+import { EventBreakpoints } from './history/eventBreakpoints';
+import { eventLine, HistoryNode } from './history/historyModel';
+import { HISTORY_VIEW } from './history/historyView';
+import { LanguageServer } from './language/languageServer';
+import { RecentReplay } from './recent/recentReplays';
+import { RecentView } from './recent/recentView';
+import { REPLAY_WITH_HISTORY } from './workflows/replayLens';
+
+export interface CommandServices {
+  apiKeys: ApiKeyStore;
+  breakpoints: EventBreakpoints;
+  recent: RecentView;
+  languageServer: LanguageServer;
+}
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  const { apiKeys, breakpoints, recent, languageServer } = services;
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'temporalReplay.pickHistoryFile': pickHistoryFile,
+    'temporalReplay.askWorkflowId': askWorkflowId,
+    'temporalReplay.replayHistoryFile': replayHistoryFile,
+    'temporalReplay.replayWorkflowId': replayWorkflowId,
+    [REPLAY_WITH_HISTORY]: replayWithHistory,
+    'temporalReplay.stepToNextEvent': stepToNextEvent,
+    'temporalReplay.showHistory': () => vscode.commands.executeCommand(`${HISTORY_VIEW}.focus`),
+    'temporalReplay.replayRecent': (entry: RecentReplay) => recent.replay(entry),
+    'temporalReplay.forgetRecent': (entry: RecentReplay) => recent.forget(entry),
+    'temporalReplay.clearRecent': () => recent.clear(),
+    'temporalReplay.breakOnEventType': (node: HistoryNode) => { eventTypeBreakpoint(breakpoints, node, true); },
+    'temporalReplay.clearEventTypeBreakpoint': (node: HistoryNode) => { eventTypeBreakpoint(breakpoints, node, false); },
+    'temporalReplay.revealEventSource': revealEventSource,
+    'temporalReplay.setApiKey': () => apiKeys.ask(),
+    'temporalReplay.clearApiKey': () => apiKeys.clear(),
+    'temporalReplay.restartLanguageServer': () => languageServer.restart(),
+  };
+  return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}
+
+function folderFor(uri?: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  return (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+async function replayHistoryFile(): Promise<void> {
+  const historyFile = await pickHistoryFile();
+  if (historyFile) {
+    await start(folderFor(vscode.Uri.file(historyFile)), 'Replay a history file', { historyFile });
+  }
+}
+
+async function replayWorkflowId(): Promise<void> {
+  const workflowId = await askWorkflowId();
+  if (workflowId) {
+    await start(folderFor(), 'Replay a workflow id', { workflowId });
+  }
+}
+
+/** From the CodeLens: this workflow class, a history the user picks. */
+async function replayWithHistory(uri?: vscode.Uri, workflow?: string): Promise<void> {
+  const historyFile = await pickHistoryFile();
+  if (historyFile) {
+    await start(folderFor(uri), `Replay ${workflow ?? 'workflow'}`,
+      { historyFile, ...(workflow ? { workflow } : {}) });
+  }
+}
+
+async function start(folder: vscode.WorkspaceFolder | undefined, name: string,
+                     attributes: Record<string, unknown>): Promise<void> {
+  await vscode.debug.startDebugging(folder, { type: DEBUG_TYPE, request: 'launch', name,
+    stopOnEntry: true, ...(folder ? { cwd: folder.uri.fsPath } : {}), ...attributes });
+}
+
+/** Run to the next history event; needs the adapter's `temporal/nextEvent` request. */
+async function stepToNextEvent(): Promise<void> {
+  const session = vscode.debug.activeDebugSession;
+  if (session?.type !== DEBUG_TYPE) {
+    void vscode.window.showInformationMessage('Start a Temporal replay first: there is no history to step through.');
+    return;
+  }
+  try {
+    await session.customRequest('temporal/nextEvent');
+  } catch (error) {
+    const detail = String(error);
+    const unsupported = /nextEvent|unrecognized|not supported|unknown/i.test(detail);
+    void vscode.window.showWarningMessage(unsupported
+      ? 'This replaydbg adapter cannot step to the next history event yet (no "temporal/nextEvent" request). '
+        + 'Meanwhile, tick events in the Temporal History view or enable the "Temporal: every history event" exception breakpoint.'
+      : `Step to next history event failed: ${detail}`);
+  }
+}
+
+function eventTypeBreakpoint(breakpoints: EventBreakpoints, node: HistoryNode, on: boolean): void {
+  const eventType = node.kind === 'event' ? node.event.eventType : node.kind === 'type' ? node.eventType : undefined;
+  if (eventType) {
+    breakpoints.set({ eventType }, on);
+  }
+}
+
+async function revealEventSource(node: HistoryNode): Promise<void> {
+  const line = node.kind === 'event' ? eventLine(node.event) : null;
+  if (line) {
+    const position = new vscode.Position(Math.max(line.line - 1, 0), 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(line.file),
+      { selection: new vscode.Range(position, position), preserveFocus: true });
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The "Temporal History" tree in the Run and Debug side bar: renders a {@link HistoryModel},
+ * highlights and reveals the current event, and turns checkbox clicks into event breakpoints.
+ */
+import * as vscode from 'vscode';
+import { EventBreakpoints } from './eventBreakpoints';
+import { eventDescription, eventLabel, eventLine, HistoryEvent, HistoryModel, HistoryNode,
+  taskLabel } from './historyModel';
+
+export const HISTORY_VIEW = 'temporalReplay.history';
+
+export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<HistoryNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<HistoryNode>;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(readonly model: HistoryModel, private readonly breakpoints: EventBreakpoints) {
+    this.view = vscode.window.createTreeView(HISTORY_VIEW,
+      { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
+    this.disposables.push(this.view,
+      this.view.onDidChangeCheckboxState((event) => { this.toggled(event); }),
+      breakpoints.onDidChange(() => { this.refresh(); }));
+    this.refresh();
+  }
+
+  /** Re-read the breakpoints and redraw everything. */
+  refresh(): void {
+    this.model.setBreakpointNames(this.breakpoints.names());
+    const history = this.model.getHistory();
+    this.view.description = history ? `${history.workflowType} · ${history.workflowId}` : undefined;
+    const current = this.model.getCurrent();
+    this.view.message = current ? `Stopped: ${current.description}` : undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** Select and show the current event, expanding its workflow task. */
+  async revealCurrent(): Promise<void> {
+    const id = this.model.getCurrent()?.eventId;
+    const node = id === undefined ? undefined : this.model.eventNode(id);
+    if (node && this.view.visible) {
+      await this.view.reveal(node, { select: true, focus: false, expand: true });
+    }
+  }
+
+  getChildren(node?: HistoryNode): HistoryNode[] {
+    return node ? this.model.children(node) : this.model.roots();
+  }
+
+  getParent(node: HistoryNode): HistoryNode | undefined {
+    return this.model.parent(node);
+  }
+
+  getTreeItem(node: HistoryNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'types': return this.typesItem();
+      case 'type': return this.typeItem(node.eventType, node.count);
+      case 'task': return this.taskItem(node);
+      case 'event': return this.eventItem(node.event);
+    }
+  }
+
+  private typesItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Break on event types',
+      vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = 'types';
+    item.iconPath = new vscode.ThemeIcon('filter');
+    return item;
+  }
+
+  private typeItem(eventType: string, count: number): vscode.TreeItem {
+    const item = new vscode.TreeItem(eventType);
+    const on = this.model.hasTypeBreakpoint(eventType);
+    item.id = `type:${eventType}`;
+    item.description = `${count}×`;
+    item.checkboxState = checkbox(on);
+    item.tooltip = `Stop at every ${eventType} event (function breakpoint "${eventType}")`;
+    return item;
+  }
+
+  private taskItem(node: Extract<HistoryNode, { kind: 'task' }>): vscode.TreeItem {
+    const current = this.model.isCurrent(node);
+    const item = new vscode.TreeItem(taskLabel(node.group), current
+      ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `task:${node.group.task}`;
+    item.description = node.group.outcome === 'completed' ? undefined : node.group.outcome;
+    item.iconPath = new vscode.ThemeIcon(current ? 'debug-stackframe-focused' : 'symbol-event');
+    return item;
+  }
+
+  private eventItem(event: HistoryEvent): vscode.TreeItem {
+    const current = this.model.isCurrent({ kind: 'event', event, task: 0 });
+    const item = new vscode.TreeItem(eventLabel(event));
+    const line = eventLine(event);
+    item.id = `event:${event.eventId}`;
+    item.description = eventDescription(event) || undefined;
+    item.tooltip = eventTooltip(event, current ? this.model.getCurrent()?.description : undefined);
+    item.checkboxState = checkbox(this.model.hasEventBreakpoint(event.eventId));
+    item.iconPath = current
+      ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.breakpointCurrentStackframeForeground'))
+      : new vscode.ThemeIcon(event.role === 'not-reached' ? 'circle-slash' : roleIcon(event.role));
+    const typeState = this.model.hasTypeBreakpoint(event.eventType) ? 'typeBreak-on' : 'typeBreak-off';
+    item.contextValue = `event ${typeState}${line ? ' hasSource' : ''}`;
+    if (line) {
+      item.command = { command: 'temporalReplay.revealEventSource', title: 'Go to Source Line',
+        arguments: [{ kind: 'event', event, task: 0 }] };
+    }
+    return item;
+  }
+
+  private toggled(event: vscode.TreeCheckboxChangeEvent<HistoryNode>): void {
+    for (const [node, state] of event.items) {
+      const on = state === vscode.TreeItemCheckboxState.Checked;
+      if (node.kind === 'event') {
+        this.breakpoints.set({ eventId: node.event.eventId }, on);
+      } else if (node.kind === 'type') {
+        this.breakpoints.set({ eventType: node.eventType }, on);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposables.forEach((disposable) => { disposable.dispose(); });
+  }
+}
+
+function checkbox(on: boolean): vscode.TreeItemCheckboxState {
+  return on ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+}
+
+function roleIcon(role: string): string {
+  return ({ command: 'arrow-right', applied: 'arrow-left', 'workflow-task': 'gear',
+    server: 'server' } as Record<string, string>)[role] ?? 'circle-small';
+}
+
+function eventTooltip(event: HistoryEvent, stoppedHere: string | undefined): vscode.MarkdownString {
+  const line = eventLine(event);
+  const parts = [`**#${event.eventId} ${event.eventType}** (${event.role})`];
+  if (event.details) { parts.push(event.details); }
+  if (event.note) { parts.push(`_${event.note}_`); }
+  if (line) { parts.push(`${line.function} — ${line.file}:${line.line}`); }
+  if (stoppedHere) { parts.push(`$(debug-stackframe) Stopped here: ${stoppedHere}`); }
+  const markdown = new vscode.MarkdownString(parts.join('\n\n'), true);
+  markdown.isTrusted = false;
+  return markdown;
+}

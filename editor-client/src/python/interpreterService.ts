@@ -1,0 +1,114 @@
+/**
+ * The interpreter that runs `replaydbg dap` and `replaydbg lsp`: the `replaydbg.interpreter`
+ * setting, else the Python extension's active interpreter (when ms-python is installed),
+ * else `python3`. Before a session starts it checks replaydbg runs there, and when it does
+ * not says so in a notification with the actions that fix it.
+ */
+import { execFile } from 'child_process';
+import * as vscode from 'vscode';
+import { SettingsService } from '../config/settingsService';
+import { chooseInterpreter, Interpreter, probeProblem } from './interpreterChoice';
+
+/** The part of the Python extension's API used here (`ms-python.python` exports). */
+interface PythonExtensionApi {
+  environments?: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string };
+    onDidChangeActiveEnvironmentPath: vscode.Event<unknown>;
+  };
+}
+
+const PYTHON_EXTENSION = 'ms-python.python';
+const PROBE_TIMEOUT_MS = 30_000;
+
+export class InterpreterService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the interpreter may have changed (setting or Python extension). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly working = new Set<string>();
+
+  constructor(private readonly settings: SettingsService) {
+    this.disposables.push(settings.onDidChange((event) => {
+      if (event.affectsConfiguration('replaydbg.interpreter')) {
+        this.changed.fire();
+      }
+    }));
+    void this.watchPythonExtension();
+  }
+
+  async current(resource?: vscode.Uri): Promise<Interpreter> {
+    const api = await this.pythonApi();
+    const active = api?.environments?.getActiveEnvironmentPath(resource).path;
+    return chooseInterpreter(this.settings.read(resource).interpreter, active);
+  }
+
+  /** True when replaydbg runs in the interpreter; otherwise the user is told, with fixes. */
+  async ensureReplaydbg(interpreter: Interpreter): Promise<boolean> {
+    if (this.working.has(interpreter.command)) {
+      return true;
+    }
+    const problem = await probe(interpreter);
+    if (problem === undefined) {
+      this.working.add(interpreter.command);
+      return true;
+    }
+    void this.explain(problem, interpreter);
+    return false;
+  }
+
+  private async explain(problem: string, interpreter: Interpreter): Promise<void> {
+    const install = 'Install replaydbg';
+    const choose = 'Choose Interpreter';
+    const actions = problem.includes('not found') ? [choose] : [install, choose];
+    const choice = await vscode.window.showErrorMessage(problem, ...actions);
+    if (choice === install) {
+      const terminal = vscode.window.createTerminal('Install replaydbg');
+      terminal.show();
+      // Typed, not run: the user sees which interpreter and index it installs into first.
+      terminal.sendText(`${quoteArg(interpreter.command)} -m pip install replaydbg`, false);
+    } else if (choice === choose) {
+      const hasPython = vscode.extensions.getExtension(PYTHON_EXTENSION) !== undefined;
+      await (hasPython ? vscode.commands.executeCommand('python.setInterpreter')
+        : vscode.commands.executeCommand('workbench.action.openSettings', 'replaydbg.interpreter'));
+    }
+  }
+
+  private async pythonApi(): Promise<PythonExtensionApi | undefined> {
+    const extension = vscode.extensions.getExtension<PythonExtensionApi>(PYTHON_EXTENSION);
+    if (extension === undefined) {
+      return undefined;
+    }
+    try {
+      return extension.isActive ? extension.exports : await extension.activate();
+    } catch {
+      return undefined; // a broken Python extension must not stop replays: fall back
+    }
+  }
+
+  private async watchPythonExtension(): Promise<void> {
+    const api = await this.pythonApi();
+    const subscription = api?.environments?.onDidChangeActiveEnvironmentPath(() => {
+      this.changed.fire();
+    });
+    if (subscription) {
+      this.disposables.push(subscription);
+    }
+  }
+
+  dispose(): void {
+    this.disposables.forEach((disposable) => { disposable.dispose(); });
+  }
+}
+
+function probe(interpreter: Interpreter): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(interpreter.command, ['-m', 'replaydbg', '--version'], { timeout: PROBE_TIMEOUT_MS },
+      (error, _stdout, stderr) => {
+        resolve(probeProblem(interpreter, error, stderr));
+      });
+  });
+}
+
+function quoteArg(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `"${text.replace(/"/g, '\\"')}"`;
+}
