@@ -5,6 +5,7 @@ import { DEBUG_TYPE } from './config/launchArguments';
 import { askWorkflowId, pickHistoryFile } from './debug/launchInputs';
 import { EventBreakpoints } from './history/eventBreakpoints';
 import { eventLine, HistoryNode } from './history/historyModel';
+import { HistorySession } from './history/historySession';
 import { HISTORY_VIEW } from './history/historyView';
 import { LanguageServer } from './language/languageServer';
 import { RecentReplay } from './recent/recentReplays';
@@ -16,17 +17,18 @@ export interface CommandServices {
   breakpoints: EventBreakpoints;
   recent: RecentView;
   languageServer: LanguageServer;
+  historySession: HistorySession;
 }
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { apiKeys, breakpoints, recent, languageServer } = services;
+  const { apiKeys, breakpoints, recent, languageServer, historySession } = services;
   const commands: Record<string, (...args: never[]) => unknown> = {
     'temporalReplay.pickHistoryFile': pickHistoryFile,
     'temporalReplay.askWorkflowId': askWorkflowId,
     'temporalReplay.replayHistoryFile': replayHistoryFile,
     'temporalReplay.replayWorkflowId': replayWorkflowId,
     [REPLAY_WITH_HISTORY]: replayWithHistory,
-    'temporalReplay.stepToNextEvent': stepToNextEvent,
+    'temporalReplay.stepToNextEvent': () => stepToNextEvent(historySession),
     'temporalReplay.showHistory': () => vscode.commands.executeCommand(`${HISTORY_VIEW}.focus`),
     'temporalReplay.replayRecent': (entry: RecentReplay) => recent.replay(entry),
     'temporalReplay.forgetRecent': (entry: RecentReplay) => recent.forget(entry),
@@ -75,16 +77,18 @@ async function start(folder: vscode.WorkspaceFolder | undefined, name: string,
 }
 
 /** Run to the next history event; needs the adapter's `temporal/nextEvent` request. */
-async function stepToNextEvent(): Promise<void> {
+async function stepToNextEvent(historySession: HistorySession): Promise<void> {
   const session = vscode.debug.activeDebugSession;
   if (session?.type !== DEBUG_TYPE) {
     void vscode.window.showInformationMessage('Start a Temporal replay first: there is no history to step through.');
     return;
   }
   try {
-    await session.customRequest('temporal/nextEvent');
+    const threadId = historySession.stoppedThread(session);
+    await session.customRequest('temporal/nextEvent', threadId === undefined ? {} : { threadId });
   } catch (error) {
     const detail = String(error);
+    // Adapters before temporal/nextEvent pass it to debugpy, which does not know it.
     const unsupported = /nextEvent|unrecognized|not supported|unknown/i.test(detail);
     void vscode.window.showWarningMessage(unsupported
       ? 'This replaydbg adapter cannot step to the next history event yet (no "temporal/nextEvent" request). '

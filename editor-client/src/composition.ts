@@ -26,14 +26,15 @@ export function compose(context: vscode.ExtensionContext): void {
   const historyView = new HistoryView(new HistoryModel(), breakpoints);
   const recent = new RecentView(context.workspaceState);
   const languageServer = new LanguageServer(settings, interpreters);
+  const historySession = new HistorySession(historyView);
   context.subscriptions.push(settings, interpreters, breakpoints, historyView, recent,
-    languageServer, new HistorySession(historyView),
+    languageServer, historySession,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE,
       new ConfigurationProvider(settings, apiKeys, interpreters)),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE,
       new AdapterFactory(interpreters, settings)),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' },
       new ReplayLensProvider()),
-    ...registerCommands({ apiKeys, breakpoints, recent, languageServer }));
+    ...registerCommands({ apiKeys, breakpoints, recent, languageServer, historySession }));
   void languageServer.restart();
 }

@@ -8,17 +8,24 @@ import { DEBUG_TYPE } from '../config/launchArguments';
 import { CurrentEvent, History } from './historyModel';
 import { HistoryView } from './historyView';
 
+interface AdapterMessage { type?: string; event?: string; body?: { threadId?: unknown } }
+
 export class HistorySession implements vscode.Disposable {
   private readonly histories = new Map<string, History>();
+  /** The thread of each session's last stop: `temporal/nextEvent` continues that thread. */
+  private readonly stoppedThreads = new Map<string, number>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly view: HistoryView) {
     this.disposables = [
       vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
         createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (message: { type?: string; event?: string }) => {
+          onDidSendMessage: (message: AdapterMessage) => {
             if (message.type === 'event' && message.event === 'initialized') {
               void this.fetch(session);
+            } else if (message.type === 'event' && message.event === 'stopped'
+              && typeof message.body?.threadId === 'number') {
+              this.stoppedThreads.set(session.id, message.body.threadId);
             }
           },
         }),
@@ -27,6 +34,11 @@ export class HistorySession implements vscode.Disposable {
       vscode.debug.onDidChangeActiveDebugSession((session) => { this.follow(session); }),
       vscode.debug.onDidTerminateDebugSession((session) => { this.ended(session); }),
     ];
+  }
+
+  /** The thread a session last stopped in, if it is stopped at all. */
+  stoppedThread(session: vscode.DebugSession): number | undefined {
+    return this.stoppedThreads.get(session.id);
   }
 
   /** Ask the adapter for the history of a session and show it. */
@@ -65,6 +77,7 @@ export class HistorySession implements vscode.Disposable {
   private ended(session: vscode.DebugSession): void {
     const history = this.histories.get(session.id);
     this.histories.delete(session.id);
+    this.stoppedThreads.delete(session.id);
     if (history && this.view.model.getHistory() === history) {
       // The history stays on screen to toggle breakpoints for the next run.
       this.view.model.setCurrent(null);
