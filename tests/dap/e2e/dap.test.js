@@ -33,10 +33,18 @@ async function topFrame(dc, threadId) {
   return trace.body.stackFrames[0];
 }
 
-async function stoppedAt(dc) {
-  const event = await dc.waitForEvent('stopped', 60000);
+// Starts waiting for the next stop *before* running `action` (a stop may arrive before the
+// action's own response does), then returns the stop and its top frame.
+async function stopAfter(dc, action) {
+  const stopped = dc.waitForEvent('stopped', 60000);
+  await action();
+  const event = await stopped;
   const frame = await topFrame(dc, event.body.threadId);
   return { event, frame };
+}
+
+async function configure(dc, launched) {
+  return stopAfter(dc, async () => { await dc.configurationDoneRequest(); await launched; });
 }
 
 describe('replaydbg dap', function () {
@@ -64,19 +72,17 @@ describe('replaydbg dap', function () {
     const bps = await dc.setFunctionBreakpointsRequest({ breakpoints: [
       { name: 'event:7' }, { name: 'TimerFired' }, { name: '#6' }] });
     assert.deepStrictEqual(bps.body.breakpoints.map((b) => b.verified), [true, true, false]);
-    await dc.configurationDoneRequest();
-    await launched;
-    let stop = await stoppedAt(dc);
+    let stop = await configure(dc, launched);
     assert.strictEqual(stop.event.body.description, 'Event 7 ActivityTaskCompleted (fetch_profile)');
     assert.strictEqual(stop.event.body.reason, 'breakpoint');
     assert.strictEqual(stop.frame.source.path, ORIGINAL);
     assert.strictEqual(stop.frame.line, m.fetch + 1, 'the line after the resumed await');
-    await dc.continueRequest({ threadId: stop.event.body.threadId });
-    stop = await stoppedAt(dc);
+    stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.event.body.threadId }));
     assert.strictEqual(stop.event.body.description, 'Event 18 TimerFired (timer 1)');
     assert.strictEqual(stop.frame.line, m.delay + 1);
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('stops at the command site of a command event', async () => {
@@ -86,13 +92,12 @@ describe('replaydbg dap', function () {
     await dc.waitForEvent('initialized');
     await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ActivityTaskScheduled',
       hitCondition: '3' }] });
-    await dc.configurationDoneRequest();
-    await launched;
-    const stop = await stoppedAt(dc);
+    const stop = await configure(dc, launched);
     assert.strictEqual(stop.event.body.description, 'Event 22 ActivityTaskScheduled (send_email)');
     assert.strictEqual(stop.frame.line, m.send);
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('stops at the non-deterministic line with exception info', async () => {
@@ -101,17 +106,16 @@ describe('replaydbg dap', function () {
     const launched = dc.launchRequest(launchArgs({ workflow: 'greeting.workflows:GreetingWorkflow' }));
     await dc.waitForEvent('initialized');
     await dc.setExceptionBreakpointsRequest({ filters: ['temporal.nondeterminism'] });
-    await dc.configurationDoneRequest();
-    await launched;
-    const stop = await stoppedAt(dc);
+    const stop = await configure(dc, launched);
     assert.strictEqual(stop.event.body.reason, 'exception');
     assert.strictEqual(stop.frame.source.path, GREETING);
     assert.strictEqual(stop.frame.line, m.divergence);
     const info = await dc.exceptionInfoRequest({ threadId: stop.event.body.threadId });
     assert.match(info.body.description,
       /history event 22 is ActivityTaskScheduled\(send_email\) but .* issued activity send_sms/);
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('stops on entry and steps like a Python debugger', async () => {
@@ -119,16 +123,14 @@ describe('replaydbg dap', function () {
     await dc.initializeRequest();
     const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
     await dc.waitForEvent('initialized');
-    await dc.configurationDoneRequest();
-    await launched;
-    const stop = await stoppedAt(dc);
+    const stop = await configure(dc, launched);
     assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
     assert.strictEqual(stop.frame.line, m.fetch);
-    await dc.nextRequest({ threadId: stop.event.body.threadId });
-    const stepped = await stoppedAt(dc);
+    const stepped = await stopAfter(dc, () => dc.nextRequest({ threadId: stop.event.body.threadId }));
     assert.strictEqual(stepped.frame.line, m.compose);
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('steps from history event to history event', async () => {
@@ -136,15 +138,11 @@ describe('replaydbg dap', function () {
     await dc.initializeRequest();
     const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
     await dc.waitForEvent('initialized');
-    await dc.configurationDoneRequest();
-    await launched;
-    let stop = await stoppedAt(dc);
+    let stop = await configure(dc, launched);
     const threadId = stop.event.body.threadId;
     const seen = [];
     for (let i = 0; i < 3; i++) {
-      const next = dc.customRequest('temporal/nextEvent', { threadId });
-      stop = await stoppedAt(dc);
-      await next;
+      stop = await stopAfter(dc, () => dc.customRequest('temporal/nextEvent', { threadId }));
       seen.push([stop.event.body.description, stop.frame.line]);
     }
     assert.deepStrictEqual(seen, [
@@ -152,8 +150,9 @@ describe('replaydbg dap', function () {
       ['Event 7 ActivityTaskCompleted (fetch_profile)', m.fetch + 1],
       ['Event 11 ActivityTaskScheduled (compose_greeting)', m.compose],
     ]);
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('honours line breakpoints in a signal handler', async () => {
@@ -162,13 +161,12 @@ describe('replaydbg dap', function () {
     const launched = dc.launchRequest({ historyFile: 'orders/history.json', cwd: EXAMPLES, python: PYTHON });
     await dc.waitForEvent('initialized');
     await dc.setBreakpointsRequest({ source: { path: ORDERS }, breakpoints: [{ line: m.on_approve }] });
-    await dc.configurationDoneRequest();
-    await launched;
-    const stop = await stoppedAt(dc);
+    const stop = await configure(dc, launched);
     assert.strictEqual(stop.frame.line, m.on_approve);
     assert.strictEqual(stop.frame.name, 'approve');
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('returns the history summary', async () => {
@@ -179,9 +177,10 @@ describe('replaydbg dap', function () {
     assert.strictEqual(summary.body.workflowType, 'GreetingWorkflow');
     assert.strictEqual(summary.body.events.length, 34);
     assert.strictEqual(summary.body.events[4].eventType, 'ActivityTaskScheduled');
+    const terminated = dc.waitForEvent('terminated', 60000);
     await dc.configurationDoneRequest();
     await launched;
-    await dc.waitForEvent('terminated', 60000);
+    await terminated;
   });
 
   it('rejects a wrong launch attribute by name', async () => {
