@@ -26,7 +26,9 @@ from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
 from replaydbg.dap.prepass import PACKAGE_ROOT, Prepass, run_prepass, user_environment
 from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
+from replaydbg.dap.temporal_scope import VariableStore, temporal_tree
 from replaydbg.errors import ReplaydbgError
+from replaydbg.history import History, load_history
 
 logger = logging.getLogger(__name__)
 OnResponse = Callable[[Message], None]
@@ -51,6 +53,9 @@ class Session:
         self._ended = threading.Event()
         self._debugpy_gone = threading.Event()
         self._plan_version = 0
+        self.history: History | None = None
+        self._variables = VariableStore()
+        self._temporal_ref: int | None = None
         self._plan_applied = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
@@ -167,6 +172,8 @@ class Session:
         with self._lock:
             announced, self._announced = self._announced, None
         self.current_stop = announced
+        self._variables.clear()
+        self._temporal_ref = None
         if announced is None:
             return body
         if self.plan is not None and self.plan.one_shot == announced.get("eventId"):
@@ -246,6 +253,7 @@ class Session:
         finally:
             self.send_event("progressEnd", {"progressId": "replaydbg-prepass"})
         self.plan = EventPlan(self.prepass.report["events"], self.prepass.report["divergence"])
+        self.history = load_history(self.prepass.history_file)
         self.plan.stop_on_entry = self.config.stop_on_entry
         self.control = control.ControlServer(self._on_control, lambda: None)
         self._forward({**request, "arguments": self._debugpy_launch()})
@@ -298,6 +306,36 @@ class Session:
                                "description": stop.get("text", ""),
                                "details": {"message": stop.get("text", ""),
                                            "typeName": "temporalio.workflow.NondeterminismError"}})
+
+    def on_scopes(self, request: Message) -> None:
+        """Debugpy's scopes, plus "Temporal" when stopped on a history event."""
+        def answer(response: Message) -> None:
+            body = response.get("body")
+            reference = self._temporal_reference()
+            if response.get("success") and isinstance(body, dict) and reference is not None:
+                body["scopes"] = [*body.get("scopes", []), {
+                    "name": "Temporal", "variablesReference": reference, "expensive": False}]
+            self._relay(response, request.get("seq", 0))
+
+        self._forward(request, answer)
+
+    def _temporal_reference(self) -> int | None:
+        stop, history = self.current_stop, self.history
+        if stop is None or history is None or not stop.get("eventId"):
+            return None
+        if self._temporal_ref is None:
+            event_id = int(stop["eventId"])
+            mapping = self.prepass.report["events"][event_id - 1] if self.prepass else None
+            self._temporal_ref = self._variables.add(temporal_tree(history, event_id, mapping))
+        return self._temporal_ref
+
+    def on_variables(self, request: Message) -> None:
+        """Our references are answered here; debugpy's are forwarded."""
+        reference = int((request.get("arguments") or {}).get("variablesReference", 0))
+        if not self._variables.owns(reference):
+            self._forward(request)
+            return
+        self.respond(request, {"variables": self._variables.variables(reference)})
 
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""

@@ -28,6 +28,20 @@ function launchArgs(extra) {
     workflow: 'greeting.original_workflows:GreetingWorkflow' }, extra);
 }
 
+async function childrenOf(dc, variable) {
+  const response = await dc.variablesRequest({ variablesReference: variable.variablesReference });
+  const byName = {};
+  response.body.variables.forEach((v) => { byName[v.name] = v; });
+  return byName;
+}
+
+async function temporalScope(dc, frameId) {
+  const scopes = await dc.scopesRequest({ frameId });
+  const scope = scopes.body.scopes.find((s) => s.name === 'Temporal');
+  assert.ok(scope, 'a Temporal scope is offered at an event stop');
+  return childrenOf(dc, scope);
+}
+
 async function topFrame(dc, threadId) {
   const trace = await dc.stackTraceRequest({ threadId });
   return trace.body.stackFrames[0];
@@ -77,6 +91,19 @@ describe('replaydbg dap', function () {
     assert.strictEqual(stop.event.body.reason, 'breakpoint');
     assert.strictEqual(stop.frame.source.path, ORIGINAL);
     assert.strictEqual(stop.frame.line, m.fetch + 1, 'the line after the resumed await');
+    const temporal = await temporalScope(dc, stop.frame.id);
+    const event = await childrenOf(dc, temporal.event);
+    assert.strictEqual(event.id.value, '7');
+    assert.strictEqual(event.type.value, "'ActivityTaskCompleted'");
+    const attributes = await childrenOf(dc, event.attributes);
+    const result = await childrenOf(dc, attributes.result);
+    const payloads = await childrenOf(dc, result.payloads);
+    const profile = await childrenOf(dc, payloads['0']);
+    assert.strictEqual(profile.user_id.value, "'ada-7'", 'payloads are decoded');
+    const pending = await childrenOf(dc, temporal.pending);
+    assert.strictEqual(pending.activities.value, '[0]');
+    const workflow = await childrenOf(dc, temporal.workflow);
+    assert.strictEqual(workflow.type.value, "'GreetingWorkflow'");
     stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.event.body.threadId }));
     assert.strictEqual(stop.event.body.description, 'Event 18 TimerFired (timer 1)');
     assert.strictEqual(stop.frame.line, m.delay + 1);

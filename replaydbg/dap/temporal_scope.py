@@ -1,0 +1,152 @@
+"""The "Temporal" scope in the Variables view: current event, workflow, history position.
+
+Built by the adapter from the history it already loaded, at each stop on a history event.
+Payloads are decoded the way the default data converter encodes them (``json/plain``,
+``binary/null``, ``binary/plain``); other encodings are shown as their size and encoding.
+Variable references live far above debugpy's small integers so the two never collide.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf.json_format import MessageToDict
+
+from replaydbg.history import History, event_type_name
+
+REFERENCE_BASE = 1 << 30
+
+
+def decode_payloads(value: Any) -> Any:
+    """Replace every payload (``{"metadata": {...}, "data": ...}``) by its decoded value."""
+    if isinstance(value, list):
+        return [decode_payloads(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "data" in value and isinstance(value.get("metadata"), dict):
+        return _decode(value)
+    return {key: decode_payloads(item) for key, item in value.items()}
+
+
+def _decode(payload: Mapping[str, Any]) -> Any:
+    metadata = {k: _b64(v) for k, v in payload["metadata"].items()}
+    encoding = metadata.get("encoding", b"").decode(errors="replace")
+    data = _b64(payload.get("data", ""))
+    if encoding == "binary/null":
+        return None
+    if encoding == "json/plain":
+        try:
+            return json.loads(data)
+        except ValueError:
+            pass
+    if encoding == "binary/plain":
+        return f"<{len(data)} bytes>"
+    return f"<payload {encoding or 'without encoding'}, {len(data)} bytes>"
+
+
+def _b64(text: Any) -> bytes:
+    try:
+        return base64.b64decode(text) if isinstance(text, str) else b""
+    except ValueError:
+        return b""
+
+
+def temporal_tree(history: History, event_id: int,
+                  mapping: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The scope's content for a stop on ``event_id``."""
+    events = history.events
+    event = events[event_id - 1]
+    kind = event.WhichOneof("attributes") or ""
+    attributes = MessageToDict(getattr(event, kind)) if kind else {}
+    current = {"id": event_id, "type": event_type_name(event.event_type),
+               "time": event.event_time.ToJsonString(),
+               "attributes": decode_payloads(attributes)}
+    if mapping:
+        current.update(role=mapping.get("role"), note=mapping.get("note"),
+                       subject=mapping.get("subject"))
+    return {"event": current, "workflow": _workflow(history),
+            "history": _position(history, event_id), "pending": _pending(history, event_id)}
+
+
+def _workflow(history: History) -> dict[str, Any]:
+    started = history.events[0].workflow_execution_started_event_attributes
+    return {"type": history.workflow_type, "id": history.workflow_id, "runId": history.run_id,
+            "taskQueue": started.task_queue.name, "attempt": started.attempt,
+            "input": decode_payloads(MessageToDict(started.input)).get("payloads", []),
+            "source": history.source}
+
+
+def _position(history: History, event_id: int) -> dict[str, Any]:
+    total = len(history.events)
+    started = [e.event_id for e in history.events if event_type_name(e.event_type)
+               == "WorkflowTaskStarted"]
+    done = sum(1 for s in started if s <= event_id)
+    return {"eventsDone": event_id - 1, "currentEvent": event_id,
+            "eventsToCome": total - event_id,
+            "workflowTasks": f"{done} of {len(started)} started"}
+
+
+def _pending(history: History, event_id: int) -> dict[str, list[str]]:
+    opened: dict[str, dict[int, str]] = {"activities": {}, "timers": {}, "childWorkflows": {}}
+    for event in history.events[:event_id]:
+        name = event_type_name(event.event_type)
+        attrs: Any = getattr(event, event.WhichOneof("attributes") or "", None)
+        if name == "ActivityTaskScheduled":
+            opened["activities"][event.event_id] = (
+                f"{attrs.activity_type.name} (id {attrs.activity_id})")
+        elif name == "TimerStarted":
+            opened["timers"][event.event_id] = (
+                f"timer {attrs.timer_id} ({attrs.start_to_fire_timeout.ToTimedelta()})")
+        elif name == "StartChildWorkflowExecutionInitiated":
+            opened["childWorkflows"][event.event_id] = (
+                f"{attrs.workflow_type.name} (id {attrs.workflow_id})")
+        elif name.startswith("ActivityTask") and name not in ("ActivityTaskStarted",
+                                                              "ActivityTaskCancelRequested"):
+            opened["activities"].pop(attrs.scheduled_event_id, None)
+        elif name in ("TimerFired", "TimerCanceled"):
+            opened["timers"].pop(attrs.started_event_id, None)
+        elif name.startswith("ChildWorkflowExecution") and name != "ChildWorkflowExecutionStarted":
+            opened["childWorkflows"].pop(attrs.initiated_event_id, None)
+        elif name == "StartChildWorkflowExecutionFailed":
+            opened["childWorkflows"].pop(attrs.initiated_event_id, None)
+    return {key: list(values.values()) for key, values in opened.items()}
+
+
+class VariableStore:
+    """Hands out variable references for a tree and answers ``variables`` requests."""
+
+    def __init__(self) -> None:
+        self._containers: dict[int, Any] = {}
+        self._next = REFERENCE_BASE
+
+    def clear(self) -> None:
+        """Forget the previous stop's references (they are invalid once the thread runs)."""
+        self._containers.clear()
+
+    def add(self, container: Any) -> int:
+        """A reference for ``container`` (a dict or list)."""
+        self._next += 1
+        self._containers[self._next] = container
+        return self._next
+
+    def owns(self, reference: int) -> bool:
+        """True for references this store handed out."""
+        return reference > REFERENCE_BASE
+
+    def variables(self, reference: int) -> list[dict[str, Any]]:
+        """The DAP ``Variable`` objects of a container."""
+        container = self._containers.get(reference)
+        if container is None:
+            return []
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        return [self._variable(str(name), value) for name, value in items]
+
+    def _variable(self, name: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, (dict, list)):
+            summary = f"{{{len(value)} fields}}" if isinstance(value, dict) else f"[{len(value)}]"
+            return {"name": name, "value": summary, "variablesReference": self.add(value)}
+        text = json.dumps(value) if not isinstance(value, str) else repr(value)
+        return {"name": name, "value": text, "variablesReference": 0}
