@@ -5,53 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
-from typing import Any
 
 import pytest
 
-from replaydbg.dap.protocol import encode_message, read_message
+from replaydbg.dap.protocol import encode_message
 from replaydbg.testing import find_temporal_cli
+from tests.support.dap_client import Adapter, wait_for
 from tests.support.greeting_server import EXAMPLES, start_with_greeting
 
 ORIGINAL = "greeting.original_workflows:GreetingWorkflow"
-
-
-class Adapter:
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-mreplaydbg.dap"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert self.proc.stdin and self.proc.stdout
-        self.stdin = self.proc.stdin
-        self.messages: list[dict[str, Any]] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout
-        while True:
-            try:
-                self.messages.append(read_message(self.proc.stdout))
-            except Exception:
-                return
-
-    def send_raw(self, data: bytes) -> None:
-        self.stdin.write(data)
-        self.stdin.flush()
-
-    def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
-        self.send_raw(encode_message({"seq": seq, "type": "request", "command": command,
-                                      "arguments": arguments}))
-        return self.response(seq)
-
-    def response(self, seq: int, timeout: float = 20) -> dict[str, Any]:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for message in self.messages:
-                if message.get("type") == "response" and message.get("request_seq") == seq:
-                    return message
-            time.sleep(0.02)
-        raise TimeoutError(f"no response to {seq}: {self.messages}")
 
 
 def test_forwarded_responses_carry_the_editors_seq_and_bad_frames_are_survived() -> None:
@@ -148,9 +111,9 @@ def test_launch_by_workflow_id_from_a_real_server() -> None:
                                                        "stopOnEntry": True,
                                                        "python": sys.executable,
                                                        "workflow": ORIGINAL}}))
-        _wait_for(adapter, lambda m: m.get("event") == "initialized")
+        wait_for(adapter, lambda m: m.get("event") == "initialized")
         adapter.request(3, "configurationDone")
-        stopped = _wait_for(adapter, lambda m: m.get("event") == "stopped")
+        stopped = wait_for(adapter, lambda m: m.get("event") == "stopped")
         assert stopped["body"]["description"] == "Event 1 WorkflowExecutionStarted"
         summary = adapter.request(4, "temporal/history")
         assert summary["body"]["workflowId"] == "greeting-dap-1"
@@ -171,16 +134,6 @@ def test_unreachable_server_is_a_launch_error_then_terminated() -> None:
     response = adapter.request(2, "launch", workflowId="w", cwd=str(EXAMPLES),
                                address=f"127.0.0.1:{free_port()}", python=sys.executable)
     assert not response["success"] and "127.0.0.1" in response["message"]
-    _wait_for(adapter, lambda m: m.get("event") == "terminated")
+    wait_for(adapter, lambda m: m.get("event") == "terminated")
     adapter.request(3, "disconnect")
     adapter.proc.wait(timeout=10)
-
-
-def _wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in list(adapter.messages):
-            if predicate(message):
-                return message
-        time.sleep(0.05)
-    raise TimeoutError(adapter.messages)

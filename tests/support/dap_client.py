@@ -1,0 +1,60 @@
+"""A minimal DAP client that runs the real adapter in a subprocess (tests and benchmarks)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from replaydbg.dap.protocol import encode_message, read_message
+
+
+class Adapter:
+    """`python -m replaydbg.dap` with a reader thread collecting every message."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-mreplaydbg.dap"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.proc.stdin and self.proc.stdout
+        self.stdin = self.proc.stdin
+        self.messages: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout
+        while True:
+            try:
+                self.messages.append(read_message(self.proc.stdout))
+            except Exception:
+                return
+
+    def send_raw(self, data: bytes) -> None:
+        self.stdin.write(data)
+        self.stdin.flush()
+
+    def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
+        self.send_raw(encode_message({"seq": seq, "type": "request", "command": command,
+                                      "arguments": arguments}))
+        return self.response(seq)
+
+    def response(self, seq: int, timeout: float = 20) -> dict[str, Any]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for message in self.messages:
+                if message.get("type") == "response" and message.get("request_seq") == seq:
+                    return message
+            time.sleep(0.02)
+        raise TimeoutError(f"no response to {seq}: {self.messages}")
+
+
+def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str, Any]:
+    """The first message (already received or to come) that satisfies ``predicate``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(adapter.messages):
+            if predicate(message):
+                return message
+        time.sleep(0.05)
+    raise TimeoutError(adapter.messages)
