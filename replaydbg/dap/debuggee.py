@@ -97,8 +97,10 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.cli.replay_cmd import load_data_converter
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
-    from replaydbg.replay import find_workflow, replay_history
+    from replaydbg.replay import find_workflow
     from replaydbg.replay.discovery import ensure_import_path
+    from replaydbg.replay.engine import replay_recorded
+    from replaydbg.replay.report import core_message
 
     ensure_import_path()
     try:
@@ -109,9 +111,14 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
                      if session.get("dataConverter") else None)
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
-    report = asyncio.run(replay_history(history, cls, sandbox=session.get("sandbox", True),
-                                        data_converter=converter, stops=stops))
-    return {"status": report.status, "message": report.error or ""}
+    # The adapter already has the event map (from its prepass): replay without mapping.
+    raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
+                                      data_converter=converter, stops=stops,
+                                      track_next_lines=False))
+    if raw.failure is None:
+        return {"status": "ok", "message": ""}
+    status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
+    return {"status": status, "message": core_message(str(raw.failure))}
 
 
 if __name__ == "__main__":

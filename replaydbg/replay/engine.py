@@ -71,6 +71,7 @@ async def replay_recorded(
     data_converter: DataConverter | None = None,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
+    track_next_lines: bool = True,
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
 
@@ -85,6 +86,7 @@ async def replay_recorded(
     recording = Recording()
     ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
     ReplayContext.stops = stops
+    ReplayContext.track_next_lines = track_next_lines
     try:
         replayer = Replayer(
             workflows=[workflow_cls],
@@ -101,4 +103,5 @@ async def replay_recorded(
     finally:
         ReplayContext.recording = ReplayContext.user_code = None
         ReplayContext.stops = None
+        ReplayContext.track_next_lines = True
     return RawReplay(recording, result.replay_failure)

@@ -76,6 +76,9 @@ class ReplayContext:
     recording: Recording | None = None
     user_code: UserCode | None = None
     stops: StopHooks | None = None
+    #: Find each job's next user line (the event map needs it; a debug session that already
+    #: has the map does not, and saves the cost of watching calls under a debugger).
+    track_next_lines: bool = True
 
 
 class RecordingWorkflowInstance(_WorkflowInstanceImpl):
@@ -202,7 +205,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _begin_search(self, owner: JobRecord) -> None:
         """Look for the job's first user line (the entry watch runs while any job looks)."""
-        if not owner.searching:
+        if not owner.searching and ReplayContext.track_next_lines:
             owner.searching = True
             self._rd_unresolved += 1
             self._rd_watch.start()
