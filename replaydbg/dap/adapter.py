@@ -56,6 +56,8 @@ class Session:
         self.history: History | None = None
         self._variables = VariableStore()
         self._temporal_ref: int | None = None
+        self._call_id = 0
+        self._calls: dict[int, threading.Event] = {}
         self._plan_applied = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
@@ -337,6 +339,29 @@ class Session:
             return
         self.respond(request, {"variables": self._variables.variables(reference)})
 
+    def on_evaluate(self, request: Message) -> None:
+        """Evaluate with the workflow frozen, so an expression cannot corrupt the replay."""
+        channel = self.control.channel if self.control is not None else None
+        if channel is None:
+            self._forward(request)
+            return
+        self._control_call(channel, {"type": "freeze", "on": True})
+
+        def answer(response: Message) -> None:
+            self._control_call(channel, {"type": "freeze", "on": False})
+            self._relay(response, request.get("seq", 0))
+
+        self._forward(request, answer)
+
+    def _control_call(self, channel: control.Channel, message: Message) -> None:
+        """Send a control message and wait (briefly) for the debuggee to confirm it."""
+        with self._lock:
+            self._call_id += 1
+            call_id = self._call_id
+            done = self._calls[call_id] = threading.Event()
+        channel.send({**message, "id": call_id})
+        done.wait(2.0)
+
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""
         if self.prepass is None:
@@ -389,6 +414,11 @@ class Session:
         if kind == "hello":
             self._debuggee_python = tuple(message.get("python") or (3, 12))
             self._send_plan()
+        elif kind == "frozen":
+            with self._lock:
+                done = self._calls.pop(int(message.get("id", -1)), None)
+            if done is not None:
+                done.set()
         elif kind == "planned":
             if message.get("version") == self._plan_version:
                 self._plan_applied.set()

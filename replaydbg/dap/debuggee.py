@@ -31,6 +31,7 @@ class PlannedStops:
         self._have_plan = threading.Event()
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
+        self._frozen: tuple[Any, tuple[bool, Any]] | None = None
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -48,10 +49,27 @@ class PlannedStops:
                               for s in message.get("stops", [])}
                 self._have_plan.set()
                 self._channel.send({"type": "planned", "version": message.get("version")})
+            elif message.get("type") == "freeze":
+                self._freeze(bool(message.get("on")))
+                self._channel.send({"type": "frozen", "id": message.get("id")})
             elif message.get("type") == "ack":
                 event = self._acks.pop(int(message.get("id", -1)), None)
                 if event is not None:
                     event.set()
+
+    def _freeze(self, on: bool) -> None:
+        """Evaluations in the REPL must not issue commands or draw random numbers."""
+        from replaydbg.replay.runtime import ReplayContext
+
+        instance = ReplayContext.instance
+        if instance is None:
+            return
+        if on and self._frozen is None:
+            self._frozen = (instance, instance.freeze())
+        elif not on and self._frozen is not None:
+            frozen_instance, saved = self._frozen
+            frozen_instance.thaw(saved)
+            self._frozen = None
 
     def wait_for_plan(self, timeout: float = 30.0) -> None:
         """Block until the adapter sent the first plan (before any workflow code runs)."""

@@ -76,6 +76,9 @@ class ReplayContext:
     recording: Recording | None = None
     user_code: UserCode | None = None
     stops: StopHooks | None = None
+    #: The workflow instance of the activation running now (a debugger freezes it while the
+    #: user evaluates expressions, see :meth:`RecordingWorkflowInstance.frozen`).
+    instance: RecordingWorkflowInstance | None = None
     #: Find each job's next user line (the event map needs it; a debug session that already
     #: has the map does not, and saves the cost of watching calls under a debugger).
     track_next_lines: bool = True
@@ -107,6 +110,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         """Record the activation around the SDK's own processing of it."""
         record = self._rd_recording.new_activation(act.history_length, act.is_replaying)
         self._rd_activation = record
+        ReplayContext.instance = self
         self._rd_sites = []
         self._rd_fallbacks = []
         self._rd_woken_by = {}
@@ -120,6 +124,22 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             self._rd_cause = None
         self._close_activation(record, completion)
         return completion
+
+    def freeze(self) -> tuple[bool, Any]:
+        """Make the workflow read-only while a debugger evaluates user expressions.
+
+        Commands, timers, tasks and ``workflow.random()`` then raise; the return value is
+        what :meth:`thaw` needs to undo it. The random generator's state is restored too: an
+        expression can still reach it through an object the workflow kept (``self.rng``).
+        """
+        saved = (self._read_only, self._random.getstate())
+        self._read_only = True
+        return saved
+
+    def thaw(self, saved: tuple[bool, Any]) -> None:
+        """Undo :meth:`freeze`."""
+        self._read_only = saved[0]
+        self._random.setstate(saved[1])
 
     def _close_activation(
         self, record: ActivationRecord, completion: WorkflowActivationCompletion

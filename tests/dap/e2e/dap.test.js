@@ -182,6 +182,31 @@ describe('replaydbg dap', function () {
     await terminated;
   });
 
+  it('evaluates expressions without corrupting the replay', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs());
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:7' }] });
+    const stop = await configure(dc, launched);
+    const frameId = stop.frame.id;
+    const value = await dc.evaluateRequest({ expression: 'profile.user_id', frameId, context: 'repl' });
+    assert.strictEqual(value.body.result, "'ada-7'");
+    const command = await dc.evaluateRequest({ frameId, context: 'repl',
+      expression: "workflow.start_activity('fetch_profile', 'x', " +
+        "start_to_close_timeout=__import__('datetime').timedelta(seconds=1))" })
+      .then((r) => r.body.result, (e) => String(e));
+    assert.match(command, /read-only/);
+    const random = await dc.evaluateRequest({ expression: 'workflow.random().random()', frameId,
+      context: 'repl' }).then((r) => r.body.result, (e) => String(e));
+    assert.match(random, /read-only/);
+    const output = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+    assert.ok(!output.some((o) => /replay (nondeterminism|failed)/.test(o)), output.join(''));
+  });
+
   it('honours line breakpoints in a signal handler', async () => {
     const m = markers(ORDERS);
     await dc.initializeRequest();
