@@ -22,11 +22,12 @@ from typing import IO, Any
 from replaydbg.dap import control
 from replaydbg.dap.config import LaunchConfig, parse_launch
 from replaydbg.dap.debuggee import ENV_SESSION
+from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
 from replaydbg.dap.prepass import PACKAGE_ROOT, Prepass, run_prepass, user_environment
 from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
-from replaydbg.dap.temporal_scope import VariableStore, temporal_tree
+from replaydbg.dap.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history
 
@@ -46,19 +47,14 @@ class Session:
         self.config: LaunchConfig | None = None
         self.prepass: Prepass | None = None
         self.plan: EventPlan | None = None
-        self.control: control.ControlServer | None = None
+        self.link: DebuggeeLink | None = None
         self._announced: dict[str, Any] | None = None
         self.current_stop: dict[str, Any] | None = None
         self._debuggee_python: tuple[int, ...] = (3, 12)
         self._ended = threading.Event()
         self._debugpy_gone = threading.Event()
-        self._plan_version = 0
         self.history: History | None = None
         self._variables = VariableStore()
-        self._temporal_ref: int | None = None
-        self._call_id = 0
-        self._calls: dict[int, threading.Event] = {}
-        self._plan_applied = threading.Event()
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -175,7 +171,6 @@ class Session:
             announced, self._announced = self._announced, None
         self.current_stop = announced
         self._variables.clear()
-        self._temporal_ref = None
         if announced is None:
             return body
         if self.plan is not None and self.plan.one_shot == announced.get("eventId"):
@@ -193,8 +188,8 @@ class Session:
     def shutdown(self) -> None:
         """End everything this session started (idempotent)."""
         self._ended.set()
-        if self.control is not None:
-            self.control.close()
+        if self.link is not None:
+            self.link.close()
         if self.debugpy is not None:
             self.debugpy.kill()
 
@@ -257,16 +252,17 @@ class Session:
         self.plan = EventPlan(self.prepass.report["events"], self.prepass.report["divergence"])
         self.history = load_history(self.prepass.history_file)
         self.plan.stop_on_entry = self.config.stop_on_entry
-        self.control = control.ControlServer(self._on_control, lambda: None)
+        self.link = DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
+                                 on_result=self._on_result)
         self._forward({**request, "arguments": self._debugpy_launch()})
 
     def _debugpy_launch(self) -> dict[str, Any]:
-        config, prepass, server = self.config, self.prepass, self.control
-        assert config is not None and prepass is not None and server is not None
+        config, prepass, link = self.config, self.prepass, self.link
+        assert config is not None and prepass is not None and link is not None
         session = {"historyFile": prepass.history_file, "workflow": config.workflow,
                    "sandbox": config.sandbox, "dataConverter": config.data_converter}
         env = user_environment(config)
-        env.update({control.ENV_ADDRESS: server.address, control.ENV_TOKEN: server.token,
+        env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})
         return {"module": "replaydbg.dap.debuggee", "python": list(config.python),
                 "cwd": config.cwd, "env": env, "justMyCode": config.just_my_code,
@@ -325,11 +321,8 @@ class Session:
         stop, history = self.current_stop, self.history
         if stop is None or history is None or not stop.get("eventId"):
             return None
-        if self._temporal_ref is None:
-            event_id = int(stop["eventId"])
-            mapping = self.prepass.report["events"][event_id - 1] if self.prepass else None
-            self._temporal_ref = self._variables.add(temporal_tree(history, event_id, mapping))
-        return self._temporal_ref
+        events = self.prepass.report["events"] if self.prepass else []
+        return self._variables.scope(history, int(stop["eventId"]), events)
 
     def on_variables(self, request: Message) -> None:
         """Our references are answered here; debugpy's are forwarded."""
@@ -341,26 +334,17 @@ class Session:
 
     def on_evaluate(self, request: Message) -> None:
         """Evaluate with the workflow frozen, so an expression cannot corrupt the replay."""
-        channel = self.control.channel if self.control is not None else None
-        if channel is None:
+        link = self.link
+        if link is None or not link.connected:
             self._forward(request)
             return
-        self._control_call(channel, {"type": "freeze", "on": True})
+        link.call({"type": "freeze", "on": True})
 
         def answer(response: Message) -> None:
-            self._control_call(channel, {"type": "freeze", "on": False})
+            link.call({"type": "freeze", "on": False})
             self._relay(response, request.get("seq", 0))
 
         self._forward(request, answer)
-
-    def _control_call(self, channel: control.Channel, message: Message) -> None:
-        """Send a control message and wait (briefly) for the debuggee to confirm it."""
-        with self._lock:
-            self._call_id += 1
-            call_id = self._call_id
-            done = self._calls[call_id] = threading.Event()
-        channel.send({**message, "id": call_id})
-        done.wait(2.0)
 
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""
@@ -390,43 +374,27 @@ class Session:
                        "arguments": {"threadId": thread}},
                       lambda response: self.respond(request, {"eventId": target}))
 
-    # -- control channel ----------------------------------------------------------------
+    # -- the debuggee ---------------------------------------------------------------------
 
     def _send_plan(self, *, wait: bool = False) -> None:
         """Send the current stops to the debuggee; ``wait`` until it has applied them."""
-        channel = self.control.channel if self.control is not None else None
-        if channel is None or self.plan is None:
+        if self.link is None or not self.link.connected or self.plan is None:
             return
         stops, problems = self.plan.stops()
         for problem in problems:
             self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
-        with self._lock:
-            self._plan_version += 1
-            version = self._plan_version
-            self._plan_applied.clear()
-        channel.send({"type": "plan", "version": version,
-                      "stops": [s.to_json() for s in stops]})
-        if wait:
-            self._plan_applied.wait(2.0)
+        self.link.call({"type": "plan", "stops": [s.to_json() for s in stops]}, wait=wait)
 
-    def _on_control(self, channel: control.Channel, message: Message) -> None:
-        kind = message.get("type")
-        if kind == "hello":
-            self._debuggee_python = tuple(message.get("python") or (3, 12))
-            self._send_plan()
-        elif kind == "frozen":
-            with self._lock:
-                done = self._calls.pop(int(message.get("id", -1)), None)
-            if done is not None:
-                done.set()
-        elif kind == "planned":
-            if message.get("version") == self._plan_version:
-                self._plan_applied.set()
-        elif kind == "stop":
-            with self._lock:
-                self._announced = message.get("stop")
-            channel.send({"type": "ack", "id": message.get("id")})
-        elif kind == "result" and message.get("status") not in ("ok", None):
+    def _on_hello(self, message: Message) -> None:
+        self._debuggee_python = tuple(message.get("python") or (3, 12))
+        self._send_plan()
+
+    def _on_stop(self, stop: Message) -> None:
+        with self._lock:
+            self._announced = stop
+
+    def _on_result(self, message: Message) -> None:
+        if message.get("status") not in ("ok", None):
             self.send_event("output", {"category": "important",
                                        "output": f"replay {message['status']}: "
                                        f"{message.get('message', '')}\n"})

@@ -48,10 +48,10 @@ class PlannedStops:
                 self._plan = {(s["activation"], s["kind"], s["position"]): s
                               for s in message.get("stops", [])}
                 self._have_plan.set()
-                self._channel.send({"type": "planned", "version": message.get("version")})
+                self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
-                self._channel.send({"type": "frozen", "id": message.get("id")})
+                self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "ack":
                 event = self._acks.pop(int(message.get("id", -1)), None)
                 if event is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
@@ -121,10 +121,20 @@ class VariableStore:
     def __init__(self) -> None:
         self._containers: dict[int, Any] = {}
         self._next = REFERENCE_BASE
+        self._scope: int | None = None
 
     def clear(self) -> None:
         """Forget the previous stop's references (they are invalid once the thread runs)."""
         self._containers.clear()
+        self._scope = None
+
+    def scope(self, history: History, event_id: int,
+              mappings: Sequence[Mapping[str, Any]]) -> int:
+        """The reference of the Temporal scope for this stop (built once per stop)."""
+        if self._scope is None:
+            mapping = mappings[event_id - 1] if len(mappings) >= event_id else None
+            self._scope = self.add(temporal_tree(history, event_id, mapping))
+        return self._scope
 
     def add(self, container: Any) -> int:
         """A reference for ``container`` (a dict or list)."""

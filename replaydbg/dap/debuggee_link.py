@@ -1,0 +1,77 @@
+"""The adapter's side of the control channel: plans out, stop announcements in.
+
+Wraps :class:`control.ControlServer` with the session's conversation: the debuggee says
+``hello``, receives stop plans (each confirmed with ``done``), announces each stop before
+it happens (answered with ``ack``), can be frozen for REPL evaluations (confirmed with
+``done``), and reports its ``result`` at the end.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from replaydbg.dap import control
+
+Message = dict[str, Any]
+
+
+class DebuggeeLink:
+    """One debuggee's control channel, seen from the adapter."""
+
+    def __init__(self, *, on_hello: Callable[[Message], None],
+                 on_stop: Callable[[Message], None],
+                 on_result: Callable[[Message], None]) -> None:
+        self._on_hello, self._on_stop, self._on_result = on_hello, on_stop, on_result
+        self._server = control.ControlServer(self._receive, lambda: None)
+        self._lock = threading.Lock()
+        self._next_id = 0
+        self._waiting: dict[int, threading.Event] = {}
+
+    @property
+    def address(self) -> str:
+        """``127.0.0.1:PORT`` for the debuggee's environment."""
+        return self._server.address
+
+    @property
+    def token(self) -> str:
+        """The per-session secret the debuggee must present."""
+        return self._server.token
+
+    @property
+    def connected(self) -> bool:
+        """True once the debuggee presented the token."""
+        return self._server.channel is not None
+
+    def call(self, message: Message, *, wait: bool = True, timeout: float = 2.0) -> None:
+        """Send a message the debuggee confirms; with ``wait``, until it has (bounded)."""
+        channel = self._server.channel
+        if channel is None:
+            return
+        with self._lock:
+            self._next_id += 1
+            call_id = self._next_id
+            done = self._waiting[call_id] = threading.Event()
+        channel.send({**message, "id": call_id})
+        if wait:
+            done.wait(timeout)
+
+    def close(self) -> None:
+        """Drop the debuggee (it exits when its channel closes)."""
+        self._server.close()
+
+    def _receive(self, channel: control.Channel, message: Message) -> None:
+        kind = message.get("type")
+        if kind == "done":
+            with self._lock:
+                done = self._waiting.pop(int(message.get("id", -1)), None)
+            if done is not None:
+                done.set()
+        elif kind == "stop":
+            self._on_stop(message.get("stop") or {})
+            channel.send({"type": "ack", "id": message.get("id")})
+        elif kind == "hello":
+            self._on_hello(message)
+        elif kind == "result":
+            self._on_result(message)
