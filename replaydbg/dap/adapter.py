@@ -322,7 +322,9 @@ class Session:
         if stop is None or history is None or not stop.get("eventId"):
             return None
         events = self.prepass.report["events"] if self.prepass else []
-        return self._variables.scope(history, int(stop["eventId"]), events)
+        custom = self.config is not None and self.config.data_converter
+        decode = self.link.decode if custom and self.link is not None else None
+        return self._variables.scope(history, int(stop["eventId"]), events, decode)
 
     def on_variables(self, request: Message) -> None:
         """Our references are answered here; debugpy's are forwarded."""

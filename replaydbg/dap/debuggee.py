@@ -32,6 +32,8 @@ class PlannedStops:
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
+        #: The session's data converter, once loaded (payload decoding for the adapter).
+        self.converter: Any = None
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -52,10 +54,32 @@ class PlannedStops:
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
                 self._channel.send({"type": "done", "id": message.get("id")})
+            elif message.get("type") == "decode":
+                self._channel.send({"type": "done", "id": message.get("id"),
+                                    **self._decode(message.get("payload") or {})})
             elif message.get("type") == "ack":
                 event = self._acks.pop(int(message.get("id", -1)), None)
                 if event is not None:
                     event.set()
+
+    def _decode(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """One payload through the session's data converter (and codec), JSON-safe."""
+        converter = self.converter
+        if converter is None:
+            return {"error": "<no data converter loaded yet>"}
+        from google.protobuf.json_format import ParseDict
+        from temporalio.api.common.v1 import Payload
+
+        try:
+            message = ParseDict(payload, Payload())
+            decoded = asyncio.run(converter.decode([message]))[0]
+        except Exception as err:  # shown in the Variables view, never raised
+            return {"error": f"<not decoded: {type(err).__name__}: {err}>"}
+        try:
+            json.dumps(decoded)
+            return {"value": decoded}
+        except (TypeError, ValueError):
+            return {"value": repr(decoded)}
 
     def _freeze(self, on: bool) -> None:
         """Evaluations in the REPL must not issue commands or draw random numbers."""
@@ -127,6 +151,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         cls = find_workflow(specs, history.workflow_type).cls
         converter = (load_data_converter(session["dataConverter"])
                      if session.get("dataConverter") else None)
+        stops.converter = converter
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
     # The adapter already has the event map (from its prepass): replay without mapping.

@@ -9,7 +9,7 @@ it happens (answered with ``ack``), can be frozen for REPL evaluations (confirme
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from replaydbg.dap import control
@@ -28,6 +28,7 @@ class DebuggeeLink:
         self._lock = threading.Lock()
         self._next_id = 0
         self._waiting: dict[int, threading.Event] = {}
+        self._replies: dict[int, Message] = {}
 
     @property
     def address(self) -> str:
@@ -44,18 +45,31 @@ class DebuggeeLink:
         """True once the debuggee presented the token."""
         return self._server.channel is not None
 
-    def call(self, message: Message, *, wait: bool = True, timeout: float = 2.0) -> None:
-        """Send a message the debuggee confirms; with ``wait``, until it has (bounded)."""
+    def call(self, message: Message, *, wait: bool = True,
+             timeout: float = 2.0) -> Message | None:
+        """Send a message the debuggee confirms; with ``wait``, return its ``done`` reply.
+
+        None when the reply did not come in time (or ``wait`` is False).
+        """
         channel = self._server.channel
         if channel is None:
-            return
+            return None
         with self._lock:
             self._next_id += 1
             call_id = self._next_id
             done = self._waiting[call_id] = threading.Event()
         channel.send({**message, "id": call_id})
-        if wait:
-            done.wait(timeout)
+        if not wait or not done.wait(timeout):
+            return None
+        with self._lock:
+            return self._replies.pop(call_id, None)
+
+    def decode(self, payload: Mapping[str, Any]) -> Any:
+        """Decode a payload with the user's converter and codec (only the debuggee has them)."""
+        reply = self.call({"type": "decode", "payload": payload}, timeout=5.0)
+        if reply is None:
+            return "<not decoded: the debuggee did not answer>"
+        return reply.get("value", reply.get("error"))
 
     def close(self) -> None:
         """Drop the debuggee (it exits when its channel closes)."""
@@ -65,7 +79,10 @@ class DebuggeeLink:
         kind = message.get("type")
         if kind == "done":
             with self._lock:
-                done = self._waiting.pop(int(message.get("id", -1)), None)
+                call_id = int(message.get("id", -1))
+                done = self._waiting.pop(call_id, None)
+                if done is not None:
+                    self._replies[call_id] = message
             if done is not None:
                 done.set()
         elif kind == "stop":

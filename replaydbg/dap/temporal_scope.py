@@ -1,8 +1,9 @@
 """The "Temporal" scope in the Variables view: current event, workflow, history position.
 
 Built by the adapter from the history it already loaded, at each stop on a history event.
-Payloads are decoded the way the default data converter encodes them (``json/plain``,
-``binary/null``, ``binary/plain``); other encodings are shown as their size and encoding.
+Payloads are decoded like the SDK's default data converter does (``json/plain``,
+``binary/null``, ``binary/plain``), or, when the session names a ``dataConverter``, by the
+debuggee with that converter and its codec.
 Variable references live far above debugpy's small integers so the two never collide.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
@@ -20,18 +21,24 @@ from replaydbg.history import History, event_type_name
 REFERENCE_BASE = 1 << 30
 
 
-def decode_payloads(value: Any) -> Any:
-    """Replace every payload (``{"metadata": {...}, "data": ...}``) by its decoded value."""
+#: Decodes one payload given as proto3 JSON (``{"metadata": {...}, "data": ...}``).
+Decoder = Callable[[Mapping[str, Any]], Any]
+
+
+def decode_payloads(value: Any, decode: Decoder | None = None) -> Any:
+    """Replace every payload in a proto3-JSON tree by its decoded value."""
+    decode = decode or default_decode
     if isinstance(value, list):
-        return [decode_payloads(item) for item in value]
+        return [decode_payloads(item, decode) for item in value]
     if not isinstance(value, dict):
         return value
     if "data" in value and isinstance(value.get("metadata"), dict):
-        return _decode(value)
-    return {key: decode_payloads(item) for key, item in value.items()}
+        return decode(value)
+    return {key: decode_payloads(item, decode) for key, item in value.items()}
 
 
-def _decode(payload: Mapping[str, Any]) -> Any:
+def default_decode(payload: Mapping[str, Any]) -> Any:
+    """Decode like the SDK's default converter; anything else is shown by size."""
     metadata = {k: _b64(v) for k, v in payload["metadata"].items()}
     encoding = metadata.get("encoding", b"").decode(errors="replace")
     data = _b64(payload.get("data", ""))
@@ -54,28 +61,28 @@ def _b64(text: Any) -> bytes:
         return b""
 
 
-def temporal_tree(history: History, event_id: int,
-                  mapping: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The scope's content for a stop on ``event_id``."""
+def temporal_tree(history: History, event_id: int, mapping: Mapping[str, Any] | None,
+                  decode: Decoder | None = None) -> dict[str, Any]:
+    """The scope's content for a stop on ``event_id``; ``decode`` decodes payloads."""
     events = history.events
     event = events[event_id - 1]
     kind = event.WhichOneof("attributes") or ""
     attributes = MessageToDict(getattr(event, kind)) if kind else {}
     current = {"id": event_id, "type": event_type_name(event.event_type),
                "time": event.event_time.ToJsonString(),
-               "attributes": decode_payloads(attributes)}
+               "attributes": decode_payloads(attributes, decode)}
     if mapping:
         current.update(role=mapping.get("role"), note=mapping.get("note"),
                        subject=mapping.get("subject"))
-    return {"event": current, "workflow": _workflow(history),
+    return {"event": current, "workflow": _workflow(history, decode),
             "history": _position(history, event_id), "pending": _pending(history, event_id)}
 
 
-def _workflow(history: History) -> dict[str, Any]:
+def _workflow(history: History, decode: Decoder | None) -> dict[str, Any]:
     started = history.events[0].workflow_execution_started_event_attributes
     return {"type": history.workflow_type, "id": history.workflow_id, "runId": history.run_id,
             "taskQueue": started.task_queue.name, "attempt": started.attempt,
-            "input": decode_payloads(MessageToDict(started.input)).get("payloads", []),
+            "input": decode_payloads(MessageToDict(started.input), decode).get("payloads", []),
             "source": history.source}
 
 
@@ -128,12 +135,12 @@ class VariableStore:
         self._containers.clear()
         self._scope = None
 
-    def scope(self, history: History, event_id: int,
-              mappings: Sequence[Mapping[str, Any]]) -> int:
+    def scope(self, history: History, event_id: int, mappings: Sequence[Mapping[str, Any]],
+              decode: Decoder | None = None) -> int:
         """The reference of the Temporal scope for this stop (built once per stop)."""
         if self._scope is None:
             mapping = mappings[event_id - 1] if len(mappings) >= event_id else None
-            self._scope = self.add(temporal_tree(history, event_id, mapping))
+            self._scope = self.add(temporal_tree(history, event_id, mapping, decode))
         return self._scope
 
     def add(self, container: Any) -> int:

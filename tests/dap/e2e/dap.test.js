@@ -207,6 +207,27 @@ describe('replaydbg dap', function () {
     assert.ok(!output.some((o) => /replay (nondeterminism|failed)/.test(o)), output.join(''));
   });
 
+  it('decodes payloads with the workflow\'s own data converter and codec', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs({
+      dataConverter: 'data_converter_fixture:converter',
+      env: { PYTHONPATH: path.join(ROOT, 'tests', 'dap') } }));
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:7' }] });
+    const stop = await configure(dc, launched);
+    const temporal = await temporalScope(dc, stop.frame.id);
+    const event = await childrenOf(dc, temporal.event);
+    const attributes = await childrenOf(dc, event.attributes);
+    const result = await childrenOf(dc, attributes.result);
+    const payloads = await childrenOf(dc, result.payloads);
+    const profile = await childrenOf(dc, payloads['0']);
+    assert.strictEqual(profile.decoded_by.value, "'MarkingCodec'");
+    assert.strictEqual(profile.user_id.value, "'ada-7'");
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
   it('honours line breakpoints in a signal handler', async () => {
     const m = markers(ORDERS);
     await dc.initializeRequest();
