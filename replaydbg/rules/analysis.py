@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from replaydbg.rules import hygiene, toplevel
@@ -15,6 +16,7 @@ from replaydbg.rules.catalog import RULES
 from replaydbg.rules.checks import FunctionChecker, Issue
 from replaydbg.rules.config import Config
 from replaydbg.rules.fixes import FixContext
+from replaydbg.rules.memo import Memo, workspace_names
 from replaydbg.rules.model import ChainStep, Finding
 from replaydbg.rules.module import ModuleFacts, Placed
 from replaydbg.rules.reach import Entry, Key, Reach, entries, workflow_classes
@@ -34,12 +36,15 @@ class Analysis:
     """Runs the rules over ``modules`` (every module of the workspace)."""
 
     def __init__(self, modules: dict[Path, ModuleFacts], index: ModuleIndex,
-                 config: Config) -> None:
+                 config: Config, memo: Memo | None = None) -> None:
         self.modules = modules
         self.index = index
         self.config = config
+        #: Per-function results of the previous analysis, reused where still valid.
+        self.memo = memo if memo is not None else Memo()
         self.resolver = Resolver(index, modules)
         self._checkers: dict[Path, FunctionChecker] = {}
+        self._chains: dict[Key, tuple[tuple[ChainStep, ...], str] | None] = {}
         self.issues: dict[Path, list[tuple[Issue, Key | None]]] = {p: [] for p in modules}
 
     def checker(self, path: Path) -> FunctionChecker:
@@ -60,8 +65,9 @@ class Analysis:
 
     def run(self) -> AnalysisResult:
         """Reach workflow code from every entry point, then apply every rule."""
+        self.memo.begin(workspace_names(self.modules, self.index, self.config))
         starts = [e for m in self.modules.values() for e in entries(m, self.resolver)]
-        reach = Reach(self.modules, self.resolver, set(self.config.known_safe))
+        reach = Reach(self.modules, self.resolver, set(self.config.known_safe), self.memo)
         reach.walk(starts)
         for key in reach.hops:
             self._function_rules(reach, key)
@@ -74,13 +80,19 @@ class Analysis:
         placed = reach.placed(key)
         if placed is None:
             return
-        checker = self.checker(key[0])
+        entry = reach.entries.get(key)
+        kind = entry.kind if entry is not None else ""
+        found = self.memo.get(placed.facts, ("issues", key[0], placed.offset, kind),
+                              lambda: self._issues_in(key[0], placed, kind))
+        self.issues[key[0]].extend((issue, key) for issue in found)
+
+    def _issues_in(self, path: Path, placed: Placed, kind: str) -> tuple[Issue, ...]:
+        checker = self.checker(path)
         found = [*checker.check(placed), *hygiene.loop_issues(placed),
                  *hygiene.shared_state_issues(checker, placed)]
-        entry = reach.entries.get(key)
-        if entry is not None and entry.kind in ("query", "validator"):
-            found.extend(hygiene.state_issues(checker, placed, entry.kind))
-        self.issues[key[0]].extend((issue, key) for issue in found)
+        if kind in ("query", "validator"):
+            found.extend(hygiene.state_issues(checker, placed, kind))
+        return tuple(found)
 
     def _class_rules(self, starts: list[Entry], reach: Reach) -> None:
         by_class: dict[tuple[Path, str], list[Entry]] = {}
@@ -99,16 +111,30 @@ class Analysis:
         workflow_paths = {e.key[0] for e in starts}
         normal, passed = self._imported(workflow_paths)
         for path, module in self.modules.items():
-            checker = self.checker(path)
-            issues = [*toplevel.syntax_issues(module),
-                      *toplevel.hatch_issues(checker, workflow_module=path in workflow_paths)]
+            issues = [*toplevel.syntax_issues(module)]
+            for placed in [*module.toplevel, *module.functions.values()]:
+                issues.extend(self._placed_issues("hatch", path, placed))
+            if path in workflow_paths:
+                issues.extend(toplevel.passthrough_imports(module))
             if path in normal or path in passed:
-                issues.extend(toplevel.import_time_issues(checker,
-                                                          imported_normally=path in normal))
+                table = "import-time" if path in normal else "passed-through"
+                for placed in module.toplevel:
+                    issues.extend(self._placed_issues(table, path, placed))
             for cls, sandboxed in workflow_classes(module, self.resolver):
                 if not sandboxed:
                     issues.append(toplevel.sandboxed_false_issue(module, cls))
             self.issues[path].extend((issue, None) for issue in issues)
+
+    def _placed_issues(self, table: str, path: Path, placed: Placed) -> tuple[Issue, ...]:
+        """Module rules over one function or top-level chunk, through the memo."""
+        checker = self.checker(path)
+        if table == "hatch":
+            compute = partial(toplevel.hatch_issues, checker, placed)
+        else:
+            compute = partial(toplevel.import_time_issues, checker, placed,
+                              imported_normally=table == "import-time")
+        return self.memo.get(placed.facts, (table, path, placed.offset),
+                             lambda: tuple(compute()))
 
     def _imported(self, roots: set[Path]) -> tuple[set[Path], set[Path]]:
         """Modules imported (transitively) by workflow modules: normally, and passed through."""
@@ -137,9 +163,14 @@ class Analysis:
     def _findings(self, path: Path, reach: Reach) -> Iterator[Finding]:
         module = self.modules[path]
         seen: set[tuple[str, int, int]] = set()
+        enabled: dict[str, bool] = {}
         for issue, key in self.issues[path]:
             marker = (issue.code, issue.span.start.line, issue.span.start.column)
-            if marker in seen or not self.config.enabled(issue.code):
+            if marker in seen:
+                continue
+            if issue.code not in enabled:
+                enabled[issue.code] = self.config.enabled(issue.code)
+            if not enabled[issue.code]:
                 continue
             seen.add(marker)
             chain = self._chain(reach, key, issue) if key else ()
@@ -147,15 +178,26 @@ class Analysis:
                 yield _finding(path, issue, chain)
 
     def _chain(self, reach: Reach, key: Key, issue: Issue) -> tuple[ChainStep, ...]:
+        """From the entry point to the issue; the steps before ``key`` are built once."""
+        if key not in self._chains:
+            self._chains[key] = self._chain_to(reach, key)
+        known = self._chains[key]
+        if known is None:
+            return ()
+        before, label = known
+        return (*before, ChainStep(key[0], issue.span, label))
+
+    def _chain_to(self, reach: Reach, key: Key) -> tuple[tuple[ChainStep, ...], str] | None:
+        """The steps that lead to ``key`` (each with its call) and ``key``'s label."""
         steps = reach.chain(key)
         if len(steps) == 1:
-            return ()
-        result = []
-        for (path, qualname), span in steps:
-            placed = self.modules[path].functions[qualname]
-            at = span if span is not None else issue.span
-            result.append(ChainStep(path, at, self._label(path, placed)))
-        return tuple(result)
+            return None
+        labels = [self._label(path, self.modules[path].functions[name]) for (path, name), _ in
+                  steps]
+        # Only the last step, ``key`` itself, has no call span: the issue's goes there.
+        before = tuple(ChainStep(path, span, label) for ((path, _), span), label
+                       in zip(steps[:-1], labels, strict=False) if span is not None)
+        return before, labels[-1]
 
     def _label(self, path: Path, placed: Placed) -> str:
         if placed.facts.cls:

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from replaydbg.rules import callables
 from replaydbg.rules.config import Config
-from replaydbg.rules.facts import REPLAY_GUARDED, UNRESTRICTED, CallFact, FunctionFacts
+from replaydbg.rules.facts import (
+    REPLAY_GUARDED,
+    UNRESTRICTED,
+    CallFact,
+    FunctionFacts,
+    RawSpan,
+)
 from replaydbg.rules.fixes import FixContext, await_fix, call_fix, sorted_fix
 from replaydbg.rules.model import Fix, Span
 from replaydbg.rules.module import ModuleFacts, Placed
@@ -137,7 +143,7 @@ class FunctionChecker:
             yield Issue("RDB302", f"{label}() is a coroutine that is never awaited: it does "
                         "nothing", span, fixes, label)
 
-    def _read(self, placed: Placed, raw: str, kind: str, span: Span) -> Iterator[Issue]:
+    def _read(self, placed: Placed, raw: str, kind: str, span: RawSpan) -> Iterator[Issue]:
         _, name = self.target_name(raw, placed.facts)
         hazard = callables.READS.get(name)
         if hazard is None or self._known_safe(name):

@@ -16,8 +16,8 @@ from replaydbg.rules.facts import (
     DecoratorFact,
     FunctionFacts,
     ImportFact,
+    RawSpan,
 )
-from replaydbg.rules.model import Position, Span
 from replaydbg.rules.scan import BodyScanner, Positions, dotted
 from replaydbg.rules.source import ParsedChunk
 
@@ -33,7 +33,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 def chunk_facts(parsed: ParsedChunk, text: str) -> ChunkFacts:
     """The facts of one chunk, positions relative to the chunk's first line."""
     lines = text.splitlines()
-    extractor = _ModuleExtractor(Positions(lines))
+    extractor = _ModuleExtractor(Positions(lines, ascii_only=text.isascii()))
     extractor.statements(parsed.tree.body, passthrough=False)
     return ChunkFacts(
         bindings=extractor.bindings, functions=extractor.functions,
@@ -186,25 +186,25 @@ class _ModuleExtractor:
                              if k.arg and isinstance(k.value, ast.Constant))
         return DecoratorFact(dotted(target), self.pos.span(node), keywords)
 
-    def _name_span(self, node: ast.ClassDef) -> Span:
+    def _name_span(self, node: ast.ClassDef) -> RawSpan:
         return name_span(self.pos, node)
 
 
 def name_span(pos: Positions, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) \
-        -> Span:
+        -> RawSpan:
     """The span of the name in ``def name`` / ``class name`` (what an editor underlines)."""
     line = pos.lines[node.lineno - 1] if node.lineno <= len(pos.lines) else ""
     column = line.find(node.name, node.col_offset)
     if column < 0:
         return pos.span(node)
-    return Span(Position(node.lineno, column), Position(node.lineno, column + len(node.name)))
+    return node.lineno, column, node.lineno, column + len(node.name)
 
 
 def _facts(scanner: BodyScanner, qualname: str, cls: str | None, pos: Positions,
            node: ast.FunctionDef | ast.AsyncFunctionDef | None,
            decorators: tuple[DecoratorFact, ...]) -> FunctionFacts:
     if node is None:
-        span, first, last = Span(Position(1, 0), Position(1, 0)), 1, len(pos.lines)
+        span, first, last = (1, 0, 1, 0), 1, len(pos.lines)
     else:
         span = name_span(pos, node)
         first = min([d.lineno for d in node.decorator_list] + [node.lineno])

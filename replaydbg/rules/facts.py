@@ -4,13 +4,21 @@ Facts are computed once per chunk of source text and cached by that text, so the
 dotted names (``dt.datetime.now``) and chunk-relative positions; resolving names against the
 module's imports and deciding what is a finding happens later, when the whole workspace is
 known (see :mod:`replaydbg.rules.analysis`).
+
+The facts are named tuples rather than frozen dataclasses: as immutable, and several times
+cheaper to build, which matters for the thousands of them a cold analysis creates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from replaydbg.rules.model import Span
+#: A chunk-relative span: (line, column, end line, end column), 1-based lines and character
+#: columns. A plain tuple, because a module has thousands of facts and few are reported:
+#: :meth:`replaydbg.rules.module.Placed.span` builds the :class:`~replaydbg.rules.model.Span`
+#: (in file positions) only for those.
+RawSpan = tuple[int, int, int, int]
 
 # Bit flags describing where a call or reference sits.
 IN_ASYNC = 1
@@ -24,16 +32,15 @@ PASSTHROUGH = 8
 DEFAULT_VALUE = 16
 
 
-@dataclass(frozen=True, slots=True)
-class CallFact:
+class CallFact(NamedTuple):
     """One call expression."""
 
     #: Dotted name of the callee (``dt.datetime.now``), or "" for other callees.
     callee: str
     #: Last attribute of the callee (``astimezone``), or "" for a plain name.
     method: str
-    span: Span
-    func: Span
+    span: RawSpan
+    func: RawSpan
     nargs: int
     kwargs: tuple[str, ...]
     star_kwargs: bool
@@ -44,25 +51,23 @@ class CallFact:
     #: Dotted name of the receiver's constructor when known (``Path`` for ``Path(x).open()``).
     receiver_type: str = ""
     #: Dotted names passed as keyword values (``default_factory=datetime.now``).
-    value_refs: tuple[tuple[str, Span], ...] = ()
+    value_refs: tuple[tuple[str, RawSpan], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RefFact:
+class RefFact(NamedTuple):
     """A dotted name read without calling it (``os.environ``, ``sys.argv``)."""
 
     name: str
-    span: Span
+    span: RawSpan
     #: ``load``, ``in`` (right side of ``in``) or ``iter`` (iterated).
     kind: str
     flags: int
 
 
-@dataclass(frozen=True, slots=True)
-class SetOrderFact:
+class SetOrderFact(NamedTuple):
     """A set whose elements may hash differently per process is iterated or ordered."""
 
-    span: Span
+    span: RawSpan
     #: What orders it: ``for``, ``comprehension``, ``list()``, ``pop()``...
     how: str
     #: Element kind: ``str``, ``bytes``, ``tuple``, ``unknown``.
@@ -71,11 +76,10 @@ class SetOrderFact:
     fixable: bool
 
 
-@dataclass(frozen=True, slots=True)
-class LoopFact:
+class LoopFact(NamedTuple):
     """A ``while`` loop, with what the loop rules need to know."""
 
-    span: Span
+    span: RawSpan
     always_true: bool
     has_await: bool
     #: ``break``, ``return`` or ``raise`` inside the body.
@@ -88,34 +92,31 @@ class LoopFact:
     flags: int
 
 
-@dataclass(frozen=True, slots=True)
-class MutationFact:
+class MutationFact(NamedTuple):
     """A change of state: ``target`` is ``self.x`` or a module-level name."""
 
     target: str
-    span: Span
+    span: RawSpan
     #: ``assign``, ``augassign``, ``subscript``, ``call`` (``x.append``), ``global``.
     kind: str
     flags: int
 
 
-@dataclass(frozen=True, slots=True)
-class DecoratorFact:
+class DecoratorFact(NamedTuple):
     """A decorator: its dotted name and constant keyword arguments (``sandboxed=False``)."""
 
     name: str
-    span: Span
+    span: RawSpan
     keywords: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionFacts:
+class FunctionFacts(NamedTuple):
     """A function or method (or a module's top level, named ``<module>``)."""
 
     qualname: str
     #: Qualified name of the enclosing class, for ``self.method()`` calls.
     cls: str | None
-    span: Span
+    span: RawSpan
     is_async: bool
     decorators: tuple[DecoratorFact, ...]
     calls: tuple[CallFact, ...]
@@ -134,19 +135,17 @@ class FunctionFacts:
     returns_value: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ClassFacts:
+class ClassFacts(NamedTuple):
     """A class definition."""
 
     qualname: str
-    span: Span
+    span: RawSpan
     decorators: tuple[DecoratorFact, ...]
     bases: tuple[str, ...]
     methods: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """What a module-level name refers to.
 
     ``kind`` is ``import`` (``module``/``level``/``member`` say what), ``def`` (a function
@@ -162,14 +161,13 @@ class Binding:
     mutable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     """An ``import`` statement at module level, and whether it is passed through."""
 
     module: str
     level: int
     names: tuple[str, ...]
-    span: Span
+    span: RawSpan
     passthrough: bool
 
 

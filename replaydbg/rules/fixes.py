@@ -42,9 +42,9 @@ class FixContext:
 
 def _import_line(module: ModuleFacts) -> int:
     """Insert imports before the first non-``__future__`` import (or at line 1)."""
-    lines = sorted(offset + i.span.start.line for i, offset in module.imports
+    lines = sorted(offset + i.span[0] for i, offset in module.imports
                    if i.module != "__future__")
-    future = [offset + i.span.end.line + 1 for i, offset in module.imports
+    future = [offset + i.span[2] + 1 for i, offset in module.imports
               if i.module == "__future__"]
     if lines:
         return lines[0]

@@ -1,7 +1,7 @@
 """A module's facts, assembled from its chunks' facts (cached by chunk text).
 
 Positions inside the facts stay chunk-relative; each function carries the line offset of its
-chunk and :func:`shift` moves spans to file positions only for what gets reported. That is
+chunk and :func:`place` turns raw spans into file positions only for what gets reported. That is
 what lets an edit re-scan one chunk while the others come from :class:`ChunkCache` unchanged.
 """
 
@@ -12,17 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from replaydbg.rules.extract import chunk_facts
-from replaydbg.rules.facts import Binding, ChunkFacts, ClassFacts, FunctionFacts, ImportFact
+from replaydbg.rules.facts import (
+    Binding,
+    ChunkFacts,
+    ClassFacts,
+    FunctionFacts,
+    ImportFact,
+    RawSpan,
+)
 from replaydbg.rules.model import Position, Span
 from replaydbg.rules.source import parse_text, split_chunks
 
 
-def shift(span: Span, lines: int) -> Span:
-    """``span`` moved down by ``lines``."""
-    if not lines:
-        return span
-    return Span(Position(span.start.line + lines, span.start.column),
-                Position(span.end.line + lines, span.end.column))
+def place(span: RawSpan, lines: int) -> Span:
+    """A chunk-relative ``span`` of a chunk ``lines`` lines into the file, in file positions."""
+    line, column, end_line, end_column = span
+    return Span(Position(line + lines, column), Position(end_line + lines, end_column))
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,9 @@ class Placed:
     facts: FunctionFacts
     offset: int
 
-    def span(self, span: Span) -> Span:
+    def span(self, span: RawSpan) -> Span:
         """A span of these facts in file positions."""
-        return shift(span, self.offset)
+        return place(span, self.offset)
 
 
 @dataclass

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from replaydbg.rules.facts import UNRESTRICTED, FunctionFacts
+from replaydbg.rules.facts import UNRESTRICTED, FunctionFacts, RawSpan
+from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Span
 from replaydbg.rules.module import ModuleFacts, Placed
 from replaydbg.rules.resolve import Resolver, Target
@@ -87,10 +88,11 @@ class Reach:
     """The reached functions of a workspace with the first hop that reached each."""
 
     def __init__(self, modules: dict[Path, ModuleFacts], resolver: Resolver,
-                 skip: set[str]) -> None:
+                 skip: set[str], memo: Memo) -> None:
         self.modules = modules
         self.resolver = resolver
         self.skip = skip
+        self.memo = memo
         self.hops: dict[Key, Hop] = {}
         self.entries: dict[Key, Entry] = {}
 
@@ -115,11 +117,15 @@ class Reach:
         module = self.modules.get(key[0])
         return module.functions.get(key[1]) if module else None
 
-    def callees(self, key: Key) -> Iterator[tuple[Key, Span]]:
+    def callees(self, key: Key) -> tuple[tuple[Key, RawSpan], ...]:
         """Workspace functions called from ``key`` (constructors go to ``__init__``).
 
         Spans are chunk-relative (shifting every call's span costs more than the walk).
         """
+        facts = self.modules[key[0]].functions[key[1]].facts
+        return self.memo.get(facts, ("callees", key[0]), lambda: tuple(self._callees(key)))
+
+    def _callees(self, key: Key) -> Iterator[tuple[Key, RawSpan]]:
         module = self.modules[key[0]]
         placed = module.functions[key[1]]
         for call in placed.facts.calls:

@@ -112,6 +112,9 @@ class Resolver:
     def __init__(self, index: ModuleIndex, modules: dict[Path, ModuleFacts]) -> None:
         self.index = index
         self.modules = modules
+        #: (module id, raw name) -> target, for names that no function scope shadows: the
+        #: same few names (``workflow.defn``, ``datetime.now``) are resolved again and again.
+        self._global: dict[tuple[int, str], Target | None] = {}
 
     def resolve(self, module: ModuleFacts, raw: str,
                 function: FunctionFacts | None = None) -> Target | None:
@@ -123,10 +126,14 @@ class Resolver:
             return self._member(module, function.cls, rest)
         if function is not None and head in function.local_names:
             return self._local(module, function, head, rest)
+        key = (id(module), raw)
+        if key in self._global:
+            return self._global[key]
         binding = module.bindings.get(head)
-        if binding is None:
-            return Target(external=f"builtins.{raw}")
-        return self._bound(module, binding, rest)
+        target = Target(external=f"builtins.{raw}") if binding is None else \
+            self._bound(module, binding, rest)
+        self._global[key] = target
+        return target
 
     def resolve_call(self, module: ModuleFacts, call: CallFact,
                      function: FunctionFacts | None) -> Target | None:

@@ -12,8 +12,11 @@ from typing import Any
 
 from replaydbg.rules import settypes
 from replaydbg.rules.astutil import (
+    CHILD_FIELDS,
+    LEAF_TYPES,
     Positions,
     assigned_self_attrs,
+    child_fields,
     dotted,
     is_not_replaying,
     self_attrs,
@@ -29,10 +32,10 @@ from replaydbg.rules.facts import (
     CallFact,
     LoopFact,
     MutationFact,
+    RawSpan,
     RefFact,
     SetOrderFact,
 )
-from replaydbg.rules.model import Span
 
 #: Calls that consume an iterable in order (so a set argument is ordered by hash).
 _ORDERING_CALLS = frozenset({"list", "tuple", "enumerate", "iter", "next", "zip", "map",
@@ -43,11 +46,6 @@ _ORDER_FREE = frozenset({"sorted", "set", "frozenset", "len", "sum", "min", "max
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "add",
                        "discard", "update", "setdefault", "popitem", "appendleft",
                        "extendleft", "difference_update", "intersection_update"})
-#: Nodes with nothing below them worth a visit (contexts, operators, names, constants).
-_LEAVES = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop, ast.Name,
-           ast.Constant)
-
-
 class BodyScanner(ast.NodeVisitor):
     """Collects the facts of one scope; :meth:`scan` may be called for several bodies."""
 
@@ -75,24 +73,28 @@ class BodyScanner(ast.NodeVisitor):
         self._order_free: set[int] = set()
         self._globals: set[str] = set()
 
-    # A leaner dispatch than NodeVisitor's: the scan is the cold-analysis hot path.
+    # A leaner walk than NodeVisitor's: the scan is the cold-analysis hot path. Fields and
+    # nodes that cannot hold anything of interest (see astutil.child_fields) are skipped.
     def visit(self, node: ast.AST) -> None:  # noqa: D102
-        method: Any = self._dispatch.get(node.__class__)
-        if method is None:
-            method = getattr(type(self), f"visit_{node.__class__.__name__}",
-                             BodyScanner.generic_visit)
-            self._dispatch[node.__class__] = method
+        method: Any = self._dispatch.get(node.__class__) or self._method(node.__class__)
         method(self, node)
 
+    @classmethod
+    def _method(cls, node_class: type) -> Any:
+        method = getattr(cls, f"visit_{node_class.__name__}", BodyScanner.generic_visit)
+        cls._dispatch[node_class] = method
+        return method
+
     def generic_visit(self, node: ast.AST) -> None:  # noqa: D102
-        for name in node._fields:
+        dispatch = self._dispatch
+        for name in CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
-                        self.visit(item)
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-                self.visit(value)
+                    if item.__class__ not in LEAF_TYPES and isinstance(item, ast.AST):
+                        (dispatch.get(item.__class__) or self._method(item.__class__))(self, item)
+            elif value.__class__ not in LEAF_TYPES and isinstance(value, ast.AST):
+                (dispatch.get(value.__class__) or self._method(value.__class__))(self, value)
 
     def scan(self, nodes: list[ast.stmt] | list[ast.expr], *, extra_flags: int = 0) -> None:
         """Visit ``nodes`` with ``extra_flags`` added to the context."""
@@ -152,19 +154,30 @@ class BodyScanner(ast.NodeVisitor):
         self.calls.append(self._call_fact(node, name))
         self._check_ordering_call(node, name)
         self._check_mutating_call(node)
-        self.generic_visit(node)
+        if not name:
+            self.generic_visit(node)
+            return
+        # A dotted callee holds nothing more to record (visit_Attribute skips callees).
+        for argument in node.args:
+            self.visit(argument)
+        for keyword in node.keywords:
+            self.visit(keyword.value)
 
     def _call_fact(self, node: ast.Call, name: str) -> CallFact:
-        method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
-        keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
-        refs = tuple((dotted(k.value), self.pos.span(k.value)) for k in node.keywords
-                     if k.arg is not None and dotted(k.value))
+        func = node.func
+        method = func.attr if isinstance(func, ast.Attribute) else ""
+        keywords: tuple[str, ...] = ()
+        refs: tuple[tuple[str, RawSpan], ...] = ()
+        star_kwargs = False
+        if node.keywords:  # most calls have none: skip building empty tuples the slow way
+            keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
+            star_kwargs = len(keywords) < len(node.keywords)
+            refs = tuple((value, self.pos.span(k.value)) for k in node.keywords
+                         if k.arg is not None and (value := dotted(k.value)))
         return CallFact(
-            callee=name, method=method, span=self.pos.span(node), func=self.pos.span(node.func),
-            nargs=len(node.args), kwargs=keywords,
-            star_kwargs=any(k.arg is None for k in node.keywords),
-            awaited=id(node) in self._awaited, discarded=id(node) in self._discarded,
-            flags=self.flags, receiver_type=self._receiver_type(node.func), value_refs=refs,
+            name, method, self.pos.span(node), self.pos.span(func), len(node.args), keywords,
+            star_kwargs, id(node) in self._awaited, id(node) in self._discarded, self.flags,
+            self._receiver_type(func), refs,
         )
 
     def _receiver_type(self, func: ast.expr) -> str:
@@ -264,7 +277,8 @@ class BodyScanner(ast.NodeVisitor):
         inner = [n for s in node.body for n in walk_scope(s)]
         awaited = tuple(dotted(n.value.func) for n in inner
                         if isinstance(n, ast.Await) and isinstance(n.value, ast.Call))
-        header = Span(self.pos.span(node).start, self.pos.span(node.test).end)
+        start, test = self.pos.span(node), self.pos.span(node.test)
+        header = (start[0], start[1], test[2], test[3])
         return LoopFact(
             span=header,
             always_true=isinstance(node.test, ast.Constant) and bool(node.test.value),

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 from replaydbg.rules import callables
 from replaydbg.rules.checks import FunctionChecker, Issue
-from replaydbg.rules.facts import DEFAULT_VALUE
+from replaydbg.rules.facts import DEFAULT_VALUE, RawSpan
 from replaydbg.rules.model import Position, Span
-from replaydbg.rules.module import ModuleFacts, Placed, shift
+from replaydbg.rules.module import ModuleFacts, Placed, place
 
 #: Hazards that make an import-time value differ between processes.
 _VALUE_CODES = frozenset({"RDB101", "RDB103", "RDB104", "RDB105", "RDB106", "RDB107",
@@ -29,21 +29,24 @@ def syntax_issues(module: ModuleFacts) -> Iterator[Issue]:
                     Span(at, Position(line, column + 1)))
 
 
-def import_time_issues(checker: FunctionChecker, *, imported_normally: bool) -> Iterator[Issue]:
-    """RDB215 (non-deterministic call at import) and RDB216 (defaults, default_factory)."""
-    for placed in checker.module.toplevel:
-        for call in placed.facts.calls:
-            _, name = checker.call_name(call, None)
-            hazard = callables.lookup(name) if name else None
-            default = bool(call.flags & DEFAULT_VALUE)
-            if hazard is not None and hazard.code in _VALUE_CODES and (imported_normally
-                                                                       or default):
-                yield _import_issue(placed, call.span, call.callee, default)
-            yield from _factory_refs(checker, placed, call.value_refs)
+def import_time_issues(checker: FunctionChecker, placed: Placed, *,
+                       imported_normally: bool) -> Iterator[Issue]:
+    """RDB215 (non-deterministic call at import) and RDB216 (defaults, default_factory).
+
+    ``placed`` is one top-level chunk of the module.
+    """
+    for call in placed.facts.calls:
+        _, name = checker.call_name(call, None)
+        hazard = callables.lookup(name) if name else None
+        default = bool(call.flags & DEFAULT_VALUE)
+        if hazard is not None and hazard.code in _VALUE_CODES and (imported_normally
+                                                                   or default):
+            yield _import_issue(placed, call.span, call.callee, default)
+        yield from _factory_refs(checker, placed, call.value_refs)
 
 
 def _factory_refs(checker: FunctionChecker, placed: Placed,
-                  refs: tuple[tuple[str, Span], ...]) -> Iterator[Issue]:
+                  refs: tuple[tuple[str, RawSpan], ...]) -> Iterator[Issue]:
     for raw, span in refs:
         _, name = checker.target_name(raw, None)
         hazard = callables.lookup(name) if name else None
@@ -53,7 +56,7 @@ def _factory_refs(checker: FunctionChecker, placed: Placed,
                         "workflow.uuid4() instead", placed.span(span), label=raw)
 
 
-def _import_issue(placed: Placed, span: Span, raw: str, default: bool) -> Issue:
+def _import_issue(placed: Placed, span: RawSpan, raw: str, default: bool) -> Issue:
     if default:
         return Issue("RDB216", f"{raw}() as a default value is computed once, at import, and "
                      "differs between workers", placed.span(span), label=raw)
@@ -61,23 +64,21 @@ def _import_issue(placed: Placed, span: Span, raw: str, default: bool) -> Issue:
                  "value", placed.span(span), label=raw)
 
 
-def hatch_issues(checker: FunctionChecker, *, workflow_module: bool) -> Iterator[Issue]:
-    """RDB403 (unsandboxed runner) anywhere; RDB404 (risky pass-through) in workflow modules."""
-    for placed in [*checker.module.toplevel, *checker.module.functions.values()]:
-        for call in placed.facts.calls:
-            _, name = checker.call_name(call, placed.facts if placed.facts.cls else None)
-            if name == _UNSANDBOXED:
-                yield Issue("RDB403", "UnsandboxedWorkflowRunner: no workflow of this worker "
-                            "is sandboxed, so nothing non-deterministic fails at runtime",
-                            placed.span(call.span))
-            elif call.method == _PASSTHROUGH_ALL:
-                yield Issue("RDB404", "every module is passed through the sandbox: module "
-                            "state is shared across runs", placed.span(call.span))
-    if workflow_module:
-        yield from _passthrough_imports(checker.module)
+def hatch_issues(checker: FunctionChecker, placed: Placed) -> Iterator[Issue]:
+    """RDB403 (unsandboxed runner) and RDB404 (everything passed through) in one function."""
+    for call in placed.facts.calls:
+        _, name = checker.call_name(call, placed.facts if placed.facts.cls else None)
+        if name == _UNSANDBOXED:
+            yield Issue("RDB403", "UnsandboxedWorkflowRunner: no workflow of this worker "
+                        "is sandboxed, so nothing non-deterministic fails at runtime",
+                        placed.span(call.span))
+        elif call.method == _PASSTHROUGH_ALL:
+            yield Issue("RDB404", "every module is passed through the sandbox: module "
+                        "state is shared across runs", placed.span(call.span))
 
 
-def _passthrough_imports(module: ModuleFacts) -> Iterator[Issue]:
+def passthrough_imports(module: ModuleFacts) -> Iterator[Issue]:
+    """RDB404 for a non-deterministic module passed through (checked in workflow modules)."""
     for fact, offset in module.imports:
         names = [fact.module] if not fact.names else [f"{fact.module}.{n}" for n in fact.names]
         risky = [n for n in names if fact.passthrough and fact.level == 0
@@ -85,7 +86,7 @@ def _passthrough_imports(module: ModuleFacts) -> Iterator[Issue]:
         if risky:
             yield Issue("RDB404", f"{risky[0]} is passed through the sandbox: its calls are "
                         "not re-imported per run and it is non-deterministic",
-                        shift(fact.span, offset))
+                        place(fact.span, offset))
 
 
 def sandboxed_false_issue(module: ModuleFacts, cls: str) -> Issue:
@@ -93,4 +94,4 @@ def sandboxed_false_issue(module: ModuleFacts, cls: str) -> Issue:
     facts, offset = module.classes[cls]
     return Issue("RDB402", f"{cls} runs without the sandbox (sandboxed=False): nothing "
                  "non-deterministic fails at runtime; these diagnostics are the only check",
-                 shift(facts.span, offset))
+                 place(facts.span, offset))

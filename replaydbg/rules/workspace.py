@@ -1,8 +1,9 @@
 """The rules' public entry point: a workspace of Python files, some of them open in an editor.
 
 The language server and ``replaydbg check`` both drive this class. It owns the caches: file
-texts (by modification time), module facts (by text) and chunk facts (by chunk text, shared by
-all files), so that re-analysing after one edit re-scans one top-level statement. Not
+texts (by modification time), module facts (by text), chunk facts (by chunk text, shared by
+all files) and per-function results (see :mod:`.memo`), so that re-analysing after one edit
+re-scans and re-checks one top-level statement. Not
 thread-safe: call it from one thread.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from replaydbg.rules.analysis import Analysis, AnalysisResult
 from replaydbg.rules.catalog import RULES, RuleInfo
 from replaydbg.rules.config import Config
+from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Finding
 from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
 from replaydbg.rules.resolve import ModuleIndex
@@ -37,6 +39,7 @@ class Workspace:
         self._chunks = ChunkCache()
         self._files: list[Path] | None = None
         self._index: ModuleIndex | None = None
+        self._memo = Memo()
         self._last: tuple[tuple[tuple[Path, int], ...], AnalysisResult] | None = None
 
     def set_document(self, path: Path, text: str) -> None:
@@ -86,7 +89,7 @@ class Workspace:
         if self._index is None or list(self._index.names) != list(modules):
             self._index = ModuleIndex(self.root, list(modules))
         index = self._index
-        result = Analysis(modules, index, self.config).run()
+        result = Analysis(modules, index, self.config, self._memo).run()
         self._last = (stamp, result)
         return result
 
