@@ -112,14 +112,17 @@ class Analysis:
         normal, passed = self._imported(workflow_paths)
         for path, module in self.modules.items():
             issues = [*toplevel.syntax_issues(module)]
+            # Both kinds of module rules look at calls only: most chunks have none.
             for placed in [*module.toplevel, *module.functions.values()]:
-                issues.extend(self._placed_issues("hatch", path, placed))
+                if placed.facts.calls:
+                    issues.extend(self._placed_issues("hatch", path, placed))
             if path in workflow_paths:
                 issues.extend(toplevel.passthrough_imports(module))
             if path in normal or path in passed:
                 table = "import-time" if path in normal else "passed-through"
                 for placed in module.toplevel:
-                    issues.extend(self._placed_issues(table, path, placed))
+                    if placed.facts.calls:
+                        issues.extend(self._placed_issues(table, path, placed))
             for cls, sandboxed in workflow_classes(module, self.resolver):
                 if not sandboxed:
                     issues.append(toplevel.sandboxed_false_issue(module, cls))

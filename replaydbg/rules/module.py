@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from replaydbg.rules.extract import chunk_facts
 from replaydbg.rules.facts import (
@@ -30,8 +31,7 @@ def place(span: RawSpan, lines: int) -> Span:
     return Span(Position(line + lines, column), Position(end_line + lines, end_column))
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """A function's facts and the line offset of the chunk they came from."""
 
     facts: FunctionFacts
@@ -100,22 +100,23 @@ class ChunkCache:
 def module_facts(path: Path, text: str, cache: ChunkCache) -> ModuleFacts:
     """Split, parse (through the cache) and assemble the facts of one file."""
     module = ModuleFacts(path)
-    for chunk_text, first_line in _parsed_chunks(text, cache):
-        module.add(cache.facts(chunk_text), first_line)
+    for facts, first_line in _parsed_chunks(text, cache):
+        module.add(facts, first_line)
     return module
 
 
-def _parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[str, int]]:
-    """Chunks, with a statement split across chunks (a string at column 0) merged back."""
+def _parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[ChunkFacts, int]]:
+    """Chunks' facts, with a statement split across chunks (a string at column 0) merged."""
     chunks = split_chunks(text)
-    result: list[tuple[str, int]] = []
+    result: list[tuple[ChunkFacts, int]] = []
     index = 0
     while index < len(chunks):
         chunk = chunks[index]
-        merged, taken = chunk.text, 1
-        if cache.facts(merged).syntax_error is not None:
+        facts, taken = cache.facts(chunk.text), 1
+        if facts.syntax_error is not None:
             merged, taken = _merge(chunks, index)
-        result.append((merged, chunk.first_line))
+            facts = cache.facts(merged) if taken > 1 else facts
+        result.append((facts, chunk.first_line))
         index += taken
     return result
 

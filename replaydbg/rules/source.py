@@ -51,12 +51,15 @@ def _boundaries(lines: list[str]) -> list[int]:
     result: list[int] = []
     in_string: str | None = None
     in_decorator = False
+    # Runs over every line on every keystroke: the cheap tests come first, inline (most
+    # lines are indented and hold no triple quote).
     for index, line in enumerate(lines):
-        if in_string is None and _starts_statement(line):
+        if in_string is None and line[0] not in " \t" and _starts_statement(line):
             if not in_decorator:
                 result.append(index)
             in_decorator = line.startswith("@")
-        in_string = _string_state(line, in_string)
+        if '"""' in line or "'''" in line:
+            in_string = _string_state(line, in_string)
     return result
 
 
