@@ -46,22 +46,32 @@ class Locator:
     def range(self, path: Path, span: Span) -> types.Range:
         """``span`` of ``path`` in the client's units (0-based lines)."""
         lines = self.lines_of(path)
-        return types.Range(start=self._position(lines, span.start),
-                           end=self._position(lines, span.end))
+        (line, character), (end_line, end_character) = (self._units(lines, span.start),
+                                                        self._units(lines, span.end))
+        return types.Range(start=types.Position(line=line, character=character),
+                           end=types.Position(line=end_line, character=end_character))
+
+    def range_json(self, path: Path, span: Span) -> dict[str, Any]:
+        """:meth:`range` as the JSON it is sent as."""
+        lines = self.lines_of(path)
+        (line, character), (end_line, end_character) = (self._units(lines, span.start),
+                                                        self._units(lines, span.end))
+        return {"start": {"line": line, "character": character},
+                "end": {"line": end_line, "character": end_character}}
 
     def location(self, path: Path, span: Span) -> types.Location:
         """``span`` of ``path`` as a location the client can jump to."""
         return types.Location(uri=self.uri_of(path), range=self.range(path, span))
 
-    def _position(self, lines: Sequence[str], position: Position) -> types.Position:
+    def _units(self, lines: Sequence[str], position: Position) -> tuple[int, int]:
+        """(0-based line, column in the client's units) of ``position``."""
         line = position.line - 1
         if not 0 <= line < len(lines):  # past the end (a file shortened since): its end
-            return types.Position(line=len(lines), character=0)
+            return len(lines), 0
         prefix = lines[line][:position.column]
         # Code is mostly ASCII, where every encoding counts alike; pygls' codec counts
         # character by character, which made conversion the bulk of a publication.
-        units = len(prefix) if prefix.isascii() else self.codec.client_num_units(prefix)
-        return types.Position(line=line, character=units)
+        return line, len(prefix) if prefix.isascii() else self.codec.client_num_units(prefix)
 
 
 def to_diagnostic(finding: Finding, where: Locator) -> types.Diagnostic:
@@ -88,6 +98,32 @@ def to_diagnostics(findings: Sequence[Finding], where: Locator) -> list[types.Di
     return [to_diagnostic(finding, where) for finding in findings]
 
 
+def diagnostic_json(finding: Finding, where: Locator) -> dict[str, Any]:
+    """:func:`to_diagnostic` as the JSON that pygls would send for it, built directly.
+
+    Publishing a few hundred diagnostics through lsprotocol objects and cattrs took longer
+    than the analysis behind them; this is what :mod:`.publishing` sends instead (see
+    :mod:`.wire`). Same keys, same order, ``None`` fields left out, as cattrs does.
+    """
+    result: dict[str, Any] = {
+        "range": where.range_json(finding.path, finding.span),
+        "message": diagnostic_message(finding),
+        "severity": _SEVERITY[finding.severity].value,
+        "code": finding.code,
+    }
+    if finding.doc_url:
+        result["codeDescription"] = {"href": finding.doc_url}
+    result["source"] = SOURCE
+    if finding.chain:
+        result["relatedInformation"] = [
+            {"location": {"uri": where.uri_of(step.path),
+                          "range": where.range_json(step.path, step.span)},
+             "message": f"{number}. {step.label}"}
+            for number, step in enumerate(finding.chain, start=1)]
+    result["data"] = {**finding.data, "fixes": [fix_data(fix, where) for fix in finding.fixes]}
+    return result
+
+
 def diagnostic_message(finding: Finding) -> str:
     """The finding's message, followed by its call chain when the rules did not say it.
 
@@ -110,12 +146,9 @@ def fix_data(fix: Fix, where: Locator) -> dict[str, Any]:
     changes: dict[str, list[dict[str, Any]]] = {}
     versions: dict[str, int] = {}
     for edit in fix.edits:
-        target, uri = where.range(edit.path, edit.span), where.uri_of(edit.path)
-        changes.setdefault(uri, []).append({
-            "range": {"start": {"line": target.start.line, "character": target.start.character},
-                      "end": {"line": target.end.line, "character": target.end.character}},
-            "newText": edit.new_text,
-        })
+        uri = where.uri_of(edit.path)
+        changes.setdefault(uri, []).append({"range": where.range_json(edit.path, edit.span),
+                                            "newText": edit.new_text})
         if (version := where.version_of(edit.path)) is not None:
             versions[uri] = version
     return {"title": fix.title, "changes": changes, "versions": versions}

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from replaydbg.lsp.analysis import Results
-from replaydbg.lsp.diagnostics import Locator, to_diagnostics
+from replaydbg.lsp.diagnostics import Locator, diagnostic_json
 from replaydbg.lsp.documents import OpenDocuments
+from replaydbg.lsp.wire import PrebuiltDiagnostics
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Publisher:
                 continue  # opened during indexing: analysed from the disk, its own is queued
             shown = findings if enabled else []
             if shown or path in self._published or self._documents.is_open(path):
-                self._send(path, to_diagnostics(shown, where))
+                self._send(path, [diagnostic_json(finding, where) for finding in shown])
 
     def publish_whole(self, results: Results, *, enabled: bool = True) -> None:
         """Push a whole-workspace analysis.
@@ -70,11 +71,11 @@ class Publisher:
         """
         self.publish({**{path: [] for path in self._published}, **results}, enabled=enabled)
 
-    def _send(self, path: Path, diagnostics: list[types.Diagnostic]) -> None:
+    def _send(self, path: Path, diagnostics: list[dict[str, Any]]) -> None:
         (self._published.add if diagnostics else self._published.discard)(path)
-        self._ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=self._documents.uri(path), diagnostics=diagnostics,
-            version=self._version_of(path)))
+        self._ls.text_document_publish_diagnostics(PrebuiltDiagnostics(
+            uri=self._documents.uri(path), diagnostics=[], version=self._version_of(path),
+            json_diagnostics=diagnostics))
 
     def _version_of(self, path: Path) -> int | None:
         return self._versions.get(path) if self._documents.is_open(path) else None

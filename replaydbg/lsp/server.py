@@ -20,6 +20,7 @@ from replaydbg import __version__
 from replaydbg.lsp.actions import quick_fixes
 from replaydbg.lsp.session import Session
 from replaydbg.lsp.watching import watch_files
+from replaydbg.lsp.wire import converter
 
 
 class ReplaydbgServer(LanguageServer):
@@ -27,7 +28,8 @@ class ReplaydbgServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("replaydbg", __version__,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         converter_factory=converter)  # diagnostics go out as prebuilt JSON
         self._session: Session | None = None
         #: Whether ``shutdown`` came before ``exit`` (the process's exit code says so).
         self.shut_down = False
