@@ -65,6 +65,8 @@ class FunctionChecker:
         self.module = module
         self.config = config
         self.fix = fix_context
+        #: (call id, function id) -> callee: several rules ask about the same call.
+        self._callees: dict[tuple[int, int], tuple[Target | None, str]] = {}
 
     def target_name(self, raw: str, function: FunctionFacts | None) -> tuple[Target | None, str]:
         """Resolve ``raw`` and give its qualified name ("" when unknown)."""
@@ -74,8 +76,13 @@ class FunctionChecker:
     def call_name(self, call: CallFact,
                   function: FunctionFacts | None) -> tuple[Target | None, str]:
         """The callee of ``call``, through its receiver's type when the name alone is unknown."""
-        target = self.resolver.resolve_call(self.module, call, function)
-        return target, self.resolver.qualified(target) if target else ""
+        key = (id(call), id(function))
+        known = self._callees.get(key)
+        if known is None:
+            target = self.resolver.resolve_call(self.module, call, function)
+            known = self._callees[key] = (target,
+                                          self.resolver.qualified(target) if target else "")
+        return known
 
     def check(self, placed: Placed) -> Iterator[Issue]:
         """Every issue in one reached function."""

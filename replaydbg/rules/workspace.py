@@ -9,8 +9,10 @@ thread-safe: call it from one thread.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from replaydbg.rules.analysis import Analysis, AnalysisResult
@@ -82,6 +84,10 @@ class Workspace:
         return set(self._last[1].dependents.get(key, {key}))
 
     def _analysis(self) -> AnalysisResult:
+        with _collector_paused():
+            return self._paused_analysis()
+
+    def _paused_analysis(self) -> AnalysisResult:
         modules = self._current_modules()
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
@@ -139,6 +145,24 @@ class Workspace:
 
     def _key(self, path: Path) -> Path:
         return Path(os.path.abspath(path))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the length of an analysis.
+
+    A cold analysis of a 5,000-line module allocates some 100,000 AST nodes and tens of
+    thousands of facts, enough to trigger collections that walk every object alive and free
+    nothing: AST nodes, facts and findings hold no reference cycles and go with their
+    reference counts. That was ~10% of an analysis, cold or after an edit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _python_files(root: Path) -> list[Path]:
