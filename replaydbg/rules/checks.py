@@ -7,7 +7,7 @@ adds the call chain, suppression and configuration on top.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from replaydbg.rules import callables
 from replaydbg.rules.config import Config
@@ -44,9 +44,11 @@ COMMANDS = frozenset({*_ACTIVITY_CALLS, *_COROUTINES, WF + "continue_as_new",
 _SILENT_WHEN_GUARDED = frozenset({"RDB210"})
 
 
-@dataclass(frozen=True)
-class Issue:
-    """A problem found in one function, in file positions, before chains and filtering."""
+class Issue(NamedTuple):
+    """A problem found in one function, in file positions, before chains and filtering.
+
+    A named tuple: as immutable as a frozen dataclass and cheaper to build, by the thousand.
+    """
 
     code: str
     message: str

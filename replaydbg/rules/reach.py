@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from replaydbg.rules.facts import UNRESTRICTED, FunctionFacts, RawSpan
 from replaydbg.rules.memo import Memo
@@ -36,8 +37,7 @@ class Entry:
     kind: str
 
 
-@dataclass(frozen=True)
-class Hop:
+class Hop(NamedTuple):
     """How a reached function was first reached: from ``parent`` by a call at ``span``."""
 
     parent: Key | None
