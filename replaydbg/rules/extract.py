@@ -38,7 +38,9 @@ def chunk_facts(parsed: ParsedChunk, text: str) -> ChunkFacts:
     return ChunkFacts(
         bindings=extractor.bindings, functions=extractor.functions,
         classes=extractor.classes, imports=extractor.imports,
-        toplevel=extractor.toplevel_facts(), suppressions=suppressions(lines),
+        toplevel=extractor.toplevel_facts(),
+        # Most chunks hold no directive: skip the per-line scan for them.
+        suppressions=suppressions(lines) if "noqa" in text or "replaydbg" in text else {},
         syntax_error=parsed.error,
     )
 
