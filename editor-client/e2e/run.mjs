@@ -454,8 +454,9 @@ async function main() {
   let url;
   await step('start code-server', async () => { url = await startCodeServer(); });
   await step('open examples/ in headless Chromium', async () => {
+    // codeServerEnv: Chromium's crash reports go to $XDG_CONFIG_HOME/chromium, not ~/.config.
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false,
-      timeout: 60_000, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      env: codeServerEnv(), timeout: 60_000, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     page = await context.newPage();
