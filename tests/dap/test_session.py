@@ -66,35 +66,48 @@ def _alive(pid: int) -> bool:
         return stat.read().split()[2] != "Z"
 
 
-def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
-    from pathlib import Path
-
-    examples = Path(__file__).resolve().parents[2] / "examples"
+def _stopped_session() -> tuple[Adapter, int]:
+    """An adapter stopped on entry; returns it and the debuggee's pid."""
     adapter = Adapter()
     adapter.request(1, "initialize", adapterID="temporal-replay")
     adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
                                      "arguments": {"historyFile": "greeting/history.json",
-                                                   "cwd": str(examples), "stopOnEntry": True,
+                                                   "cwd": str(EXAMPLES), "stopOnEntry": True,
                                                    "python": sys.executable,
-                                                   "workflow": "greeting.original_workflows:"
-                                                   "GreetingWorkflow"}}))
-    deadline = time.monotonic() + 60
-    while not any(m.get("event") == "initialized" for m in adapter.messages):
-        assert time.monotonic() < deadline, adapter.messages
-        time.sleep(0.05)
+                                                   "workflow": ORIGINAL}}))
+    wait_for(adapter, lambda m: m.get("event") == "initialized")
     adapter.request(3, "configurationDone")
-    while not any(m.get("event") == "stopped" for m in adapter.messages):
-        assert time.monotonic() < deadline, adapter.messages
-        time.sleep(0.05)
+    wait_for(adapter, lambda m: m.get("event") == "stopped")
     (process,) = [m for m in adapter.messages if m.get("event") == "process"]
     debuggee = int(process["body"]["systemProcessId"])
     assert _alive(debuggee)
-    adapter.stdin.close()  # the editor is gone
-    gone_by = time.monotonic() + 2.0
-    while _alive(debuggee) and time.monotonic() < gone_by:
+    return adapter, debuggee
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(debuggee), "the debuggee outlived the editor by more than 2 s"
+    return not _alive(pid)
+
+
+def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
+    adapter, debuggee = _stopped_session()
+    adapter.stdin.close()  # the editor is gone
+    assert _gone_within(debuggee, 2.0), "the debuggee outlived the editor by more than 2 s"
     adapter.proc.wait(timeout=5)
+
+
+def test_no_orphans_when_the_adapter_itself_is_killed() -> None:
+    adapter, debuggee = _stopped_session()
+    children = [int(pid) for pid in subprocess.run(
+        ["pgrep", "-P", str(adapter.proc.pid)], capture_output=True, text=True).stdout.split()]
+    assert children, "debugpy's adapter runs as a child"
+    adapter.proc.kill()  # SIGKILL: no clean-up code runs in the adapter
+    adapter.proc.wait(timeout=5)
+    assert _gone_within(debuggee, 2.0), "the debuggee outlived a killed adapter by > 2 s"
+    for child in children:
+        assert _gone_within(child, 2.0), f"debugpy's adapter {child} outlived ours by > 2 s"
 
 
 @pytest.mark.skipif(find_temporal_cli() is None,
