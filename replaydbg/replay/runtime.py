@@ -276,39 +276,29 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._settle(owner)
 
     def _waiting_locations(self) -> list[SourceLocation]:
-        found: list[SourceLocation] = []
+        """Where each pending user coroutine chain waits: its innermost user frame."""
+        found = []
         for task in list(self._tasks):
-            if task.done():
-                continue
-            location = self._suspended_user_location(task.get_coro())
-            if location is not None:
-                found.append(location)
+            if not task.done():
+                frames = self._user_frames(task.get_coro())
+                if frames:
+                    found.append(frame_location(frames[-1]))
         return found
 
     def _waiting_frames(self) -> list[FrameType]:
         """Every suspended user frame in the workflow's pending coroutine chains."""
-        frames = []
-        for task in list(self._tasks):
-            awaitable: Any = task.get_coro()
-            while awaitable is not None:
-                frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame",
-                                                                          None)
-                if frame is not None and self._rd_user.is_user_file(frame.f_code.co_filename):
-                    frames.append(frame)
-                awaitable = getattr(awaitable, "cr_await", None) or getattr(
-                    awaitable, "gi_yieldfrom", None)
-        return frames
+        return [frame for task in list(self._tasks) for frame in self._user_frames(task.get_coro())]
 
-    def _suspended_user_location(self, awaitable: Any) -> SourceLocation | None:
-        location = None
+    def _user_frames(self, awaitable: Any) -> list[FrameType]:
+        """The user frames along a coroutine's ``await`` chain, outermost first."""
+        frames = []
         while awaitable is not None:
             frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
             if frame is not None and self._rd_user.is_user_file(frame.f_code.co_filename):
-                location = frame_location(frame)
+                frames.append(frame)
             awaitable = getattr(awaitable, "cr_await", None) or getattr(
-                awaitable, "gi_yieldfrom", None
-            )
-        return location
+                awaitable, "gi_yieldfrom", None)
+        return frames
 
 
 class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):
