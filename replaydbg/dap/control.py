@@ -65,15 +65,13 @@ class Channel:
 class ControlServer:
     """Adapter side: accepts the debuggee that presents the session token."""
 
-    def __init__(self, on_message: Callable[[Channel, Message], None],
-                 on_closed: Callable[[], None]) -> None:
+    def __init__(self, on_message: Callable[[Channel, Message], None]) -> None:
         self.token = secrets.token_hex(16)
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(4)
         self.address = f"127.0.0.1:{self._listener.getsockname()[1]}"
         self._on_message = on_message
-        self._on_closed = on_closed
         self.channel: Channel | None = None
         threading.Thread(target=self._accept, name="replaydbg-control", daemon=True).start()
 
@@ -96,8 +94,7 @@ class ControlServer:
     def _serve(self, channel: Channel) -> None:
         while True:
             message = channel.receive()
-            if message is None:
-                self._on_closed()
+            if message is None:  # the debuggee ended; debugpy reports that to the editor
                 return
             if message:
                 self._on_message(channel, message)

@@ -24,7 +24,7 @@ class DebuggeeLink:
                  on_stop: Callable[[Message], None],
                  on_result: Callable[[Message], None]) -> None:
         self._on_hello, self._on_stop, self._on_result = on_hello, on_stop, on_result
-        self._server = control.ControlServer(self._receive, lambda: None)
+        self._server = control.ControlServer(self._receive)
         self._lock = threading.Lock()
         self._next_id = 0
         self._waiting: dict[int, threading.Event] = {}
