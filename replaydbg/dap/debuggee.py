@@ -34,6 +34,8 @@ class PlannedStops:
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
         #: The session's data converter, once loaded (payload decoding for the adapter).
         self.converter: Any = None
+        #: Stop tracing between activations (only the SDK runs there).
+        self.window = False
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -113,6 +115,11 @@ class PlannedStops:
             self._announce(stop)
             pydevd_glue.arm_step_into_user_code(waiting())
 
+    def workflow_code(self, running: bool) -> None:
+        """Trace only while workflow code can run (see :func:`pydevd_glue.trace`)."""
+        if self.window:
+            pydevd_glue.trace(running)
+
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Stop at the line issuing the command, if planned."""
         stop = self._plan.get((activation, "command", position))
@@ -152,6 +159,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         converter = (load_data_converter(session["dataConverter"])
                      if session.get("dataConverter") else None)
         stops.converter = converter
+        stops.window = converter is None and pydevd_glue.window_pays()
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
     # The adapter already has the event map (from its prepass): replay without mapping.

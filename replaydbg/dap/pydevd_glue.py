@@ -80,3 +80,24 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
             monitoring.enable_code_tracing(ident, frame.f_code, frame)
         monitoring.update_monitor_events(suspend_requested=True)
         monitoring.restart_events()
+
+
+def window_pays() -> bool:
+    """Whether tracing only while workflow code runs saves time.
+
+    With ``sys.settrace`` (Python < 3.12) every call the SDK makes between activations goes
+    through pydevd's tracer; pausing it there halves a replay. On ``sys.monitoring`` the
+    untraced calls already cost nothing.
+    """
+    return _pydevd is not None and _pydevd.monitoring is None
+
+
+def trace(on: bool) -> None:
+    """Turn the debugger's tracing of this thread on or off."""
+    py_db = _pydevd.pydevd.get_global_debugger() if _pydevd else None
+    if py_db is None:
+        return
+    if on:
+        py_db.enable_tracing()
+    else:
+        py_db.disable_tracing()

@@ -69,6 +69,12 @@ class StopHooks(Protocol):
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """The user line in ``frame`` is issuing the command at ``position``."""
 
+    def workflow_code(self, running: bool) -> None:
+        """Workflow code may run from now on (True), or not before the next activation.
+
+        Between activations only the SDK and the core run: a debugger can stop watching.
+        """
+
 
 class ReplayContext:
     """Where the instance of the replay in progress records (one replay at a time)."""
@@ -117,11 +123,16 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_unresolved = 0
         self._rd_init_job = None
         self._rd_boundary = sys._getframe()
+        stops = ReplayContext.stops
+        if stops is not None:
+            stops.workflow_code(True)
         try:
             completion: WorkflowActivationCompletion = super().activate(act)
         finally:
             self._rd_watch.stop()
             self._rd_cause = None
+            if stops is not None:
+                stops.workflow_code(False)
         self._close_activation(record, completion)
         return completion
 
