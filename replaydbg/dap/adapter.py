@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
 from replaydbg.dap import control
@@ -25,11 +29,17 @@ from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
-from replaydbg.dap.prepass import PACKAGE_ROOT, Prepass, run_prepass, user_environment
+from replaydbg.dap.prepass import (
+    PACKAGE_ROOT,
+    MappingRun,
+    Prepass,
+    fetch_to_file,
+    user_environment,
+)
 from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
 from replaydbg.dap.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
-from replaydbg.history import History, load_history
+from replaydbg.history import History, event_type_name, load_history, save_history
 
 logger = logging.getLogger(__name__)
 OnResponse = Callable[[Message], None]
@@ -55,6 +65,14 @@ class Session:
         self._debugpy_gone = threading.Event()
         self.history: History | None = None
         self._variables = VariableStore()
+        #: Plan changes and the plans sent to the debuggee, in one order.
+        self._plan_lock = threading.RLock()
+        self._mapping: MappingRun | None = None
+        self._mapped = threading.Event()  # the event map arrived (self.prepass is set)
+        self._failed = False
+        self._launch_request: Message | None = None
+        self._workdir: str | None = None
+        self._debuggee_history: Path | None = None
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -188,10 +206,14 @@ class Session:
     def shutdown(self) -> None:
         """End everything this session started (idempotent)."""
         self._ended.set()
+        if self._mapping is not None:
+            self._mapping.cancel()
         if self.link is not None:
             self.link.close()
         if self.debugpy is not None:
             self.debugpy.kill()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
     # -- requests ---------------------------------------------------------------------
 
@@ -232,35 +254,97 @@ class Session:
         self._ended.set()
 
     def on_launch(self, request: Message) -> None:
-        """Validate, map the history (prepass), then launch the replay under debugpy."""
+        """Validate, load the history, then launch the replay while the map is made."""
         self.config = parse_launch(request.get("arguments") or {})
         threading.Thread(target=self._launch, args=(request,), daemon=True).start()
 
     def _launch(self, request: Message) -> None:
-        assert self.config is not None
-        self.send_event("progressStart", {"progressId": "replaydbg-prepass",
-                                          "title": "Mapping the history to your code"})
+        config = self.config
+        assert config is not None
+        self._progress("progressStart", title="Replay", message="loading the history")
         try:
-            self.prepass = run_prepass(self.config)
+            self._workdir = tempfile.mkdtemp(prefix="replaydbg-session-")
+            history_file = config.history_file
+            if history_file is None:
+                self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
+                history_file = fetch_to_file(config, self._workdir)
+            self.history = load_history(history_file)
+            # The debuggee reads a binary copy: ~40x faster than the JSON, on the way to the
+            # first stop.
+            self._debuggee_history = save_history(
+                self.history, os.path.join(self._workdir, "debuggee-history.pb"))
+            self.plan = EventPlan.preliminary(
+                [event_type_name(e.event_type) for e in self.history.events])
+            self.plan.stop_on_entry = config.stop_on_entry
+            self._mapping = MappingRun(config, history_file)
         except ReplaydbgError as err:
-            self.send_event("output", {"category": "stderr", "output": f"{err}\n"})
-            self.respond(request, error=str(err))
-            self.send_event("terminated")
+            self._progress("progressEnd")
+            self._fail(str(err), request)
             return
-        finally:
-            self.send_event("progressEnd", {"progressId": "replaydbg-prepass"})
-        self.plan = EventPlan(self.prepass.report["events"], self.prepass.report["divergence"])
-        self.history = load_history(self.prepass.history_file)
-        self.plan.stop_on_entry = self.config.stop_on_entry
+        self._progress("progressUpdate", message=f"mapping {len(self.history.events)} "
+                       "history events to your code")
+        threading.Thread(target=self._await_map, daemon=True).start()
         self.link = DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
                                  on_result=self._on_result)
-        self._forward({**request, "arguments": self._debugpy_launch()})
+        self._launch_request = request
+        self._forward({**request, "arguments": self._debugpy_launch()}, self._on_launched)
+
+    def _on_launched(self, response: Message) -> None:
+        """Pass on debugpy's answer to the launch (sent after configurationDone), once."""
+        with self._lock:
+            request, self._launch_request = self._launch_request, None
+        if request is not None:
+            self._relay(response, request.get("seq", 0))
+
+    def _await_map(self) -> None:
+        """Wait for the background mapping run; then complete the plan, or end the session."""
+        assert self._mapping is not None and self.plan is not None
+        try:
+            prepass = self._mapping.result()
+        except ReplaydbgError as err:
+            if not self._ended.is_set():
+                self._fail(str(err))
+            return
+        finally:
+            self._progress("progressEnd")
+        with self._plan_lock:
+            self.prepass = prepass
+            changed = self.plan.map(prepass.report["events"], prepass.report["divergence"])
+            for breakpoint in changed:
+                self.send_event("breakpoint", {"reason": "changed", "breakpoint": breakpoint})
+            self._send_plan()
+        self._mapped.set()
+
+    def _fail(self, message: str, request: Message | None = None) -> None:
+        """The session cannot go on: say why (once), answer the launch, end it cleanly.
+
+        ``request`` is a launch not forwarded to debugpy yet; a forwarded one still waiting
+        for debugpy's answer is answered here instead.
+        """
+        with self._lock:
+            if self._failed:
+                return
+            self._failed = True
+            pending, self._launch_request = self._launch_request, None
+        self.send_event("output", {"category": "stderr", "output": f"{message}\n"})
+        if request or pending:
+            self.respond(request or pending or {}, error=message)
+        if self.debugpy is not None and self.link is not None \
+                and not self._debugpy_gone.is_set():
+            self.debugpy.kill()  # its exit sends "terminated"
+        else:
+            self.send_event("terminated")
+
+    def _progress(self, event: str, **body: str) -> None:
+        self.send_event(event, {"progressId": "replaydbg-launch", **body})
 
     def _debugpy_launch(self) -> dict[str, Any]:
-        config, prepass, link = self.config, self.prepass, self.link
-        assert config is not None and prepass is not None and link is not None
-        session = {"historyFile": prepass.history_file, "workflow": config.workflow,
-                   "sandbox": config.sandbox, "dataConverter": config.data_converter}
+        config, history, link = self.config, self.history, self.link
+        assert config is not None and history is not None and link is not None
+        session = {"historyFile": str(self._debuggee_history),
+                   "workflowId": history.workflow_id, "workflow": config.workflow,
+                   "sandbox": config.sandbox, "dataConverter": config.data_converter,
+                   "justMyCode": config.just_my_code}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})
@@ -277,18 +361,20 @@ class Session:
         if self.plan is None:
             self.respond(request, error="setFunctionBreakpoints before launch")
             return
-        breakpoints = self.plan.set_function_breakpoints(
-            (request.get("arguments") or {}).get("breakpoints", []))
-        self.respond(request, {"breakpoints": breakpoints})
-        self._send_plan()
+        with self._plan_lock:
+            breakpoints = self.plan.set_function_breakpoints(
+                (request.get("arguments") or {}).get("breakpoints", []))
+            self.respond(request, {"breakpoints": breakpoints})
+            self._send_plan()
 
     def on_setExceptionBreakpoints(self, request: Message) -> None:
         """Temporal filters stay here; debugpy's own ones are forwarded."""
         arguments = dict(request.get("arguments") or {})
         filters = list(arguments.get("filters", []))
         if self.plan is not None:
-            self.plan.filters = {f for f in filters if f in FILTER_IDS}
-            self._send_plan()
+            with self._plan_lock:
+                self.plan.filters = {f for f in filters if f in FILTER_IDS}
+                self._send_plan()
         arguments["filters"] = [f for f in filters if f not in FILTER_IDS]
         arguments["filterOptions"] = [o for o in arguments.get("filterOptions", [])
                                       if o.get("filterId") not in FILTER_IDS]
@@ -350,42 +436,65 @@ class Session:
 
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""
-        if self.prepass is None:
-            self.respond(request, error="no history yet: launch first")
-            return
-        report = self.prepass.report
-        self.respond(request, {"workflowType": report["workflowType"],
-                               "workflowId": report["workflowId"], "runId": report["runId"],
-                               "status": report["status"], "events": report["events"]})
+        def answer() -> None:
+            assert self.prepass is not None
+            report = self.prepass.report
+            self.respond(request, {"workflowType": report["workflowType"],
+                                   "workflowId": report["workflowId"], "runId": report["runId"],
+                                   "status": report["status"], "events": report["events"]})
+
+        self._when_mapped(request, answer)
 
     def on_temporal_nextEvent(self, request: Message) -> None:
         """Continue to the next history event at which workflow code runs."""
-        if self.plan is None or self.prepass is None:
-            self.respond(request, error="no replay running: launch first")
+        def answer() -> None:
+            assert self.plan is not None
+            stop = self.current_stop
+            current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
+            with self._plan_lock:
+                target = self.plan.next_stoppable(current)
+                if target is None:
+                    self.respond(request, error="no later history event runs workflow code")
+                    return
+                self.plan.one_shot = target
+                self._send_plan(wait=True)
+            thread = (request.get("arguments") or {}).get("threadId", 1)
+            self._forward({"seq": request.get("seq", 0), "type": "request",
+                           "command": "continue", "arguments": {"threadId": thread}},
+                          lambda response: self.respond(request, {"eventId": target}))
+
+        self._when_mapped(request, answer)
+
+    def _when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
+        """Run ``answer`` once the event map is there (at once if it is)."""
+        if self._mapping is None:
+            self.respond(request, error="no history yet: launch first")
             return
-        stop = self.current_stop
-        current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
-        target = self.plan.next_stoppable(current)
-        if target is None:
-            self.respond(request, error="no later history event runs workflow code")
+        if self._mapped.is_set():
+            answer()
             return
-        self.plan.one_shot = target
-        self._send_plan(wait=True)
-        thread = (request.get("arguments") or {}).get("threadId", 1)
-        self._forward({"seq": request.get("seq", 0), "type": "request", "command": "continue",
-                       "arguments": {"threadId": thread}},
-                      lambda response: self.respond(request, {"eventId": target}))
+
+        def later() -> None:
+            while not self._mapped.wait(0.5):
+                if self._failed or self._ended.is_set():
+                    self.respond(request, error="the history could not be mapped")
+                    return
+            answer()
+
+        threading.Thread(target=later, daemon=True).start()
 
     # -- the debuggee ---------------------------------------------------------------------
 
     def _send_plan(self, *, wait: bool = False) -> None:
         """Send the current stops to the debuggee; ``wait`` until it has applied them."""
-        if self.link is None or not self.link.connected or self.plan is None:
-            return
-        stops, problems = self.plan.stops()
-        for problem in problems:
-            self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
-        self.link.call({"type": "plan", "stops": [s.to_json() for s in stops]}, wait=wait)
+        with self._plan_lock:
+            if self.link is None or not self.link.connected or self.plan is None:
+                return
+            stops, problems = self.plan.stops()
+            for problem in problems:
+                self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
+            self.link.call({"type": "plan", "stops": [s.to_json() for s in stops],
+                            "complete": self.plan.mapped}, wait=wait)
 
     def _on_hello(self, message: Message) -> None:
         self._debuggee_python = tuple(message.get("python") or (3, 12))
@@ -394,8 +503,14 @@ class Session:
     def _on_stop(self, stop: Message) -> None:
         with self._lock:
             self._announced = stop
+        if stop.get("reason") == "entry" and self.plan is not None:
+            with self._plan_lock:
+                self.plan.stop_on_entry = False  # taken: later plans no longer have it
 
     def _on_result(self, message: Message) -> None:
+        if message.get("status") == "error":  # it could not start: the map will fail alike
+            with self._lock:
+                self._failed = True
         if message.get("status") not in ("ok", None):
             self.send_event("output", {"category": "important",
                                        "output": f"replay {message['status']}: "

@@ -3,7 +3,8 @@
 Started by debugpy's launcher in the user's interpreter, working directory and environment.
 It connects back to the adapter over the control channel, receives the stop plan, replays
 the history with the recording runtime and stops where the plan says, telling the adapter
-why just before each stop.
+why just before each stop. While the adapter's plan is preliminary (the event map is still
+being made), the replay is held at the first job or command the plan cannot decide yet.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class PlannedStops:
         self._channel = channel
         self._plan: dict[tuple[int, str, int], dict[str, Any]] = {}
         self._have_plan = threading.Event()
+        self._complete = threading.Event()
+        #: Events already stopped for: a stop placed by the preliminary plan must not be
+        #: taken again when the complete plan places it at another job of the activation.
+        self._taken: set[int] = set()
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
@@ -52,6 +57,8 @@ class PlannedStops:
                 self._plan = {(s["activation"], s["kind"], s["position"]): s
                               for s in message.get("stops", [])}
                 self._have_plan.set()
+                if message.get("complete", True):
+                    self._complete.set()
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
@@ -101,6 +108,18 @@ class PlannedStops:
         """Block until the adapter sent the first plan (before any workflow code runs)."""
         self._have_plan.wait(timeout)
 
+    def _planned(self, key: tuple[int, str, int]) -> dict[str, Any] | None:
+        """The stop planned at ``key``; waits for the complete plan when it might have one."""
+        stop = self._plan.get(key)
+        if stop is None and not self._complete.is_set():
+            self._complete.wait()
+            stop = self._plan.get(key)
+        event_id = int(stop.get("eventId") or 0) if stop is not None else 0
+        if stop is None or event_id in self._taken:
+            return None
+        self._taken.add(event_id)
+        return stop
+
     def _announce(self, stop: dict[str, Any]) -> None:
         self._next += 1
         acked = self._acks[self._next] = threading.Event()
@@ -110,7 +129,7 @@ class PlannedStops:
     def after_job(self, activation: int, position: int,
                   waiting: Callable[[], list[FrameType]]) -> None:
         """Arm a stop at the first user line the job causes, if planned."""
-        stop = self._plan.get((activation, "job", position))
+        stop = self._planned((activation, "job", position))
         if stop is not None:
             self._announce(stop)
             pydevd_glue.arm_step_into_user_code(waiting())
@@ -122,7 +141,7 @@ class PlannedStops:
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Stop at the line issuing the command, if planned."""
-        stop = self._plan.get((activation, "command", position))
+        stop = self._planned((activation, "command", position))
         if stop is not None:
             self._announce(stop)
             pydevd_glue.suspend_at(frame)
@@ -135,7 +154,8 @@ def main() -> int:
     stops = PlannedStops(channel)
     pydevd_glue.prepare()
     channel.send({"type": "hello", "pid": os.getpid(), "python": list(sys.version_info[:2])})
-    stops.wait_for_plan()
+    # Our own start-up (SDK imports, the history) is no user code: not worth tracing.
+    pydevd_glue.trace(False)
     status = _replay(session, stops)
     channel.send({"type": "result", **status})
     return 0 if status.get("status") == "ok" else 1
@@ -153,16 +173,21 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
 
     ensure_import_path()
     try:
-        history = load_history(session["historyFile"])
+        history = load_history(session["historyFile"], workflow_id=session.get("workflowId"))
+        stops.wait_for_plan()
+        pydevd_glue.trace(True)  # from here on the user's modules are imported and run
         specs = [session["workflow"]] if session.get("workflow") else []
         cls = find_workflow(specs, history.workflow_type).cls
         converter = (load_data_converter(session["dataConverter"])
                      if session.get("dataConverter") else None)
         stops.converter = converter
-        stops.window = converter is None and pydevd_glue.window_pays()
+        # With the user's converter or codec, or justMyCode off, code the user may want to
+        # stop in runs between activations: trace everything then.
+        stops.window = (converter is None and session.get("justMyCode", True)
+                        and pydevd_glue.window_pays())
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
-    # The adapter already has the event map (from its prepass): replay without mapping.
+    # The adapter maps the history (in the background): replay without mapping here.
     raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
                                       data_converter=converter, stops=stops,
                                       track_next_lines=False))

@@ -1,10 +1,15 @@
 """Breakpoints on history events: parsing, filters, and the plan of where to stop.
 
-The replay is deterministic, so every stop is known before the debuggee runs: the adapter
-turns function breakpoints (``event:7``, ``#7``, ``ActivityTaskCompleted``) and the Temporal
-exception filters into a list of *stop points* — (activation, job or command, position) in
-the event map — and hands that list to the debuggee. Hit counts and conditions are decided
-here too, over the recorded events, so nothing is evaluated inside the workflow.
+The replay is deterministic, so every stop is known before the debuggee reaches it: the
+adapter turns function breakpoints (``event:7``, ``#7``, ``ActivityTaskCompleted``) and the
+Temporal exception filters into a list of *stop points* — (activation, job or command,
+position) in the event map — and hands that list to the debuggee. Hit counts and conditions
+are decided here too, over the recorded events, so nothing is evaluated inside the workflow.
+
+The event map arrives a few seconds after the session starts (it is made in the background).
+Until then the plan is *preliminary*: breakpoints are checked against the history alone (and
+corrected by ``breakpoint`` events once the map is in), and the only stop it can place is the
+entry stop, which is always after the first job.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
+
+from replaydbg.replay.eventmap import NO_CODE_EVENT_TYPES
 
 NONDETERMINISM = "temporal.nondeterminism"
 
@@ -152,19 +159,50 @@ def describe(event: Mapping[str, Any]) -> str:
                                                                  else "")
 
 
+#: Where the entry stop is before the event map is known: after the first job of the first
+#: activation. All of an activation's jobs are applied before any workflow code runs, so this
+#: lands on the same user line as a stop after the ``initialize_workflow`` job itself.
+ENTRY_POINT: tuple[int, str, int] = (0, "job", 0)
+
+
 class EventPlan:
-    """The event breakpoints and filters of a session, over one event map."""
+    """The event breakpoints and filters of a session, over one event map.
+
+    ``mapped`` is False while ``events`` only has each event's id and type (see the module
+    docstring); :meth:`map` supplies the event map.
+    """
 
     def __init__(self, events: Sequence[Mapping[str, Any]],
-                 divergence: Mapping[str, Any] | None) -> None:
+                 divergence: Mapping[str, Any] | None = None, *, mapped: bool = True) -> None:
         self.events = events
         self.divergence = divergence
+        self.mapped = mapped
         self.function_breakpoints: list[tuple[int, EventSelector, dict[str, Any]]] = []
         self.filters: set[str] = {NONDETERMINISM}
         self.stop_on_entry = False
         #: A stop for one event only (``temporal/nextEvent``), dropped once reached.
         self.one_shot: int | None = None
         self._next_id = 1_000_000  # far from debugpy's breakpoint ids
+        self._answers: dict[int, dict[str, Any]] = {}
+
+    @classmethod
+    def preliminary(cls, event_types: Sequence[str]) -> EventPlan:
+        """A plan over the history alone (event types in event order), before the map."""
+        events = [{"eventId": index, "eventType": name, "role": "", "subject": ""}
+                  for index, name in enumerate(event_types, start=1)]
+        return cls(events, mapped=False)
+
+    def map(self, events: Sequence[Mapping[str, Any]],
+            divergence: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+        """Take the event map; returns the breakpoints whose verification changed."""
+        self.events, self.divergence, self.mapped = events, divergence, True
+        changed = []
+        for bp_id, selector, _ in self.function_breakpoints:
+            answer = self._verify(bp_id, selector)
+            if answer != self._answers.get(bp_id):
+                self._answers[bp_id] = answer
+                changed.append(answer)
+        return changed
 
     def set_function_breakpoints(self, requested: Iterable[Mapping[str, Any]]) -> list[Any]:
         """Replace the function breakpoints; returns DAP Breakpoint objects, in order."""
@@ -178,7 +216,8 @@ class EventPlan:
                 answer.append({"id": self._next_id, "verified": False, "message": str(err)})
                 continue
             self.function_breakpoints.append((self._next_id, selector, dict(bp)))
-            answer.append(self._verify(self._next_id, selector))
+            verified = self._answers[self._next_id] = self._verify(self._next_id, selector)
+            answer.append(verified)
         return answer
 
     def _verify(self, bp_id: int, selector: EventSelector) -> dict[str, Any]:
@@ -186,7 +225,8 @@ class EventPlan:
         if not matching:
             return {"id": bp_id, "verified": False,
                     "message": "this history has no such event"}
-        if not any(stop_point(e) for e in matching):
+        if not any(stop_point(e) for e in matching) if self.mapped else \
+                all(e["eventType"] in NO_CODE_EVENT_TYPES for e in matching):
             return {"id": bp_id, "verified": False,
                     "message": "no workflow code runs for this event (it is written by the "
                     "server or a worker); break on the event after it"}
@@ -194,6 +234,10 @@ class EventPlan:
 
     def stops(self) -> tuple[list[PlannedStop], list[str]]:
         """All planned stops in event order, and problems with conditions to report."""
+        if not self.mapped:
+            entry = self.events[0] if self.events else None
+            return ([PlannedStop(*ENTRY_POINT, 1, describe(entry), reason="entry")]
+                    if self.stop_on_entry and entry is not None else []), []
         planned: dict[tuple[int, str, int], PlannedStop] = {}
         problems: list[str] = []
         counts: dict[int, int] = {}
@@ -202,12 +246,14 @@ class EventPlan:
             if point is None:
                 continue
             ids = self._matching_breakpoints(event, counts, problems)
-            wanted = (self._filtered(event) or ids or event["eventId"] == self.one_shot
-                      or (self.stop_on_entry and event["eventId"] == 1))
-            if wanted:
+            at_entry = self.stop_on_entry and event["eventId"] == 1
+            asked = self._filtered(event) or ids or event["eventId"] == self.one_shot
+            if asked or at_entry:
                 stop = planned.setdefault(point, PlannedStop(
                     *point, event["eventId"], describe(event),
-                    resumed=bool(event.get("resumed")) and point[1] == "job"))
+                    reason="entry", resumed=bool(event.get("resumed")) and point[1] == "job"))
+                if asked:
+                    stop.reason = "breakpoint"
                 stop.breakpoint_ids.extend(ids)
         self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
@@ -216,7 +262,8 @@ class EventPlan:
         """The first event whose stop point the replay reaches after ``current``.
 
         Points run in replay order: activation by activation, a task's jobs before the
-        commands its code issues. Events at the current point have already passed.
+        commands its code issues. Events at the current point have already passed. Needs the
+        event map.
         """
         def order(point: tuple[int, str, int]) -> tuple[int, int, int]:
             return point[0], 0 if point[1] == "job" else 1, point[2]

@@ -357,6 +357,12 @@ _SERVER_NOTES = {
 }
 
 
+#: Event types no workflow code ever runs for (known before any replay).
+NO_CODE_EVENT_TYPES = frozenset(
+    event_type_name(kind) for kind in {*_SERVER_NOTES, *_WFT_TYPES}
+    if kind != E.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+
+
 def build_event_map(history: History, recording: Recording, *,
                     compare_payloads: bool = True) -> EventMap:
     """Map every event of ``history`` to what the replay recorded.

@@ -88,3 +88,41 @@ def test_bad_condition_is_reported_not_raised() -> None:
     plan.set_function_breakpoints([{"name": "#7", "condition": "undefined_name"}])
     stops, problems = plan.stops()
     assert stops == [] and "failed" in problems[0]
+
+
+def test_preliminary_plan_checks_the_history_alone_and_places_only_the_entry() -> None:
+    types = ["WorkflowExecutionStarted", "WorkflowTaskScheduled", "WorkflowTaskStarted",
+             "WorkflowTaskCompleted", "ActivityTaskScheduled", "ActivityTaskStarted",
+             "ActivityTaskCompleted"]
+    plan = EventPlan.preliminary(types)
+    plan.stop_on_entry = True
+    answer = plan.set_function_breakpoints([{"name": "#7"}, {"name": "#6"}, {"name": "#99"},
+                                            {"name": "ActivityTaskScheduled"}])
+    assert [b["verified"] for b in answer] == [True, False, False, True]
+    assert "no workflow code runs" in answer[1]["message"]
+    stops, _ = plan.stops()
+    assert [(s.activation, s.kind, s.position, s.event_id, s.reason) for s in stops] == [
+        (0, "job", 0, 1, "entry")]
+    assert stops[0].description == "Event 1 WorkflowExecutionStarted"
+
+
+def test_the_map_corrects_preliminary_verification() -> None:
+    types = ["WorkflowExecutionStarted", "WorkflowTaskScheduled", "WorkflowTaskStarted",
+             "WorkflowTaskCompleted", "ActivityTaskScheduled", "ActivityTaskStarted",
+             "ActivityTaskCompleted", "MarkerRecorded"]
+    plan = EventPlan.preliminary(types)
+    answer = plan.set_function_breakpoints([{"name": "#7"}, {"name": "#8"}])
+    assert [b["verified"] for b in answer] == [True, True]
+    # Event 8 turns out to be written by the SDK with no user line: corrected, only it.
+    changed = plan.map([*EVENTS, _event(8, "MarkerRecorded", "unmapped")], None)
+    assert [(b["id"], b["verified"]) for b in changed] == [(answer[1]["id"], False)]
+    assert plan.map([*EVENTS, _event(8, "MarkerRecorded", "unmapped")], None) == []
+    assert [s.event_id for s in plan.stops()[0]] == [7]
+
+
+def test_entry_stop_of_the_map_says_entry_unless_a_breakpoint_asks_too() -> None:
+    plan = EventPlan(EVENTS, None)
+    plan.stop_on_entry = True
+    assert [(s.event_id, s.reason) for s in plan.stops()[0]] == [(1, "entry")]
+    plan.set_function_breakpoints([{"name": "#1"}])
+    assert [(s.event_id, s.reason) for s in plan.stops()[0]] == [(1, "breakpoint")]

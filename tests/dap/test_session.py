@@ -66,15 +66,16 @@ def _alive(pid: int) -> bool:
         return stat.read().split()[2] != "Z"
 
 
-def _stopped_session() -> tuple[Adapter, int]:
+def _stopped_session(history: str = "greeting/history.json",
+                     workflow: str = ORIGINAL) -> tuple[Adapter, int]:
     """An adapter stopped on entry; returns it and the debuggee's pid."""
     adapter = Adapter()
     adapter.request(1, "initialize", adapterID="temporal-replay")
     adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
-                                     "arguments": {"historyFile": "greeting/history.json",
+                                     "arguments": {"historyFile": history,
                                                    "cwd": str(EXAMPLES), "stopOnEntry": True,
                                                    "python": sys.executable,
-                                                   "workflow": ORIGINAL}}))
+                                                   "workflow": workflow}}))
     wait_for(adapter, lambda m: m.get("event") == "initialized")
     adapter.request(3, "configurationDone")
     wait_for(adapter, lambda m: m.get("event") == "stopped")
@@ -108,6 +109,29 @@ def test_no_orphans_when_the_adapter_itself_is_killed() -> None:
     assert _gone_within(debuggee, 2.0), "the debuggee outlived a killed adapter by > 2 s"
     for child in children:
         assert _gone_within(child, 2.0), f"debugpy's adapter {child} outlived ours by > 2 s"
+
+
+def _mapping_runs(parent: int) -> list[int]:
+    """Children of ``parent`` that are the background mapping run (``replay --json``)."""
+    found = []
+    for pid in subprocess.run(["pgrep", "-P", str(parent)], capture_output=True,
+                              text=True).stdout.split():
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"--json" in cmdline.read().split(b"\0"):
+                found.append(int(pid))
+    return found
+
+
+def test_the_first_stop_comes_before_the_map_and_a_killed_adapter_leaves_no_mapper() -> None:
+    adapter, debuggee = _stopped_session("batch/history.json", "batch.workflows:BatchWorkflow")
+    mappers = _mapping_runs(adapter.proc.pid)
+    # 10,000 events take seconds to map; the entry stop does not wait for them.
+    assert mappers, "the mapping run is still going at the first stop"
+    assert not any(m.get("event") == "progressEnd" for m in adapter.messages)
+    adapter.proc.kill()
+    adapter.proc.wait(timeout=5)
+    for pid in [debuggee, *mappers]:
+        assert _gone_within(pid, 2.0), f"{pid} outlived a killed adapter by > 2 s"
 
 
 @pytest.mark.skipif(find_temporal_cli() is None,
