@@ -123,34 +123,39 @@ class _Builder:
         self.jobs = JobResolver(self.index)
         self.activation_by_task: dict[int, int] = {}
         for activation in recording.activations:
-            if not activation.is_query:
-                self.activation_by_task.setdefault(activation.history_length, activation.index)
+            self.note_activation(activation)
         #: Where the workflow waited at the end of the latest task that left it waiting.
         self.last_waiting: tuple[SourceLocation, ...] = ()
         self.command_sites: dict[tuple[str, int | None], SourceLocation | None] = {}
+        self._claimed: list[int] = []  # command events mapped since the last drain
+
+    def note_activation(self, activation: ActivationRecord) -> None:
+        """Know which activation ran each workflow task (for the task's own events)."""
+        if not activation.is_query:
+            self.activation_by_task.setdefault(activation.history_length, activation.index)
 
     def build(self) -> EventMap:
-        for group in self._task_groups():
-            self._map_commands(group)
-            for activation in group:
-                self._map_jobs(activation)
-            if group[-1].waiting_at:
-                self.last_waiting = tuple(group[-1].waiting_at)
-        mappings = [replace(self.out.get(e.event_id) or self._fallback(e),
-                            subject=event_subject(e, self.index)) for e in self.events]
-        return EventMap(mappings, self.divergences, self.quiet)
+        for group in task_groups(self.recording.activations):
+            self.add_group(group)
+        return EventMap([self.mapping(e) for e in self.events], self.divergences, self.quiet)
 
-    def _task_groups(self) -> list[list[ActivationRecord]]:
-        """Activations grouped by workflow task: one task may need several activations."""
-        groups: list[list[ActivationRecord]] = []
-        for activation in self.recording.activations:
-            if activation.is_eviction or activation.is_query:
-                continue
-            if groups and groups[-1][0].history_length == activation.history_length:
-                groups[-1].append(activation)
-            else:
-                groups.append([activation])
-        return groups
+    def add_group(self, group: list[ActivationRecord]) -> None:
+        """Map one workflow task's activations: its commands, then its jobs."""
+        self._map_commands(group)
+        for activation in group:
+            self._map_jobs(activation)
+        if group[-1].waiting_at:
+            self.last_waiting = tuple(group[-1].waiting_at)
+
+    def drain_commands(self) -> list[int]:
+        """Ids of the command events mapped since the last call."""
+        claimed, self._claimed = self._claimed, []
+        return claimed
+
+    def mapping(self, event: HistoryEvent) -> EventMapping:
+        """The event's mapping as it stands (final for the tasks added so far)."""
+        return replace(self.out.get(event.event_id) or self._fallback(event),
+                       subject=event_subject(event, self.index))
 
     # -- commands, by position --------------------------------------------------------
 
@@ -209,6 +214,7 @@ class _Builder:
             if mapped is not None and mapped.command == "set_patch_marker":
                 patch = mapped
             elif _is_change_version_upsert(event):
+                self._claimed.append(event.event_id)
                 self.out[event.event_id] = EventMapping(
                     event.event_id, event_type_name(event.event_type), "command",
                     activation=activation.index, command="set_patch_marker",
@@ -247,6 +253,7 @@ class _Builder:
             note += " (issued by the SDK after the workflow code returned)"
         if view.seq is not None:
             self.command_sites[(view.variant, view.seq)] = site
+        self._claimed.append(event.event_id)
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
             activation=activation.index, position=record.index, command=view.variant,
@@ -361,6 +368,74 @@ _SERVER_NOTES = {
 NO_CODE_EVENT_TYPES = frozenset(
     event_type_name(kind) for kind in {*_SERVER_NOTES, *_WFT_TYPES}
     if kind != E.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+
+
+def task_groups(activations: Sequence[ActivationRecord]) -> list[list[ActivationRecord]]:
+    """Activations grouped by workflow task: one task may need several activations."""
+    groups: list[list[ActivationRecord]] = []
+    for activation in activations:
+        if activation.is_eviction or activation.is_query:
+            continue
+        if groups and groups[-1][0].history_length == activation.history_length:
+            groups[-1].append(activation)
+        else:
+            groups.append([activation])
+    return groups
+
+
+class EventMapStream:
+    """The event map built while the replay runs, one finished workflow task at a time.
+
+    A debugger plans its stops from it before the replay ends. After the task whose
+    activations end at index N is added, every event up to the task's WorkflowTaskStarted and
+    every command event of the task is final: later tasks only apply later events.
+    """
+
+    def __init__(self, history: History, recording: Recording, *,
+                 compare_payloads: bool = True) -> None:
+        self._builder = _Builder(history, recording, compare_payloads=compare_payloads)
+        self._recording = recording
+        self._consumed = 0  # activations already grouped
+        self._prefix = 0  # events up to this id are settled
+        self._settled: set[int] = set()
+
+    def settle(self, *, final: bool = False) -> tuple[list[EventMapping], int | None]:
+        """Map the workflow tasks that are complete.
+
+        Returns the newly final mappings and the index of the last activation they cover
+        (None when no task completed). Call at the start of each activation (the previous
+        ones are closed then), and with ``final`` once the replay is over.
+        """
+        activations = self._recording.activations
+        closed = activations if final else activations[:-1]
+        groups = task_groups(closed[self._consumed:])
+        if not final and groups and groups[-1][0].history_length == \
+                activations[-1].history_length:
+            groups.pop()  # the task may go on in the activation now starting
+        if not groups:
+            return [], None
+        builder, events, newly = self._builder, self._builder.events, []
+        for group in groups:
+            for activation in group:
+                builder.note_activation(activation)
+            builder.add_group(group)
+            started = min(group[0].history_length, len(events))
+            final_ids = list(range(self._prefix + 1, started + 1))
+            self._prefix = max(self._prefix, started)
+            final_ids += builder.drain_commands()
+            for event_id in final_ids:
+                if event_id not in self._settled:
+                    self._settled.add(event_id)
+                    newly.append(builder.mapping(events[event_id - 1]))
+        self._consumed = groups[-1][-1].index + 1
+        return sorted(newly, key=lambda m: m.event_id), groups[-1][-1].index
+
+    def finish(self) -> EventMap:
+        """The whole map, once the replay is over."""
+        self.settle(final=True)
+        builder = self._builder
+        return EventMap([builder.mapping(e) for e in builder.events], builder.divergences,
+                        builder.quiet)
 
 
 def build_event_map(history: History, recording: Recording, *,
