@@ -10,36 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 from collections.abc import Sequence
 
+from replaydbg.cli.lifeline import exit_with_parent_if_asked
 from replaydbg.cli.logs import configure_logging
 from replaydbg.cli.parser import build_parser
 from replaydbg.errors import ReplaydbgError
 
 logger = logging.getLogger("replaydbg")
 
-#: Set by a parent (the debug adapter) that gives us a pipe as stdin: when it closes, the
-#: parent is gone, and so are we — no orphan keeps replaying for a dead session.
-LIFELINE_ENV = "REPLAYDBG_EXIT_WITH_STDIN"
-
-
-def _exit_with_stdin() -> None:
-    def watch() -> None:
-        try:
-            while os.read(sys.stdin.fileno(), 4096):
-                pass
-        except OSError:
-            pass
-        os._exit(3)
-
-    threading.Thread(target=watch, name="replaydbg-lifeline", daemon=True).start()
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    if os.environ.get(LIFELINE_ENV) == "1" and argv is None:
-        _exit_with_stdin()
+    if argv is None:
+        exit_with_parent_if_asked()
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose, log_file=args.log_file)

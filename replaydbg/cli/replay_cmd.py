@@ -13,7 +13,6 @@ import asyncio
 import json
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from temporalio.converter import DataConverter
@@ -23,7 +22,7 @@ from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
-from replaydbg.replay.discovery import ensure_import_path, import_user_module
+from replaydbg.replay.discovery import ensure_import_path, import_user_module, user_roots
 
 
 @dataclass
@@ -86,9 +85,9 @@ def _histories(args: argparse.Namespace, run: _Run) -> Any:
 def _replay_one(history: History, args: argparse.Namespace,
                 converter: DataConverter | None) -> ReplayReport:
     candidate = find_workflow(args.workflow, history.workflow_type)
-    roots = tuple(str(Path(p).resolve()) for p in args.workflow if Path(p).exists())
     return asyncio.run(replay_history(history, candidate.cls, sandbox=args.sandbox,
-                                      data_converter=converter, user_roots=roots))
+                                      data_converter=converter,
+                                      user_roots=user_roots(args.workflow)))
 
 
 def load_data_converter(spec: str) -> DataConverter:

@@ -276,7 +276,8 @@ class Session:
             self.plan = EventPlan.preliminary(
                 [event_type_name(e.event_type) for e in self.history.events])
             self.plan.stop_on_entry = config.stop_on_entry
-            self._mapping = MappingRun(config, history_file)
+            self._mapping = MappingRun(config, history_file, self.history.workflow_id,
+                                       self._on_mapped)
         except ReplaydbgError as err:
             self._progress("progressEnd")
             self._fail(str(err), request)
@@ -295,6 +296,15 @@ class Session:
             request, self._launch_request = self._launch_request, None
         if request is not None:
             self._relay(response, request.get("seq", 0))
+
+    def _on_mapped(self, events: list[dict[str, Any]], through: int) -> None:
+        """A batch of the map: the debuggee may now run up to activation ``through``."""
+        with self._plan_lock:
+            if self.plan is None or self.plan.complete:
+                return
+            since = self.plan.through
+            self.plan.extend(events, through)
+            self._send_plan(since=since)
 
     def _await_map(self) -> None:
         """Wait for the background mapping run; then complete the plan, or end the session."""
@@ -407,7 +417,7 @@ class Session:
         stop, history = self.current_stop, self.history
         if stop is None or history is None or not stop.get("eventId"):
             return None
-        events = self.prepass.report["events"] if self.prepass else []
+        events = self.plan.events if self.plan is not None else []
         custom = self.config is not None and self.config.data_converter
         decode = self.link.decode if custom and self.link is not None else None
         return self._variables.scope(history, int(stop["eventId"]), events, decode)
@@ -447,23 +457,32 @@ class Session:
 
     def on_temporal_nextEvent(self, request: Message) -> None:
         """Continue to the next history event at which workflow code runs."""
-        def answer() -> None:
-            assert self.plan is not None
-            stop = self.current_stop
-            current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
-            with self._plan_lock:
-                target = self.plan.next_stoppable(current)
-                if target is None:
-                    self.respond(request, error="no later history event runs workflow code")
-                    return
-                self.plan.one_shot = target
-                self._send_plan(wait=True)
-            thread = (request.get("arguments") or {}).get("threadId", 1)
-            self._forward({"seq": request.get("seq", 0), "type": "request",
-                           "command": "continue", "arguments": {"threadId": thread}},
-                          lambda response: self.respond(request, {"eventId": target}))
+        plan = self.plan
+        if plan is None:
+            self.respond(request, error="no replay running: launch first")
+            return
+        stop = self.current_stop
+        current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
+        with self._plan_lock:
+            # Correct on a partial map too: events not mapped yet come after all mapped ones.
+            target = plan.next_stoppable(current)
+            if target is not None or plan.complete:
+                self._continue_to(request, target)
+                return
+        self._when_mapped(request, lambda: self._continue_to(request,
+                                                             plan.next_stoppable(current)))
 
-        self._when_mapped(request, answer)
+    def _continue_to(self, request: Message, target: int | None) -> None:
+        if target is None or self.plan is None:
+            self.respond(request, error="no later history event runs workflow code")
+            return
+        with self._plan_lock:
+            self.plan.one_shot = target
+            self._send_plan(wait=True)
+        thread = (request.get("arguments") or {}).get("threadId", 1)
+        self._forward({"seq": request.get("seq", 0), "type": "request",
+                       "command": "continue", "arguments": {"threadId": thread}},
+                      lambda response: self.respond(request, {"eventId": target}))
 
     def _when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
         """Run ``answer`` once the event map is there (at once if it is)."""
@@ -485,16 +504,24 @@ class Session:
 
     # -- the debuggee ---------------------------------------------------------------------
 
-    def _send_plan(self, *, wait: bool = False) -> None:
-        """Send the current stops to the debuggee; ``wait`` until it has applied them."""
+    def _send_plan(self, *, wait: bool = False, since: int | None = None) -> None:
+        """Send the stops to the debuggee; ``wait`` until it has applied them.
+
+        With ``since``, only the stops of activations after it (the map grew): the debuggee
+        adds them to what it has. Otherwise the whole plan replaces the debuggee's.
+        """
         with self._plan_lock:
             if self.link is None or not self.link.connected or self.plan is None:
                 return
             stops, problems = self.plan.stops()
-            for problem in problems:
-                self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
+            if since is not None:
+                stops = [s for s in stops if s.activation > since]
+            elif problems:  # reported once per change of breakpoints, not per batch
+                for problem in problems:
+                    self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
             self.link.call({"type": "plan", "stops": [s.to_json() for s in stops],
-                            "complete": self.plan.mapped}, wait=wait)
+                            "complete": self.plan.complete, "through": self.plan.through,
+                            "merge": since is not None}, wait=wait)
 
     def _on_hello(self, message: Message) -> None:
         self._debuggee_python = tuple(message.get("python") or (3, 12))

@@ -30,7 +30,10 @@ class PlannedStops:
         self._channel = channel
         self._plan: dict[tuple[int, str, int], dict[str, Any]] = {}
         self._have_plan = threading.Event()
-        self._complete = threading.Event()
+        #: Guards the plan; notified when it grows.
+        self._grown = threading.Condition()
+        self._complete = False
+        self._through = -1  # the last activation the plan is final for
         #: Events already stopped for: a stop placed by the preliminary plan must not be
         #: taken again when the complete plan places it at another job of the activation.
         self._taken: set[int] = set()
@@ -54,11 +57,7 @@ class PlannedStops:
             if message is None:
                 os._exit(0)  # the adapter is gone: so is the session
             if message.get("type") == "plan":
-                self._plan = {(s["activation"], s["kind"], s["position"]): s
-                              for s in message.get("stops", [])}
-                self._have_plan.set()
-                if message.get("complete", True):
-                    self._complete.set()
+                self._take_plan(message)
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
@@ -70,6 +69,16 @@ class PlannedStops:
                 event = self._acks.pop(int(message.get("id", -1)), None)
                 if event is not None:
                     event.set()
+
+    def _take_plan(self, message: dict[str, Any]) -> None:
+        stops = {(s["activation"], s["kind"], s["position"]): s
+                 for s in message.get("stops", [])}
+        with self._grown:
+            self._plan = {**self._plan, **stops} if message.get("merge") else stops
+            self._complete = bool(message.get("complete", True))
+            self._through = int(message.get("through", -1))
+            self._grown.notify_all()
+        self._have_plan.set()
 
     def _decode(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One payload through the session's data converter (and codec), JSON-safe."""
@@ -109,11 +118,12 @@ class PlannedStops:
         self._have_plan.wait(timeout)
 
     def _planned(self, key: tuple[int, str, int]) -> dict[str, Any] | None:
-        """The stop planned at ``key``; waits for the complete plan when it might have one."""
-        stop = self._plan.get(key)
-        if stop is None and not self._complete.is_set():
-            self._complete.wait()
+        """The stop planned at ``key``; waits while the plan is not final for its activation."""
+        with self._grown:
             stop = self._plan.get(key)
+            while stop is None and not self._complete and key[0] > self._through:
+                self._grown.wait()
+                stop = self._plan.get(key)
         event_id = int(stop.get("eventId") or 0) if stop is not None else 0
         if stop is None or event_id in self._taken:
             return None

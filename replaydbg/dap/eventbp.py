@@ -6,10 +6,11 @@ Temporal exception filters into a list of *stop points* — (activation, job or 
 position) in the event map — and hands that list to the debuggee. Hit counts and conditions
 are decided here too, over the recorded events, so nothing is evaluated inside the workflow.
 
-The event map arrives a few seconds after the session starts (it is made in the background).
-Until then the plan is *preliminary*: breakpoints are checked against the history alone (and
-corrected by ``breakpoint`` events once the map is in), and the only stop it can place is the
-entry stop, which is always after the first job.
+The event map is made in the background while the session runs, and arrives task by task
+(:meth:`EventPlan.extend`): the plan is final for activations up to ``through``. Before that
+it knows the entry stop, which is always after the first job; breakpoints are checked against
+the history alone until the whole map is in (:meth:`EventPlan.map`), then corrected with
+``breakpoint`` events.
 """
 
 from __future__ import annotations
@@ -168,15 +169,17 @@ ENTRY_POINT: tuple[int, str, int] = (0, "job", 0)
 class EventPlan:
     """The event breakpoints and filters of a session, over one event map.
 
-    ``mapped`` is False while ``events`` only has each event's id and type (see the module
-    docstring); :meth:`map` supplies the event map.
+    ``complete`` is False while some of ``events`` only have their id and type (see the
+    module docstring); the stops are final for activations up to ``through``.
     """
 
     def __init__(self, events: Sequence[Mapping[str, Any]],
-                 divergence: Mapping[str, Any] | None = None, *, mapped: bool = True) -> None:
-        self.events = events
+                 divergence: Mapping[str, Any] | None = None, *, complete: bool = True) -> None:
+        self.events = list(events)
         self.divergence = divergence
-        self.mapped = mapped
+        self.complete = complete
+        #: The last activation whose stops are final (all of them once ``complete``).
+        self.through = -1
         self.function_breakpoints: list[tuple[int, EventSelector, dict[str, Any]]] = []
         self.filters: set[str] = {NONDETERMINISM}
         self.stop_on_entry = False
@@ -190,12 +193,18 @@ class EventPlan:
         """A plan over the history alone (event types in event order), before the map."""
         events = [{"eventId": index, "eventType": name, "role": "", "subject": ""}
                   for index, name in enumerate(event_types, start=1)]
-        return cls(events, mapped=False)
+        return cls(events, complete=False)
+
+    def extend(self, events: Iterable[Mapping[str, Any]], through: int) -> None:
+        """Take final mappings for the events of activations up to ``through``."""
+        for event in events:
+            self.events[int(event["eventId"]) - 1] = event
+        self.through = max(self.through, through)
 
     def map(self, events: Sequence[Mapping[str, Any]],
             divergence: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-        """Take the event map; returns the breakpoints whose verification changed."""
-        self.events, self.divergence, self.mapped = events, divergence, True
+        """Take the whole event map; returns the breakpoints whose verification changed."""
+        self.events, self.divergence, self.complete = list(events), divergence, True
         changed = []
         for bp_id, selector, _ in self.function_breakpoints:
             answer = self._verify(bp_id, selector)
@@ -225,7 +234,7 @@ class EventPlan:
         if not matching:
             return {"id": bp_id, "verified": False,
                     "message": "this history has no such event"}
-        if not any(stop_point(e) for e in matching) if self.mapped else \
+        if not any(stop_point(e) for e in matching) if self.complete else \
                 all(e["eventType"] in NO_CODE_EVENT_TYPES for e in matching):
             return {"id": bp_id, "verified": False,
                     "message": "no workflow code runs for this event (it is written by the "
@@ -233,11 +242,10 @@ class EventPlan:
         return {"id": bp_id, "verified": True}
 
     def stops(self) -> tuple[list[PlannedStop], list[str]]:
-        """All planned stops in event order, and problems with conditions to report."""
-        if not self.mapped:
-            entry = self.events[0] if self.events else None
-            return ([PlannedStop(*ENTRY_POINT, 1, describe(entry), reason="entry")]
-                    if self.stop_on_entry and entry is not None else []), []
+        """All planned stops in event order, and problems with conditions to report.
+
+        Until the map is complete: the final stops of the mapped activations, and the entry.
+        """
         planned: dict[tuple[int, str, int], PlannedStop] = {}
         problems: list[str] = []
         counts: dict[int, int] = {}
@@ -255,7 +263,12 @@ class EventPlan:
                 if asked:
                     stop.reason = "breakpoint"
                 stop.breakpoint_ids.extend(ids)
-        self._plan_divergence(planned)
+        first = self.events[0] if self.events else None
+        if self.stop_on_entry and first is not None and stop_point(first) is None \
+                and not self.complete:
+            planned[ENTRY_POINT] = PlannedStop(*ENTRY_POINT, 1, describe(first), reason="entry")
+        if self.complete:
+            self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
 
     def next_stoppable(self, current: tuple[int, str, int] | None) -> int | None:

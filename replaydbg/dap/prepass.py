@@ -1,9 +1,10 @@
-"""Map the history in the background: ``replaydbg replay --json`` in the user's interpreter.
+"""Map the history in the background, in the user's interpreter, and fetch histories.
 
 The debug session wants the whole event map (to plan stops, verify event breakpoints,
 answer "history summary" requests and know where replay diverges), but the user should
 not wait for it: the map is made by a separate, lower-priority process while the debuggee
-starts, and the debuggee holds its replay at the first point the map is needed for.
+starts and runs; it arrives task by task, and the debuggee is held only when it gets ahead
+of it.
 
 Every child started here (the mapping run, a fetch) gets a pipe as stdin and the CLI's
 lifeline: when this adapter dies, the pipe closes and the child exits — no orphans.
@@ -16,11 +17,12 @@ import json
 import os
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from replaydbg.cli import LIFELINE_ENV
+from replaydbg.cli.lifeline import LIFELINE_ENV
 from replaydbg.dap.config import LaunchConfig
 from replaydbg.errors import InputError
 
@@ -51,13 +53,14 @@ def user_environment(config: LaunchConfig) -> dict[str, str]:
 
 
 class Child:
-    """``<python> -m replaydbg ARGS`` with the user's cwd and environment, on a lifeline."""
+    """``<python> -m MODULE ARGS`` with the user's cwd and environment, on a lifeline."""
 
-    def __init__(self, config: LaunchConfig, args: list[str], *, niceness: int = 0) -> None:
+    def __init__(self, config: LaunchConfig, args: list[str], *, module: str = "replaydbg",
+                 niceness: int = 0) -> None:
         self._python = config.python[0]
         try:
             self._proc = subprocess.Popen(
-                [*config.python, "-m", "replaydbg", *args], cwd=config.cwd,
+                [*config.python, "-m", module, *args], cwd=config.cwd,
                 env={**user_environment(config), LIFELINE_ENV: "1"},
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except FileNotFoundError:
@@ -76,8 +79,12 @@ class Child:
         assert self._proc.stderr is not None
         self._stderr = self._proc.stderr.read()
 
-    def finish(self, timeout: float) -> tuple[int, str, str]:
-        """Wait for the exit; returns (exit code, stdout, stderr). Kills it on timeout."""
+    def finish(self, timeout: float,
+               on_line: Callable[[bytes], None] | None = None) -> tuple[int, str, str]:
+        """Wait for the exit; returns (exit code, stdout, stderr). Kills it on timeout.
+
+        With ``on_line``, each stdout line goes there as it comes (and not in the result).
+        """
         assert self._proc.stdout is not None
         timed_out = threading.Event()
 
@@ -89,7 +96,12 @@ class Child:
         timer.daemon = True
         timer.start()
         try:
-            out = self._proc.stdout.read()
+            if on_line is None:
+                out = self._proc.stdout.read()
+            else:
+                out = b""
+                for line in self._proc.stdout:
+                    on_line(line)
             code = self._proc.wait()
         finally:
             timer.cancel()
@@ -136,30 +148,46 @@ def _last_error(stderr: str) -> str:
 
 
 class MappingRun:
-    """The background replay that maps every event; :meth:`result` waits for it."""
+    """The background replay that maps every event (:mod:`replaydbg.dap.mapper`).
 
-    def __init__(self, config: LaunchConfig, history_file: str) -> None:
+    ``on_mapped(events, through)`` hears of each batch of final mappings while it runs;
+    :meth:`result` waits for the whole report.
+    """
+
+    def __init__(self, config: LaunchConfig, history_file: str, workflow_id: str,
+                 on_mapped: Callable[[list[dict[str, Any]], int], None]) -> None:
         self.history_file = history_file
         self._python = config.python[0]
-        args = ["replay", history_file, "--json", "-q"]
-        args += ["--workflow", config.workflow] if config.workflow else []
-        args += [] if config.sandbox else ["--no-sandbox"]
-        args += ["--data-converter", config.data_converter] if config.data_converter else []
-        self._child = Child(config, args, niceness=NICENESS)
+        self._on_mapped = on_mapped
+        session = {"historyFile": history_file, "workflowId": workflow_id,
+                   "workflow": config.workflow, "sandbox": config.sandbox,
+                   "dataConverter": config.data_converter}
+        self._child = Child(config, [json.dumps(session)], module="replaydbg.dap.mapper",
+                            niceness=NICENESS)
+        self._last: dict[str, Any] = {}
+
+    def _line(self, line: bytes) -> None:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(message, dict):
+            return
+        if "mapped" in message and message.get("through") is not None:
+            self._on_mapped(message["mapped"], int(message["through"]))
+        elif "report" in message or "error" in message:
+            self._last = message
 
     def result(self, timeout: float = 600) -> Prepass:
         """The report; input problems (import errors, unknown workflow...) raise."""
-        _, stdout, stderr = self._child.finish(timeout)
-        try:
-            document = json.loads(stdout)
-        except ValueError:
+        _, _, stderr = self._child.finish(timeout, self._line)
+        if "error" in self._last:
+            raise InputError(self._last["error"], hint=self._last.get("hint"))
+        if "report" not in self._last:
             raise InputError(_last_error(stderr) or "replaydbg could not start in "
                              f"{self._python}", hint="is replaydbg's Python >= 3.10 and "
-                             "temporalio installed in that interpreter?") from None
-        if document.get("errors"):
-            error = document["errors"][0]
-            raise InputError(error["error"], hint=error.get("hint"))
-        return Prepass(self.history_file, document["results"][0])
+                             "temporalio installed in that interpreter?")
+        return Prepass(self.history_file, self._last["report"])
 
     def cancel(self) -> None:
         """Stop mapping (the session ended first)."""

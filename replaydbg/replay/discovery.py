@@ -52,6 +52,11 @@ def ensure_import_path(cwd: str | None = None) -> None:
         sys.path.insert(0, root)
 
 
+def user_roots(specs: Sequence[str]) -> tuple[str, ...]:
+    """The workflow specs that are paths: their code is the user's wherever it lives."""
+    return tuple(str(Path(spec).resolve()) for spec in specs if Path(spec).exists())
+
+
 def find_workflow(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate:
     """The class for ``workflow_type`` from ``specs`` (or the working directory when empty)."""
     ensure_import_path()

@@ -397,6 +397,9 @@ class EventMapStream:
         self._recording = recording
         self._consumed = 0  # activations already grouped
         self._prefix = 0  # events up to this id are settled
+        self._through: int | None = None
+        #: A task diverged or failed: nothing from it on is settled before the replay ends.
+        self._held = False
         self._settled: set[int] = set()
 
     def settle(self, *, final: bool = False) -> tuple[list[EventMapping], int | None]:
@@ -412,13 +415,20 @@ class EventMapStream:
         if not final and groups and groups[-1][0].history_length == \
                 activations[-1].history_length:
             groups.pop()  # the task may go on in the activation now starting
-        if not groups:
+        if not groups or self._held:
             return [], None
         builder, events, newly = self._builder, self._builder.events, []
+        advanced = False
         for group in groups:
             for activation in group:
                 builder.note_activation(activation)
+            known = len(builder.divergences)
             builder.add_group(group)
+            self._consumed = group[-1].index + 1
+            if len(builder.divergences) > known or any(a.failure for a in group):
+                # Whether and where to stop for this is the whole report's call.
+                self._held = True
+                break
             started = min(group[0].history_length, len(events))
             final_ids = list(range(self._prefix + 1, started + 1))
             self._prefix = max(self._prefix, started)
@@ -427,13 +437,17 @@ class EventMapStream:
                 if event_id not in self._settled:
                     self._settled.add(event_id)
                     newly.append(builder.mapping(events[event_id - 1]))
-        self._consumed = groups[-1][-1].index + 1
-        return sorted(newly, key=lambda m: m.event_id), groups[-1][-1].index
+            self._through, advanced = group[-1].index, True
+        return sorted(newly, key=lambda m: m.event_id), self._through if advanced else None
 
     def finish(self) -> EventMap:
         """The whole map, once the replay is over."""
-        self.settle(final=True)
         builder = self._builder
+        if not self._held:
+            self.settle(final=True)
+        else:  # the held task is in the builder already: only the tasks after it remain
+            for group in task_groups(self._recording.activations[self._consumed:]):
+                builder.add_group(group)
         return EventMap([builder.mapping(e) for e in builder.events], builder.divergences,
                         builder.quiet)
 

@@ -60,7 +60,7 @@ class ReplayReport:
             "error": self.error,
             "divergence": _divergence_json(self.divergence),
             "warnings": self.warnings,
-            "events": [_mapping_json(m, short_details(e))
+            "events": [mapping_json(m, short_details(e))
                        for m, e in zip(self.event_map, self.history.events, strict=True)],
         }
 
@@ -71,7 +71,8 @@ def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:
     return {"file": location.file, "line": location.line, "function": location.function}
 
 
-def _mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
+def mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
+    """One event of the report's ``events`` (``details``: the event's short description)."""
     return {
         "subject": mapping.subject,
         "details": details,
@@ -106,9 +107,13 @@ def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
 
 
 def explain(raw: RawReplay, history: History, workflow: str, *,
-            compare_payloads: bool = True) -> ReplayReport:
-    """Turn a raw replay into a report: status, event map, located divergence."""
-    event_map = build_event_map(history, raw.recording, compare_payloads=compare_payloads)
+            compare_payloads: bool = True, event_map: EventMap | None = None) -> ReplayReport:
+    """Turn a raw replay into a report: status, event map, located divergence.
+
+    ``event_map`` is the map already built while the replay ran, if any.
+    """
+    if event_map is None:
+        event_map = build_event_map(history, raw.recording, compare_payloads=compare_payloads)
     failure = raw.failure
     if failure is None:
         warnings = [f"possible divergence that Temporal does not check: {d.message}"

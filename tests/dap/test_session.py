@@ -112,12 +112,12 @@ def test_no_orphans_when_the_adapter_itself_is_killed() -> None:
 
 
 def _mapping_runs(parent: int) -> list[int]:
-    """Children of ``parent`` that are the background mapping run (``replay --json``)."""
+    """Children of ``parent`` that are the background mapping run."""
     found = []
     for pid in subprocess.run(["pgrep", "-P", str(parent)], capture_output=True,
                               text=True).stdout.split():
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            if b"--json" in cmdline.read().split(b"\0"):
+            if b"replaydbg.dap.mapper" in cmdline.read().split(b"\0"):
                 found.append(int(pid))
     return found
 

@@ -82,7 +82,11 @@ def test_streamed_mappings_are_final_and_cover_each_activation_before_it_runs(
                 and mapping.role in ("applied", "command") and mapping.position is not None:
             assert mapping.event_id in streamed, mapping
     assert through >= 0, "tasks were settled while the replay ran"
-    assert settler.stream.finish().mappings == after.mappings
+    finished = settler.stream.finish()
+    assert finished.mappings == after.mappings
+    assert finished.divergences == after.divergences
+    for divergence in after.divergences:  # never settled early: the report decides
+        assert divergence.activation is None or divergence.activation > through
 
 
 def test_an_empty_recording_settles_nothing() -> None:
