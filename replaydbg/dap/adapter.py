@@ -302,9 +302,11 @@ class Session:
         with self._plan_lock:
             if self.plan is None or self.plan.complete:
                 return
-            since = self.plan.through
-            self.plan.extend(events, through)
-            self._send_plan(since=since)
+            added = self.plan.extend(events, through)
+            if self.link is not None and self.link.connected:
+                self.link.call({"type": "plan", "stops": [s.to_json() for s in added],
+                                "complete": False, "through": through, "merge": True},
+                               wait=False)
 
     def _await_map(self) -> None:
         """Wait for the background mapping run; then complete the plan, or end the session."""
@@ -504,24 +506,17 @@ class Session:
 
     # -- the debuggee ---------------------------------------------------------------------
 
-    def _send_plan(self, *, wait: bool = False, since: int | None = None) -> None:
-        """Send the stops to the debuggee; ``wait`` until it has applied them.
-
-        With ``since``, only the stops of activations after it (the map grew): the debuggee
-        adds them to what it has. Otherwise the whole plan replaces the debuggee's.
-        """
+    def _send_plan(self, *, wait: bool = False) -> None:
+        """Send the whole plan (it replaces the debuggee's); ``wait`` until it is applied."""
         with self._plan_lock:
             if self.link is None or not self.link.connected or self.plan is None:
                 return
             stops, problems = self.plan.stops()
-            if since is not None:
-                stops = [s for s in stops if s.activation > since]
-            elif problems:  # reported once per change of breakpoints, not per batch
-                for problem in problems:
-                    self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
+            for problem in problems:
+                self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
             self.link.call({"type": "plan", "stops": [s.to_json() for s in stops],
-                            "complete": self.plan.complete, "through": self.plan.through,
-                            "merge": since is not None}, wait=wait)
+                            "complete": self.plan.complete, "through": self.plan.through},
+                           wait=wait)
 
     def _on_hello(self, message: Message) -> None:
         self._debuggee_python = tuple(message.get("python") or (3, 12))

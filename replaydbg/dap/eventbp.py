@@ -187,6 +187,8 @@ class EventPlan:
         self.one_shot: int | None = None
         self._next_id = 1_000_000  # far from debugpy's breakpoint ids
         self._answers: dict[int, dict[str, Any]] = {}
+        #: Hits per function breakpoint over the events planned so far.
+        self._counts: dict[int, int] = {}
 
     @classmethod
     def preliminary(cls, event_types: Sequence[str]) -> EventPlan:
@@ -195,11 +197,19 @@ class EventPlan:
                   for index, name in enumerate(event_types, start=1)]
         return cls(events, complete=False)
 
-    def extend(self, events: Iterable[Mapping[str, Any]], through: int) -> None:
-        """Take final mappings for the events of activations up to ``through``."""
+    def extend(self, events: Sequence[Mapping[str, Any]], through: int) -> list[PlannedStop]:
+        """Take final mappings for the events of activations up to ``through``.
+
+        Returns the stops they add to the last :meth:`stops`, without planning the rest
+        again. Hit counts carry on where they were: the events one breakpoint selects all
+        have one type, so they settle in id order (see EventMapStream).
+        """
         for event in events:
             self.events[int(event["eventId"]) - 1] = event
         self.through = max(self.through, through)
+        planned: dict[tuple[int, str, int], PlannedStop] = {}
+        self._plan_events(sorted(events, key=lambda e: int(e["eventId"])), planned, [])
+        return sorted(planned.values(), key=lambda s: s.event_id)
 
     def map(self, events: Sequence[Mapping[str, Any]],
             divergence: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -248,12 +258,25 @@ class EventPlan:
         """
         planned: dict[tuple[int, str, int], PlannedStop] = {}
         problems: list[str] = []
-        counts: dict[int, int] = {}
-        for event in self.events:
+        self._counts = {}
+        self._plan_events(self.events, planned, problems)
+        first = self.events[0] if self.events else None
+        if self.stop_on_entry and first is not None and stop_point(first) is None \
+                and not self.complete:
+            planned[ENTRY_POINT] = PlannedStop(*ENTRY_POINT, 1, describe(first), reason="entry")
+        if self.complete:
+            self._plan_divergence(planned)
+        return sorted(planned.values(), key=lambda s: s.event_id), problems
+
+    def _plan_events(self, events: Iterable[Mapping[str, Any]],
+                     planned: dict[tuple[int, str, int], PlannedStop],
+                     problems: list[str]) -> None:
+        """Add the stops for ``events`` (in id order), counting hits on from ``_counts``."""
+        for event in events:
             point = stop_point(event)
             if point is None:
                 continue
-            ids = self._matching_breakpoints(event, counts, problems)
+            ids = self._matching_breakpoints(event, self._counts, problems)
             at_entry = self.stop_on_entry and event["eventId"] == 1
             asked = self._filtered(event) or ids or event["eventId"] == self.one_shot
             if asked or at_entry:
@@ -263,13 +286,6 @@ class EventPlan:
                 if asked:
                     stop.reason = "breakpoint"
                 stop.breakpoint_ids.extend(ids)
-        first = self.events[0] if self.events else None
-        if self.stop_on_entry and first is not None and stop_point(first) is None \
-                and not self.complete:
-            planned[ENTRY_POINT] = PlannedStop(*ENTRY_POINT, 1, describe(first), reason="entry")
-        if self.complete:
-            self._plan_divergence(planned)
-        return sorted(planned.values(), key=lambda s: s.event_id), problems
 
     def next_stoppable(self, current: tuple[int, str, int] | None) -> int | None:
         """The first event whose stop point the replay reaches after ``current``.

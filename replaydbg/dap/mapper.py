@@ -68,12 +68,17 @@ class StreamingMap:
             assert recording is not None
             self.stream = EventMapStream(self._history, recording,
                                          compare_payloads=self._compare)
-        mapped, through = self.stream.settle()
+        self.settle()
+        if self._through is not None and time.monotonic() - self._sent_at >= BATCH_SECONDS:
+            self.flush()
+
+    def settle(self, *, final: bool = False) -> None:
+        """Settle what the stream can, for the next batch."""
+        assert self.stream is not None
+        mapped, through = self.stream.settle(final=final)
         self._pending += mapped
         if through is not None:
             self._through = through
-        if self._through is not None and time.monotonic() - self._sent_at >= BATCH_SECONDS:
-            self.flush()
 
     def flush(self) -> None:
         """Send what settled since the last batch."""
@@ -109,6 +114,8 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
                                       data_converter=converter, user_roots=user_roots(specs),
                                       stops=hooks))
+    if hooks.stream is not None:  # the last task: the debuggee need not wait for the report
+        hooks.settle(final=True)
     hooks.flush()
     event_map = hooks.stream.finish() if hooks.stream is not None else None
     name = f"{cls.__module__}:{cls.__qualname__}"

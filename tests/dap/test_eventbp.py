@@ -126,3 +126,25 @@ def test_entry_stop_of_the_map_says_entry_unless_a_breakpoint_asks_too() -> None
     assert [(s.event_id, s.reason) for s in plan.stops()[0]] == [(1, "entry")]
     plan.set_function_breakpoints([{"name": "#1"}])
     assert [(s.event_id, s.reason) for s in plan.stops()[0]] == [(1, "breakpoint")]
+
+
+def test_extending_batch_by_batch_plans_what_one_pass_over_the_map_plans() -> None:
+    breakpoints = [{"name": "ActivityTaskCompleted", "hitCondition": "%2"},
+                   {"name": "ActivityTaskScheduled", "hitCondition": ">1"}, {"name": "#5"}]
+    whole = EventPlan(EVENTS, None)
+    whole.set_function_breakpoints(breakpoints)
+    expected = [s.to_json() for s in whole.stops()[0]]
+
+    types = {e["eventId"]: e["eventType"] for e in EVENTS}
+    partial = EventPlan.preliminary([types.get(i, "MarkerRecorded") for i in range(1, 14)])
+    partial.set_function_breakpoints(breakpoints)
+    assert partial.stops()[0] == []
+    # As EventMapStream settles them: a task's events up to its start, and its commands.
+    batches = [([1, 3, 5], 0), ([7, 11], 1), ([13], 2)]
+    got = []
+    for ids, through in batches:
+        added = partial.extend([e for e in EVENTS if e["eventId"] in ids], through)
+        assert all(s.activation <= through for s in added)
+        got += [s.to_json() for s in added]
+    assert got == expected
+    assert [s.to_json() for s in partial.stops()[0]] == expected
