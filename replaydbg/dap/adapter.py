@@ -68,6 +68,7 @@ class Session:
         #: Plan changes and the plans sent to the debuggee, in one order.
         self._plan_lock = threading.RLock()
         self._mapping: MappingRun | None = None
+        self._loaded = threading.Event()  # the history loaded, or failed to
         self._mapped = threading.Event()  # the event map arrived (self.prepass is set)
         self._failed = False
         self._launch_request: Message | None = None
@@ -254,7 +255,7 @@ class Session:
         self._ended.set()
 
     def on_launch(self, request: Message) -> None:
-        """Validate, load the history, then launch the replay while the map is made."""
+        """Validate, then launch the replay while the history loads and the map is made."""
         self.config = parse_launch(request.get("arguments") or {})
         threading.Thread(target=self._launch, args=(request,), daemon=True).start()
 
@@ -268,27 +269,48 @@ class Session:
             if history_file is None:
                 self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
                 history_file = fetch_to_file(config, self._workdir)
-            self.history = load_history(history_file)
-            # The debuggee reads a binary copy: ~40x faster than the JSON, on the way to the
-            # first stop.
-            self._debuggee_history = save_history(
-                self.history, os.path.join(self._workdir, "debuggee-history.pb"))
-            self.plan = EventPlan.preliminary(
-                [event_type_name(e.event_type) for e in self.history.events])
-            self.plan.stop_on_entry = config.stop_on_entry
-            self._mapping = MappingRun(config, history_file, self.history.workflow_id,
-                                       self._on_mapped)
         except ReplaydbgError as err:
             self._progress("progressEnd")
+            self._loaded.set()
             self._fail(str(err), request)
             return
-        self._progress("progressUpdate", message=f"mapping {len(self.history.events)} "
-                       "history events to your code")
-        threading.Thread(target=self._await_map, daemon=True).start()
         self.link = DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
                                  on_result=self._on_result)
         self._launch_request = request
+        # debugpy starts the debuggee (~0.5 s) while the history loads.
+        threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
         self._forward({**request, "arguments": self._debugpy_launch()}, self._on_launched)
+
+    def _load(self, history_file: str) -> None:
+        """Load the history, give the debuggee a copy, start mapping it."""
+        config = self.config
+        assert config is not None and self._workdir is not None
+        try:
+            history = load_history(history_file)
+            # The debuggee reads a binary copy: ~40x faster than the JSON.
+            self._debuggee_history = save_history(
+                history, os.path.join(self._workdir, "debuggee-history.pb"))
+            plan = EventPlan.preliminary([event_type_name(e.event_type) for e in history.events])
+            plan.stop_on_entry = config.stop_on_entry
+            with self._plan_lock:
+                self.history, self.plan = history, plan
+            self._mapping = MappingRun(config, history_file, history.workflow_id,
+                                       self._on_mapped)
+        except ReplaydbgError as err:
+            self._progress("progressEnd")
+            self._fail(str(err))
+            return
+        finally:
+            self._loaded.set()
+        self._progress("progressUpdate", message=f"mapping {len(history.events)} "
+                       "history events to your code")
+        self._await_map()
+
+    def _plan_when_loaded(self) -> EventPlan | None:
+        """The plan, once the launched history is loaded (None before a launch)."""
+        if self.config is not None:
+            self._loaded.wait()
+        return self.plan
 
     def _on_launched(self, response: Message) -> None:
         """Pass on debugpy's answer to the launch (sent after configurationDone), once."""
@@ -351,12 +373,10 @@ class Session:
         self.send_event(event, {"progressId": "replaydbg-launch", **body})
 
     def _debugpy_launch(self) -> dict[str, Any]:
-        config, history, link = self.config, self.history, self.link
-        assert config is not None and history is not None and link is not None
-        session = {"historyFile": str(self._debuggee_history),
-                   "workflowId": history.workflow_id, "workflow": config.workflow,
-                   "sandbox": config.sandbox, "dataConverter": config.data_converter,
-                   "justMyCode": config.just_my_code}
+        config, link = self.config, self.link
+        assert config is not None and link is not None
+        session = {"workflow": config.workflow, "sandbox": config.sandbox,
+                   "dataConverter": config.data_converter, "justMyCode": config.just_my_code}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})
@@ -370,7 +390,7 @@ class Session:
 
     def on_setFunctionBreakpoints(self, request: Message) -> None:
         """Function breakpoints are history events here (``event:7``, ``TimerFired``)."""
-        if self.plan is None:
+        if self._plan_when_loaded() is None or self.plan is None:
             self.respond(request, error="setFunctionBreakpoints before launch")
             return
         with self._plan_lock:
@@ -383,7 +403,7 @@ class Session:
         """Temporal filters stay here; debugpy's own ones are forwarded."""
         arguments = dict(request.get("arguments") or {})
         filters = list(arguments.get("filters", []))
-        if self.plan is not None:
+        if self._plan_when_loaded() is not None and self.plan is not None:
             with self._plan_lock:
                 self.plan.filters = {f for f in filters if f in FILTER_IDS}
                 self._send_plan()
@@ -520,6 +540,11 @@ class Session:
 
     def _on_hello(self, message: Message) -> None:
         self._debuggee_python = tuple(message.get("python") or (3, 12))
+        self._loaded.wait()
+        if self.history is None or self.link is None:
+            return  # it failed to load: the session is ending
+        self.link.call({"type": "history", "file": str(self._debuggee_history),
+                        "workflowId": self.history.workflow_id}, wait=False)
         self._send_plan()
 
     def _on_stop(self, stop: Message) -> None:

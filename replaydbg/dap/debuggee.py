@@ -42,6 +42,8 @@ class PlannedStops:
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
         #: The session's data converter, once loaded (payload decoding for the adapter).
         self.converter: Any = None
+        #: The history to replay: ``file`` and ``workflowId`` (the adapter loads it first).
+        self.history: dict[str, Any] = {}
         #: Stop tracing between activations (only the SDK runs there).
         self.window = False
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
@@ -58,6 +60,8 @@ class PlannedStops:
                 os._exit(0)  # the adapter is gone: so is the session
             if message.get("type") == "plan":
                 self._take_plan(message)
+            elif message.get("type") == "history":  # always before the first plan
+                self.history = message
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
@@ -113,8 +117,12 @@ class PlannedStops:
             frozen_instance.thaw(saved)
             self._frozen = None
 
-    def wait_for_plan(self, timeout: float = 30.0) -> None:
-        """Block until the adapter sent the first plan (before any workflow code runs)."""
+    def wait_for_plan(self, timeout: float | None = None) -> None:
+        """Block until the adapter sent the history and the first plan.
+
+        No time limit: the adapter may be loading a very large history, and if it goes
+        away the control channel closes and this process exits.
+        """
         self._have_plan.wait(timeout)
 
     def _planned(self, key: tuple[int, str, int]) -> dict[str, Any] | None:
@@ -182,9 +190,9 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.replay.report import core_message
 
     ensure_import_path()
+    stops.wait_for_plan()
     try:
-        history = load_history(session["historyFile"], workflow_id=session.get("workflowId"))
-        stops.wait_for_plan()
+        history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
         pydevd_glue.trace(True)  # from here on the user's modules are imported and run
         specs = [session["workflow"]] if session.get("workflow") else []
         cls = find_workflow(specs, history.workflow_type).cls
