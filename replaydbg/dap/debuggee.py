@@ -60,6 +60,7 @@ class PlannedStops:
                 os._exit(0)  # the adapter is gone: so is the session
             if message.get("type") == "plan":
                 self._take_plan(message)
+                self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "history":  # always before the first plan
                 self.history = message
                 self._channel.send({"type": "done", "id": message.get("id")})
@@ -153,9 +154,9 @@ class PlannedStops:
             pydevd_glue.arm_step_into_user_code(waiting())
 
     def workflow_code(self, running: bool) -> None:
-        """Trace only while workflow code can run (see :func:`pydevd_glue.trace`)."""
+        """Trace only while workflow code runs and the debugger needs to see it."""
         if self.window:
-            pydevd_glue.trace(running)
+            pydevd_glue.trace(running and pydevd_glue.wanted())
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Stop at the line issuing the command, if planned."""
@@ -163,6 +164,8 @@ class PlannedStops:
         if stop is not None:
             self._announce(stop)
             pydevd_glue.suspend_at(frame)
+            if self.window and pydevd_glue.wanted():  # e.g. the user steps on from here
+                pydevd_glue.trace(True)
 
 
 def main() -> int:
@@ -185,30 +188,32 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
     from replaydbg.replay import find_workflow
-    from replaydbg.replay.discovery import ensure_import_path
+    from replaydbg.replay.discovery import ensure_import_path, user_roots
     from replaydbg.replay.engine import replay_recorded
     from replaydbg.replay.report import core_message
 
     ensure_import_path()
     stops.wait_for_plan()
+    # With the user's converter or codec, or justMyCode off, code the user may want to stop
+    # in runs between activations: trace everything then.
+    stops.window = bool(not session.get("dataConverter") and session.get("justMyCode", True)
+                        and pydevd_glue.window_pays())
     try:
         history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
-        pydevd_glue.trace(True)  # from here on the user's modules are imported and run
+        # From here on the user's modules are imported and run: traced, unless nothing in
+        # them can stop the debugger (see pydevd_glue.wanted).
+        pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
         specs = [session["workflow"]] if session.get("workflow") else []
         cls = find_workflow(specs, history.workflow_type).cls
         converter = (load_data_converter(session["dataConverter"])
                      if session.get("dataConverter") else None)
         stops.converter = converter
-        # With the user's converter or codec, or justMyCode off, code the user may want to
-        # stop in runs between activations: trace everything then.
-        stops.window = (converter is None and session.get("justMyCode", True)
-                        and pydevd_glue.window_pays())
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
     # The adapter maps the history (in the background): replay without mapping here.
     raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
                                       data_converter=converter, stops=stops,
-                                      track_next_lines=False))
+                                      user_roots=user_roots(specs), track_next_lines=False))
     if raw.failure is None:
         return {"status": "ok", "message": ""}
     status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"

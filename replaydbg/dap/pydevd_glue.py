@@ -28,7 +28,7 @@ def prepare() -> bool:
         import pydevd
         from _pydevd_bundle import pydevd_comm_constants as constants
         from _pydevd_bundle.pydevd_additional_thread_info import set_additional_thread_info
-        from _pydevd_bundle.pydevd_constants import PYDEVD_USE_SYS_MONITORING
+        from _pydevd_bundle.pydevd_constants import PYDEVD_USE_SYS_MONITORING, STATE_SUSPEND
     except ImportError:
         return False
     monitoring: Any = None
@@ -37,7 +37,8 @@ def prepare() -> bool:
 
         monitoring = pydevd_sys_monitoring
     _pydevd = SimpleNamespace(pydevd=pydevd, constants=constants, monitoring=monitoring,
-                              set_additional_thread_info=set_additional_thread_info)
+                              set_additional_thread_info=set_additional_thread_info,
+                              STATE_SUSPEND=STATE_SUSPEND)
     return pydevd.get_global_debugger() is not None
 
 
@@ -73,6 +74,8 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
     info.pydev_step_cmd = constants.CMD_STEP_INTO_MY_CODE
     info.pydev_step_stop = None
     info.update_stepping_info()
+    if _pydevd.monitoring is None:
+        _pydevd.pydevd.get_global_debugger().enable_tracing()  # it may be off: see wanted()
     monitoring = _pydevd.monitoring
     if monitoring is not None:
         ident = threading.get_ident()
@@ -85,11 +88,30 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
 def window_pays() -> bool:
     """Whether tracing only while workflow code runs saves time.
 
-    With ``sys.settrace`` (Python < 3.12) every call the SDK makes between activations goes
-    through pydevd's tracer; pausing it there halves a replay. On ``sys.monitoring`` the
-    untraced calls already cost nothing.
+    With ``sys.settrace`` (Python < 3.12) every call goes through pydevd's tracer, the SDK's
+    between activations too; pausing it there halves a replay, and pausing it inside
+    activations when nothing needs it (see :func:`wanted`) saves most of the rest. On
+    ``sys.monitoring`` untraced calls already cost nothing.
     """
     return _pydevd is not None and _pydevd.monitoring is None
+
+
+def wanted() -> bool:
+    """Whether pydevd must see the code that runs next on this thread.
+
+    Only when a line breakpoint (or logpoint) is set anywhere, an exception filter that
+    watches raises is on, or this thread is stepping or asked to pause. Otherwise a replay
+    that only stops on history events needs no tracing between its stops.
+    """
+    py_db = _pydevd.pydevd.get_global_debugger() if _pydevd else None
+    if py_db is None:
+        return False
+    if (any(py_db.breakpoints.values()) or py_db.function_breakpoint_name_to_breakpoint
+            or py_db.has_plugin_line_breaks or py_db.break_on_caught_exceptions
+            or py_db.break_on_user_uncaught_exceptions or py_db.has_plugin_exception_breaks):
+        return True
+    info = _pydevd.set_additional_thread_info(threading.current_thread())
+    return bool(info.pydev_step_cmd != -1 or info.pydev_state == _pydevd.STATE_SUSPEND)
 
 
 def trace(on: bool) -> None:

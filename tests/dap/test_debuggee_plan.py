@@ -50,5 +50,7 @@ def test_replay_is_held_where_only_the_complete_plan_can_decide() -> None:
                        PlannedStop(1, "job", 0, 7, "Event 7"), complete=True))
     assert passed.wait(5)
     stops.after_job(1, 0, list)
+    # Each plan is confirmed, so that the adapter can wait until one is in force.
+    assert [m["id"] for m in heard if m["type"] == "done"] == [1, 1]
     # Event 1 was not stopped for twice; event 7 was stopped for.
     assert [m["stop"]["eventId"] for m in heard if m["type"] == "stop"] == [1, 7]
