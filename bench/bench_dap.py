@@ -47,7 +47,7 @@ def session(breakpoints: list[dict[str, str]], *, stops: int = 0,
     """One session's timestamps; ``stops`` is how many stops to expect and continue from."""
     adapter = Adapter()
     marks: dict[str, float] = {"start": time.perf_counter()}
-    adapter.request(1, "initialize", adapterID="temporal-replay")
+    adapter.request(1, "initialize", adapterID="temporal-replay", supportsProgressReporting=True)
     marks["launch"] = time.perf_counter()
     adapter.send_raw(_launch(stop_on_entry))
     wait_for(adapter, lambda m: m.get("event") == "initialized", 300)

@@ -17,7 +17,7 @@ def add_parser(sub: Any) -> None:
                          "history under debugpy, with breakpoints on history events.")
     add_common_options(dap)
     dap.add_argument("--port", type=int, help="serve one client on 127.0.0.1:PORT instead of "
-                     "stdio")
+                     "stdio (0: any free port; the port is printed on stderr)")
     dap.set_defaults(handler=lazy_handler("dap_cmd", "run_dap"))
 
 
@@ -29,7 +29,24 @@ def run_dap(args: argparse.Namespace) -> int:
         Session(sys.stdin.buffer, sys.stdout.buffer).run()
         return 0
     with socket.create_server(("127.0.0.1", args.port)) as server:
+        print(f"replaydbg dap: listening on 127.0.0.1:{server.getsockname()[1]}",
+              file=sys.stderr, flush=True)
         connection, _ = server.accept()
     with connection, connection.makefile("rb") as reader, connection.makefile("wb") as writer:
         Session(reader, writer).run()
+        _close_gently(connection)
     return 0
+
+
+def _close_gently(connection: socket.socket) -> None:
+    """Say we are done, then let the client close the connection.
+
+    Closing first, with bytes of the client still unread, would reset it under the client.
+    """
+    try:
+        connection.shutdown(socket.SHUT_WR)
+        connection.settimeout(2.0)
+        while connection.recv(4096):
+            pass
+    except OSError:
+        pass

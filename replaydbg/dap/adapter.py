@@ -68,6 +68,7 @@ class Session:
         #: Plan changes and the plans sent to the debuggee, in one order.
         self._plan_lock = threading.RLock()
         self._mapping: MappingRun | None = None
+        self._progress_reporting = False
         self._loaded = threading.Event()  # the history loaded, or failed to
         self._mapped = threading.Event()  # the event map arrived (self.prepass is set)
         self._failed = False
@@ -220,6 +221,8 @@ class Session:
 
     def on_initialize(self, request: Message) -> None:
         """Start debugpy's adapter and answer with its capabilities plus ours."""
+        arguments = request.get("arguments") or {}
+        self._progress_reporting = bool(arguments.get("supportsProgressReporting"))
         self.debugpy = DebugpyAdapter(self.on_debugpy_message, self._on_debugpy_exit)
 
         def answer(response: Message) -> None:
@@ -370,7 +373,9 @@ class Session:
             self.send_event("terminated")
 
     def _progress(self, event: str, **body: str) -> None:
-        self.send_event(event, {"progressId": "replaydbg-launch", **body})
+        """Progress events, for clients that asked for them (DAP's rule)."""
+        if self._progress_reporting:
+            self.send_event(event, {"progressId": "replaydbg-launch", **body})
 
     def _debugpy_launch(self) -> dict[str, Any]:
         config, link = self.config, self.link

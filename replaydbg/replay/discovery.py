@@ -129,10 +129,17 @@ def import_user_module(name: str) -> ModuleType:
         raise _import_failed(name, err) from err
 
 
+_OUR_CODE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_IMPORT_MACHINERY = ("<frozen", _OUR_CODE, os.path.dirname(importlib.__file__))
+
+
 def _import_failed(name: str, err: BaseException) -> WorkflowDiscoveryError:
-    frames = traceback.format_exception(type(err), err, err.__traceback__)
+    """The user's traceback: the import machinery's frames and ours are left out."""
+    shown = traceback.TracebackException.from_exception(err)
+    shown.stack = traceback.StackSummary.from_list(
+        [frame for frame in shown.stack if not frame.filename.startswith(_IMPORT_MACHINERY)])
     return WorkflowDiscoveryError(
-        f"importing {name!r} failed:\n{''.join(frames[-6:]).rstrip()}",
+        f"importing {name!r} failed:\n{''.join(shown.format()).rstrip()}",
         hint="fix the error above in your module",
     )
 

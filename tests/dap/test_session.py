@@ -70,7 +70,7 @@ def _stopped_session(history: str = "greeting/history.json",
                      workflow: str = ORIGINAL) -> tuple[Adapter, int]:
     """An adapter stopped on entry; returns it and the debuggee's pid."""
     adapter = Adapter()
-    adapter.request(1, "initialize", adapterID="temporal-replay")
+    adapter.request(1, "initialize", adapterID="temporal-replay", supportsProgressReporting=True)
     adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
                                      "arguments": {"historyFile": history,
                                                    "cwd": str(EXAMPLES), "stopOnEntry": True,
@@ -140,7 +140,8 @@ def test_launch_by_workflow_id_from_a_real_server() -> None:
     server = start_with_greeting("greeting-dap-1")
     adapter = Adapter()
     try:
-        adapter.request(1, "initialize", adapterID="temporal-replay")
+        adapter.request(1, "initialize", adapterID="temporal-replay",
+                        supportsProgressReporting=True)
         adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
                                          "arguments": {"workflowId": "greeting-dap-1",
                                                        "address": server.address,
@@ -172,5 +173,7 @@ def test_unreachable_server_is_a_launch_error_then_terminated() -> None:
                                address=f"127.0.0.1:{free_port()}", python=sys.executable)
     assert not response["success"] and "127.0.0.1" in response["message"]
     wait_for(adapter, lambda m: m.get("event") == "terminated")
+    # This client did not say it supports progress reporting: DAP says send none.
+    assert not [m for m in adapter.messages if "progress" in m.get("event", "")]
     adapter.request(3, "disconnect")
     adapter.proc.wait(timeout=10)

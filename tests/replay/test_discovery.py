@@ -83,8 +83,12 @@ def test_import_error_shows_the_users_traceback(project: Path) -> None:
     _package(project, "pkgh", WORKFLOWS + "\nraise ValueError('boom at import')\n")
     with pytest.raises(WorkflowDiscoveryError) as info:
         find_workflow(["pkgh.flows:Alpha"], "Alpha")
-    assert "importing 'pkgh.flows' failed" in str(info.value)
-    assert "ValueError: boom at import" in str(info.value)
+    text = str(info.value)
+    assert "importing 'pkgh.flows' failed" in text
+    assert "Traceback (most recent call last):" in text
+    assert "flows.py\", line" in text and "raise ValueError('boom at import')" in text
+    assert "ValueError: boom at import" in text
+    assert "importlib" not in text and "<frozen" not in text and "discovery.py" not in text
 
 
 def test_unknown_module_says_where_it_looked(project: Path) -> None:

@@ -4,6 +4,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
+const { spawn } = require('child_process');
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -22,6 +23,8 @@ function markers(file) {
 const GREETING = path.join(EXAMPLES, 'greeting', 'workflows.py');
 const ORIGINAL = path.join(EXAMPLES, 'greeting', 'original_workflows.py');
 const ORDERS = path.join(EXAMPLES, 'orders', 'workflows.py');
+const BATCH = path.join(EXAMPLES, 'batch', 'workflows.py');
+const BROKEN = path.join(ROOT, 'tests', 'dap', 'broken_import_fixture.py');
 
 function launchArgs(extra) {
   return Object.assign({ historyFile: 'greeting/history.json', cwd: EXAMPLES, python: PYTHON,
@@ -268,5 +271,111 @@ describe('replaydbg dap', function () {
     await assert.rejects(dc.launchRequest(launchArgs({ historyFile: 'no/such.json' })),
       /does not exist/);
     await terminated;
+  });
+
+  it('stops at a line breakpoint set while stopped, in a later workflow task', async () => {
+    const m = markers(ORIGINAL);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs());
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:7' }] });
+    const first = await configure(dc, launched);
+    assert.strictEqual(first.frame.line, m.fetch + 1);
+    // No line breakpoint until now: the new one must still be honoured further on.
+    const set = await dc.setBreakpointsRequest({ source: { path: ORIGINAL },
+      breakpoints: [{ line: m.send }] });
+    assert.ok(set.body.breakpoints[0].verified);
+    const stop = await stopAfter(dc, () => dc.continueRequest({ threadId: first.event.body.threadId }));
+    assert.strictEqual(stop.frame.line, m.send);
+    assert.strictEqual(stop.event.body.reason, 'breakpoint');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('prints logpoints without stopping', async () => {
+    const m = markers(ORIGINAL);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs());
+    await dc.waitForEvent('initialized');
+    await dc.setBreakpointsRequest({ source: { path: ORIGINAL },
+      breakpoints: [{ line: m.compose, logMessage: 'profile of {profile.user_id}' }] });
+    const output = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    let stopped = false;
+    dc.on('stopped', () => { stopped = true; });
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.configurationDoneRequest();
+    await launched;
+    await terminated;
+    assert.ok(output.some((o) => o.includes('profile of ada-7')), output.join(''));
+    assert.ok(!stopped, 'a logpoint does not stop');
+  });
+
+  it('pauses a running replay and resumes it', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'batch/history.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'batch.workflows:BatchWorkflow' });
+    await dc.waitForEvent('initialized');
+    await dc.configurationDoneRequest();
+    await launched;
+    await new Promise((resolve) => setTimeout(resolve, 2000));  // well into the replay
+    const threads = await dc.threadsRequest();
+    const threadId = threads.body.threads[0].id;
+    const stop = await stopAfter(dc, () => dc.pauseRequest({ threadId }));
+    assert.strictEqual(stop.event.body.reason, 'pause');
+    assert.strictEqual(stop.frame.source.path, BATCH, 'paused in the workflow code');
+    const terminated = dc.waitForEvent('terminated', 120000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('shows the traceback of an import error in the workflow module', async () => {
+    const output = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    await dc.initializeRequest();
+    const terminated = dc.waitForEvent('terminated', 60000);
+    const launched = dc.launchRequest(launchArgs({ workflow: 'broken_import_fixture:GreetingWorkflow',
+      env: { PYTHONPATH: path.join(ROOT, 'tests', 'dap') } }));
+    // The map fails before or after the editor configures: either way, an error and the end.
+    dc.waitForEvent('initialized', 30000).then(() => dc.configurationDoneRequest(), () => null);
+    await assert.rejects(launched, /importing 'broken_import_fixture' failed/);
+    await terminated;
+    const text = output.join('');
+    assert.match(text, /importing 'broken_import_fixture' failed/);
+    assert.match(text, /Traceback/);
+    assert.match(text, /broken_import_fixture\.py", line \d+/);
+    assert.match(text, /KeyError: 'zone'/);
+    const failures = text.match(/importing 'broken_import_fixture' failed/g);
+    assert.strictEqual(failures.length, 1, 'said once, not by both the mapper and the debuggee');
+  });
+});
+
+describe('replaydbg dap --port', function () {
+  it('serves one editor over TCP on 127.0.0.1', async () => {
+    const server = spawn(PYTHON, ['-m', 'replaydbg', 'dap', '--port', '0'],
+      { cwd: EXAMPLES, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => server.on('exit', resolve));
+    const port = await new Promise((resolve, reject) => {
+      let text = '';
+      server.stderr.on('data', (chunk) => {
+        text += chunk;
+        const found = text.match(/listening on 127\.0\.0\.1:(\d+)/);
+        if (found) { resolve(Number(found[1])); }
+      });
+      server.on('exit', () => reject(new Error(`the server exited: ${text}`)));
+    });
+    const dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', {}, true);
+    await dc.start(port);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+    await dc.stop();  // disconnects, then closes the connection
+    assert.strictEqual(await exited, 0, 'the server exits after its one client');
   });
 });
