@@ -28,7 +28,7 @@ from replaydbg.dap.config import LaunchConfig, parse_launch
 from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
-from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
+from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, describe, stop_point
 from replaydbg.dap.prepass import (
     PACKAGE_ROOT,
     MappingRun,
@@ -428,6 +428,19 @@ class Session:
                                "details": {"message": stop.get("text", ""),
                                            "typeName": "temporalio.workflow.NondeterminismError"}})
 
+    def on_pause(self, request: Message) -> None:
+        """Pause at the next job or command, so that the stop is on a line of the workflow.
+
+        pydevd's own pause stops wherever the thread is, usually inside the SDK, where a
+        justMyCode session shows no frame at all.
+        """
+        link = self.link
+        if link is None or not link.connected:
+            self._forward(request)
+            return
+        link.call({"type": "pause"}, wait=False)
+        self.respond(request)
+
     def on_scopes(self, request: Message) -> None:
         """Debugpy's scopes, plus "Temporal" when stopped on a history event."""
         def answer(response: Message) -> None:
@@ -553,11 +566,23 @@ class Session:
         self._send_plan()
 
     def _on_stop(self, stop: Message) -> None:
+        if stop.get("reason") == "pause":
+            stop = self._describe_pause(stop)
         with self._lock:
             self._announced = stop
         if stop.get("reason") == "entry" and self.plan is not None:
             with self._plan_lock:
                 self.plan.stop_on_entry = False  # taken: later plans no longer have it
+
+    def _describe_pause(self, stop: Message) -> Message:
+        """Name the event a pause landed at, when the map knows it already."""
+        point = (stop.get("activation"), stop.get("kind"), stop.get("position"))
+        with self._plan_lock:
+            events = self.plan.events if self.plan is not None else []
+            event = next((e for e in events if stop_point(e) == point), None)
+        if event is None:
+            return stop
+        return {**stop, "eventId": event["eventId"], "description": f"Paused: {describe(event)}"}
 
     def _on_result(self, message: Message) -> None:
         if message.get("status") == "error":  # it could not start: the map will fail alike

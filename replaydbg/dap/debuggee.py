@@ -34,6 +34,8 @@ class PlannedStops:
         self._grown = threading.Condition()
         self._complete = False
         self._through = -1  # the last activation the plan is final for
+        #: The user asked to pause: stop at the next job or command (on a user line).
+        self._pause = False
         #: Events already stopped for: a stop placed by the preliminary plan must not be
         #: taken again when the complete plan places it at another job of the activation.
         self._taken: set[int] = set()
@@ -63,6 +65,11 @@ class PlannedStops:
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "history":  # always before the first plan
                 self.history = message
+            elif message.get("type") == "pause":
+                with self._grown:
+                    self._pause = True
+                    self._grown.notify_all()
+                self._channel.send({"type": "done", "id": message.get("id")})
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
@@ -130,9 +137,16 @@ class PlannedStops:
         """The stop planned at ``key``; waits while the plan is not final for its activation."""
         with self._grown:
             stop = self._plan.get(key)
-            while stop is None and not self._complete and key[0] > self._through:
+            while stop is None and not self._complete and key[0] > self._through \
+                    and not self._pause:
                 self._grown.wait()
                 stop = self._plan.get(key)
+            if self._pause:
+                self._pause = False
+                if stop is None:
+                    activation, kind, position = key
+                    return {"activation": activation, "kind": kind, "position": position,
+                            "eventId": 0, "reason": "pause", "description": "Paused"}
         event_id = int(stop.get("eventId") or 0) if stop is not None else 0
         if stop is None or event_id in self._taken:
             return None

@@ -54,3 +54,18 @@ def test_replay_is_held_where_only_the_complete_plan_can_decide() -> None:
     assert [m["id"] for m in heard if m["type"] == "done"] == [1, 1]
     # Event 1 was not stopped for twice; event 7 was stopped for.
     assert [m["stop"]["eventId"] for m in heard if m["type"] == "stop"] == [1, 7]
+
+
+def test_a_pause_stops_at_the_next_job_even_while_waiting_for_the_map() -> None:
+    heard, channel, stops = _session()
+    channel.send(_plan(complete=False))
+    stops.wait_for_plan(5)
+    passed = threading.Event()
+    threading.Thread(target=lambda: (stops.after_job(3, 1, list), passed.set()),
+                     daemon=True).start()
+    assert not passed.wait(0.3)
+    channel.send({"type": "pause", "id": 2})
+    assert passed.wait(5), "the pause wakes the held replay"
+    (stop,) = [m["stop"] for m in heard if m["type"] == "stop"]
+    assert (stop["activation"], stop["kind"], stop["position"], stop["reason"]) == (
+        3, "job", 1, "pause")

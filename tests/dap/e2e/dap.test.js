@@ -324,7 +324,9 @@ describe('replaydbg dap', function () {
     const threadId = threads.body.threads[0].id;
     const stop = await stopAfter(dc, () => dc.pauseRequest({ threadId }));
     assert.strictEqual(stop.event.body.reason, 'pause');
-    assert.strictEqual(stop.frame.source.path, BATCH, 'paused in the workflow code');
+    assert.ok(stop.frame, 'the paused thread shows a frame');
+    assert.strictEqual(stop.frame.source.path, BATCH, 'paused on a line of the workflow');
+    assert.match(stop.event.body.description, /^Paused/);
     const terminated = dc.waitForEvent('terminated', 120000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
     await terminated;
