@@ -29,10 +29,10 @@ from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, describe, stop_point
-from replaydbg.dap.prepass import (
+from replaydbg.dap.mapping import (
     PACKAGE_ROOT,
     MappingRun,
-    Prepass,
+    MapResult,
     fetch_to_file,
     user_environment,
 )
@@ -55,7 +55,7 @@ class Session:
         self._pending: dict[int, OnResponse] = {}
         self._lock = threading.Lock()
         self.config: LaunchConfig | None = None
-        self.prepass: Prepass | None = None
+        self.map_result: MapResult | None = None
         self.plan: EventPlan | None = None
         self.link: DebuggeeLink | None = None
         self._announced: dict[str, Any] | None = None
@@ -69,8 +69,9 @@ class Session:
         self._plan_lock = threading.RLock()
         self._mapping: MappingRun | None = None
         self._progress_reporting = False
+        self._debuggee_ready = False  # it has the history and a plan: send it plan changes
         self._loaded = threading.Event()  # the history loaded, or failed to
-        self._mapped = threading.Event()  # the event map arrived (self.prepass is set)
+        self._mapped = threading.Event()  # the whole map arrived (self.map_result is set)
         self._failed = False
         self._launch_request: Message | None = None
         self._workdir: str | None = None
@@ -328,7 +329,7 @@ class Session:
             if self.plan is None or self.plan.complete:
                 return
             added = self.plan.extend(events, through)
-            if self.link is not None and self.link.connected:
+            if self.link is not None and self._debuggee_ready:
                 self.link.call({"type": "plan", "stops": [s.to_json() for s in added],
                                 "complete": False, "through": through, "merge": True},
                                wait=False)
@@ -337,16 +338,19 @@ class Session:
         """Wait for the background mapping run; then complete the plan, or end the session."""
         assert self._mapping is not None and self.plan is not None
         try:
-            prepass = self._mapping.result()
-        except ReplaydbgError as err:
+            result = self._mapping.result()
+        except Exception as err:  # the debuggee waits for the map: never leave it hanging
             if not self._ended.is_set():
-                self._fail(str(err))
+                if not isinstance(err, ReplaydbgError):
+                    logger.exception("mapping the history failed")
+                self._fail(str(err) if isinstance(err, ReplaydbgError) else
+                           f"internal error while mapping the history: {err!r}")
             return
         finally:
             self._progress("progressEnd")
         with self._plan_lock:
-            self.prepass = prepass
-            changed = self.plan.map(prepass.report["events"], prepass.report["divergence"])
+            self.map_result = result
+            changed = self.plan.map(result.report["events"], result.report["divergence"])
             for breakpoint in changed:
                 self.send_event("breakpoint", {"reason": "changed", "breakpoint": breakpoint})
             self._send_plan()
@@ -487,8 +491,8 @@ class Session:
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""
         def answer() -> None:
-            assert self.prepass is not None
-            report = self.prepass.report
+            assert self.map_result is not None
+            report = self.map_result.report
             self.respond(request, {"workflowType": report["workflowType"],
                                    "workflowId": report["workflowId"], "runId": report["runId"],
                                    "status": report["status"], "events": report["events"]})
@@ -547,7 +551,7 @@ class Session:
     def _send_plan(self, *, wait: bool = False) -> None:
         """Send the whole plan (it replaces the debuggee's); ``wait`` until it is applied."""
         with self._plan_lock:
-            if self.link is None or not self.link.connected or self.plan is None:
+            if self.link is None or not self._debuggee_ready or self.plan is None:
                 return
             stops, problems = self.plan.stops()
             for problem in problems:
@@ -561,9 +565,11 @@ class Session:
         self._loaded.wait()
         if self.history is None or self.link is None:
             return  # it failed to load: the session is ending
-        self.link.call({"type": "history", "file": str(self._debuggee_history),
-                        "workflowId": self.history.workflow_id}, wait=False)
-        self._send_plan()
+        with self._plan_lock:  # the history, then the first plan; only then any other plan
+            self.link.call({"type": "history", "file": str(self._debuggee_history),
+                            "workflowId": self.history.workflow_id}, wait=False)
+            self._debuggee_ready = True
+            self._send_plan()
 
     def _on_stop(self, stop: Message) -> None:
         if stop.get("reason") == "pause":

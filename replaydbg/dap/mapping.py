@@ -35,7 +35,7 @@ NICENESS = 10
 
 
 @dataclass(frozen=True)
-class Prepass:
+class MapResult:
     """The history file that was mapped and its replay report (the CLI's JSON result)."""
 
     history_file: str
@@ -178,7 +178,7 @@ class MappingRun:
         elif "report" in message or "error" in message:
             self._last = message
 
-    def result(self, timeout: float = 600) -> Prepass:
+    def result(self, timeout: float = 600) -> MapResult:
         """The report; input problems (import errors, unknown workflow...) raise."""
         _, _, stderr = self._child.finish(timeout, self._line)
         if "error" in self._last:
@@ -187,7 +187,7 @@ class MappingRun:
             raise InputError(_last_error(stderr) or "replaydbg could not start in "
                              f"{self._python}", hint="is replaydbg's Python >= 3.10 and "
                              "temporalio installed in that interpreter?")
-        return Prepass(self.history_file, self._last["report"])
+        return MapResult(self.history_file, self._last["report"])
 
     def cancel(self) -> None:
         """Stop mapping (the session ended first)."""
