@@ -28,6 +28,7 @@ from replaydbg.dap.config import LaunchConfig, parse_launch
 from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
+from replaydbg.dap.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, describe, stop_point
 from replaydbg.dap.mapping import (
     PACKAGE_ROOT,
@@ -43,6 +44,9 @@ from replaydbg.history import History, event_type_name, load_history, save_histo
 
 logger = logging.getLogger(__name__)
 OnResponse = Callable[[Message], None]
+#: What a replay started again to go back says that the editor has heard already.
+_RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",
+                             "terminated", "module", "loadedSource"})
 
 
 class Session:
@@ -69,6 +73,11 @@ class Session:
         self._plan_lock = threading.RLock()
         self._mapping: MappingRun | None = None
         self._progress_reporting = False
+        self._initialize_arguments: Message = {}
+        self._generation = 0  # of debugpy adapters: one more per trip back in the replay
+        self._breakpoints = EditorBreakpoints()
+        #: Going back: the event the restarted replay runs to before anything else stops it.
+        self._rewind_to: int | None = None
         self._debuggee_ready = False  # it has the history and a plan: send it plan changes
         self._loaded = threading.Event()  # the history loaded, or failed to
         self._mapped = threading.Event()  # the whole map arrived (self.map_result is set)
@@ -159,32 +168,59 @@ class Session:
         body = dict(message.get("body") or {})
         if event == "output" and body.get("category") == "telemetry":
             return
-        if event == "stopped" and self._normalise_early_stop(body):
+        if self._rewind_to is not None and event in _RESTART_EVENTS:
+            if event == "initialized":  # the restarted debugpy: no breakpoints yet
+                self._send_to_debugpy({"command": "configurationDone"})
             return
         if event == "stopped":
-            body = self._rewrite_stopped(body)
+            if not self._normalise_early_stop(body):
+                self._emit_stopped(body)
+            return
         self.send_event(str(event), body)
-        if event == "stopped" and self.current_stop is not None:
+
+    def _emit_stopped(self, body: dict[str, Any]) -> None:
+        """Tell the editor about a stop, with the history event that caused it."""
+        body = self._rewrite_stopped(body)
+        self.send_event("stopped", body)
+        if self.current_stop is not None:
             self.send_event("temporal/currentEvent", self.current_stop)
 
 
     def _normalise_early_stop(self, body: dict[str, Any]) -> bool:
-        """Python < 3.12 stops on the ``await`` that just completed, 3.12 on the line after.
+        """Stops after a job belong on the line after the ``await`` that just completed.
 
-        Users should see the same in both, so on 3.11 one ``next`` is taken for them; the
-        announced stop stays pending for the stop that ``next`` produces.
+        Python < 3.12 always stops on the ``await`` line itself, so one ``next`` is taken for
+        the user. 3.12 stops on the line after, except when breakpoints changed while the
+        coroutine waited (as after going back): there it asks where the thread stopped and
+        steps only off an ``await`` line. The announced stop stays pending for the stop the
+        ``next`` produces. True when the stop is held back.
         """
         with self._lock:
             announced = self._announced
-            if (announced is None or not announced.get("resumed")
-                    or self._debuggee_python >= (3, 12) or announced.get("_stepped")):
+            if announced is None or not announced.get("resumed") or announced.get("_stepped"):
                 return False
             announced["_stepped"] = True
+        thread = body.get("threadId")
+        if self._debuggee_python < (3, 12):
+            self._send_to_debugpy({"command": "next", "arguments": {"threadId": thread}})
+            return True
+        awaiting = {(os.path.realpath(file), line) for file, line in announced.get("awaiting", [])}
+
+        def check(response: Message) -> None:
+            frames = (response.get("body") or {}).get("stackFrames") or []
+            top = frames[0] if frames else {}
+            where = (os.path.realpath(str((top.get("source") or {}).get("path", ""))),
+                     top.get("line"))
+            if where in awaiting:
+                self._send_to_debugpy({"command": "next", "arguments": {"threadId": thread}})
+            else:
+                self._emit_stopped(body)
+
         assert self.debugpy is not None
-        seq = self.debugpy.send({"type": "request", "command": "next",
-                                 "arguments": {"threadId": body.get("threadId")}})
         with self._lock:
-            self._pending[seq] = lambda response: None
+            seq = self.debugpy.send({"type": "request", "command": "stackTrace",
+                                     "arguments": {"threadId": thread, "levels": 1}})
+            self._pending[seq] = check
         return True
 
     def _rewrite_stopped(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -196,6 +232,8 @@ class Session:
             return body
         if self.plan is not None and self.plan.one_shot == announced.get("eventId"):
             self.plan.one_shot = None  # reached: the next plan no longer has it
+        if self._rewind_to is not None and announced.get("eventId") == self._rewind_to:
+            self._rewound()
         announced = {k: v for k, v in announced.items() if not k.startswith("_")}
         self.current_stop = announced
         body["reason"] = announced["reason"]
@@ -224,7 +262,8 @@ class Session:
         """Start debugpy's adapter and answer with its capabilities plus ours."""
         arguments = request.get("arguments") or {}
         self._progress_reporting = bool(arguments.get("supportsProgressReporting"))
-        self.debugpy = DebugpyAdapter(self.on_debugpy_message, self._on_debugpy_exit)
+        self._initialize_arguments = dict(arguments)
+        self.debugpy = self._start_debugpy()
 
         def answer(response: Message) -> None:
             body = dict(response.get("body") or {})
@@ -232,10 +271,26 @@ class Session:
                 *FILTERS, *[f for f in body.get("exceptionBreakpointFilters", [])
                             if f.get("filter") not in FILTER_IDS]]
             body.update(supportsFunctionBreakpoints=True, supportsExceptionInfoRequest=True,
-                        supportsTerminateRequest=True, supportsConfigurationDoneRequest=True)
+                        supportsTerminateRequest=True, supportsConfigurationDoneRequest=True,
+                        supportsStepBack=True)
             self.respond(request, body)
 
         self._forward(request, answer)
+
+    def _start_debugpy(self) -> DebugpyAdapter:
+        """A debugpy adapter whose messages count only while it is the session's."""
+        self._generation += 1
+        generation = self._generation
+
+        def on_message(message: Message) -> None:
+            if generation == self._generation:
+                self.on_debugpy_message(message)
+
+        def on_exit() -> None:
+            if generation == self._generation:
+                self._on_debugpy_exit()
+
+        return DebugpyAdapter(on_message, on_exit)
 
     def _on_debugpy_exit(self) -> None:
         self._debugpy_gone.set()
@@ -408,6 +463,11 @@ class Session:
             self.respond(request, {"breakpoints": breakpoints})
             self._send_plan()
 
+    def on_setBreakpoints(self, request: Message) -> None:
+        """Line breakpoints are debugpy's; remembered for a replay started again."""
+        self._breakpoints.lines(dict(request.get("arguments") or {}))
+        self._forward(request)
+
     def on_setExceptionBreakpoints(self, request: Message) -> None:
         """Temporal filters stay here; debugpy's own ones are forwarded."""
         arguments = dict(request.get("arguments") or {})
@@ -419,6 +479,7 @@ class Session:
         arguments["filters"] = [f for f in filters if f not in FILTER_IDS]
         arguments["filterOptions"] = [o for o in arguments.get("filterOptions", [])
                                       if o.get("filterId") not in FILTER_IDS]
+        self._breakpoints.exceptions(arguments)
         self._forward({**request, "arguments": arguments})
 
     def on_exceptionInfo(self, request: Message) -> None:
@@ -516,6 +577,71 @@ class Session:
         self._when_mapped(request, lambda: self._continue_to(request,
                                                              plan.next_stoppable(current)))
 
+    def on_stepBack(self, request: Message) -> None:
+        """Back to the previous history event at which workflow code runs."""
+        self._go_back(request, lambda plan, here: plan.previous_stoppable(here))
+
+    def on_reverseContinue(self, request: Message) -> None:
+        """Back to the previous event breakpoint or filter stop (else the first event)."""
+        self._go_back(request, lambda plan, here: plan.previous_stop(here)
+                      or plan.next_stoppable(None))
+
+    def _go_back(self, request: Message,
+                 choose: Callable[[EventPlan, tuple[int, str, int]], int | None]) -> None:
+        """Replay again from the start, up to an earlier event (the replay is deterministic).
+
+        A new debuggee (under a new debugpy adapter) runs to that event with nothing else
+        planned and no line breakpoints; there it gets them all back.
+        """
+        stop, plan = self.current_stop, self.plan
+        if plan is None or stop is None or stop.get("activation") is None \
+                or self.link is None or not self._debuggee_ready:
+            self.respond(request, error="going back needs a stop on a history event")
+            return
+        here = (stop["activation"], stop["kind"], stop["position"])
+        with self._plan_lock:
+            target = choose(plan, here)
+        if target is None:
+            self.respond(request, error="no earlier history event runs workflow code")
+            return
+        self.respond(request)
+        thread = (request.get("arguments") or {}).get("threadId", 1)
+        self.send_event("continued", {"threadId": thread, "allThreadsContinued": True})
+        threading.Thread(target=self._restart, args=(target,), daemon=True).start()
+
+    def _restart(self, target: int) -> None:
+        assert self.plan is not None and self.link is not None and self.debugpy is not None
+        old_debugpy, old_link = self.debugpy, self.link
+        with self._plan_lock:
+            self._rewind_to = target
+            self.plan.one_shot = target
+            self._debuggee_ready = False
+            self.current_stop = None
+            self.link = DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
+                                     on_result=self._on_result)
+            self.debugpy = self._start_debugpy()  # the old one's messages are ignored now
+        old_link.close()
+        old_debugpy.kill()
+        self._send_to_debugpy({"command": "initialize", "arguments": self._initialize_arguments})
+        self._send_to_debugpy({"command": "launch", "arguments": self._debugpy_launch()})
+
+    def _rewound(self) -> None:
+        """The restarted replay is back at the event: everything applies again from here."""
+        with self._plan_lock:
+            self._rewind_to = None
+            self._send_plan()
+        for message in self._breakpoints.requests():
+            self._send_to_debugpy(message)
+
+    def _send_to_debugpy(self, message: Message) -> None:
+        """A request of our own to debugpy; its answer is not the editor's business."""
+        debugpy = self.debugpy
+        if debugpy is None:
+            return
+        with self._lock:
+            seq = debugpy.send({"type": "request", **message})
+            self._pending[seq] = lambda response: None
+
     def _continue_to(self, request: Message, target: int | None) -> None:
         if target is None or self.plan is None:
             self.respond(request, error="no later history event runs workflow code")
@@ -554,6 +680,8 @@ class Session:
             if self.link is None or not self._debuggee_ready or self.plan is None:
                 return
             stops, problems = self.plan.stops()
+            if self._rewind_to is not None:  # going back: nothing on the way stops it
+                stops = [s for s in stops if s.event_id == self._rewind_to]
             for problem in problems:
                 self.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
             self.link.call({"type": "plan", "stops": [s.to_json() for s in stops],
@@ -591,9 +719,11 @@ class Session:
         return {**stop, "eventId": event["eventId"], "description": f"Paused: {describe(event)}"}
 
     def _on_result(self, message: Message) -> None:
-        if message.get("status") == "error":  # it could not start: the map will fail alike
+        if message.get("status") == "error":  # it could not start: the map fails alike
             with self._lock:
-                self._failed = True
+                said, self._failed = self._failed, True
+            if said:  # the mapper said it first
+                return
         if message.get("status") not in ("ok", None):
             self.send_event("output", {"category": "important",
                                        "output": f"replay {message['status']}: "

@@ -164,8 +164,11 @@ class PlannedStops:
         """Arm a stop at the first user line the job causes, if planned."""
         stop = self._planned((activation, "job", position))
         if stop is not None:
-            self._announce(stop)
-            pydevd_glue.arm_step_into_user_code(waiting())
+            frames = waiting()
+            # Where the coroutines wait: a stop there is one line early (see the adapter).
+            self._announce({**stop, "awaiting": [[f.f_code.co_filename, f.f_lineno]
+                                                 for f in frames]})
+            pydevd_glue.arm_step_into_user_code(frames)
 
     def workflow_code(self, running: bool) -> None:
         """Trace only while workflow code runs and the debugger needs to see it."""

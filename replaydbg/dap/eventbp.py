@@ -153,6 +153,11 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
+    """Replay order of stop points: activation by activation, jobs before commands."""
+    return point[0], 0 if point[1] == "job" else 1, point[2]
+
+
 def describe(event: Mapping[str, Any]) -> str:
     """``Event 7 ActivityTaskCompleted (compose_greeting)``."""
     subject = event.get("subject") or ""
@@ -268,6 +273,20 @@ class EventPlan:
             self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
 
+    def previous_stoppable(self, current: tuple[int, str, int]) -> int | None:
+        """The last event whose stop point the replay reaches before ``current``."""
+        earlier = [(_order(point), -int(event["eventId"])) for event in self.events
+                   if (point := stop_point(event)) is not None and _order(point) < _order(current)]
+        return -max(earlier)[1] if earlier else None
+
+    def previous_stop(self, current: tuple[int, str, int]) -> int | None:
+        """The last planned stop (breakpoint or filter) before ``current``, if any."""
+        earlier = [s for s in self.stops()[0]
+                   if _order((s.activation, s.kind, s.position)) < _order(current)]
+        if not earlier:
+            return None
+        return max(earlier, key=lambda s: _order((s.activation, s.kind, s.position))).event_id
+
     def _plan_events(self, events: Iterable[Mapping[str, Any]],
                      planned: dict[tuple[int, str, int], PlannedStop],
                      problems: list[str]) -> None:
@@ -294,12 +313,9 @@ class EventPlan:
         commands its code issues. Events at the current point have already passed. Needs the
         event map.
         """
-        def order(point: tuple[int, str, int]) -> tuple[int, int, int]:
-            return point[0], 0 if point[1] == "job" else 1, point[2]
-
         for event in self.events:
             point = stop_point(event)
-            if point is not None and (current is None or order(point) > order(current)):
+            if point is not None and (current is None or _order(point) > _order(current)):
                 return int(event["eventId"])
         return None
 

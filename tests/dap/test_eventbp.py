@@ -148,3 +148,15 @@ def test_extending_batch_by_batch_plans_what_one_pass_over_the_map_plans() -> No
         got += [s.to_json() for s in added]
     assert got == expected
     assert [s.to_json() for s in partial.stops()[0]] == expected
+
+
+def test_going_back_finds_the_previous_event_and_the_previous_planned_stop() -> None:
+    plan = EventPlan(EVENTS, None)
+    at_13 = (2, "job", 0)
+    assert plan.previous_stoppable(at_13) == 11
+    assert plan.previous_stoppable((1, "command", 0)) == 7
+    assert plan.previous_stoppable((0, "job", 0)) is None
+    assert plan.previous_stop(at_13) is None  # no breakpoints: nothing planned before
+    plan.set_function_breakpoints([{"name": "#5"}, {"name": "#13"}])
+    assert plan.previous_stop(at_13) == 5
+    assert plan.next_stoppable((0, "job", 0)) == 5
