@@ -70,7 +70,6 @@ class PlannedStops:
                     self._pause = True
                     self._grown.notify_all()
                 self._channel.send({"type": "done", "id": message.get("id")})
-                self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
                 self._channel.send({"type": "done", "id": message.get("id")})

@@ -1,0 +1,92 @@
+"""Going back in a replay (Step Back, Reverse Continue): replay again up to an earlier event.
+
+The replay is deterministic, so the state at an earlier event is the state a new replay
+reaches there. A new debuggee under a new debugpy adapter runs to that event with nothing
+else planned and no line breakpoints (they would stop it on the way); once it stops there,
+it gets the editor's breakpoints and the whole plan back. The editor sees none of the
+restart's own lifecycle (a second ``initialized``, ``process``, ``exited``...): for it, the
+session simply stopped at the earlier event.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from replaydbg.dap.eventbp import EventPlan
+from replaydbg.dap.protocol import Message
+
+if TYPE_CHECKING:
+    from replaydbg.dap.adapter import Session
+
+#: What a replay started again says that the editor has heard already.
+_RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",
+                             "terminated", "module", "loadedSource"})
+#: Chooses the event to go back to, from the plan and the current stop point.
+Choice = Callable[[EventPlan, tuple[int, str, int]], "int | None"]
+
+
+class GoingBack:
+    """The trip back of one session (at most one at a time)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        #: The event the restarted replay runs to before anything else may stop it.
+        self.target: int | None = None
+
+    def start(self, request: Message, choose: Choice) -> None:
+        """Answer ``request`` and go back to the event ``choose`` picks, if there is one."""
+        session = self._session
+        stop, plan = session.stops.current, session.plan
+        if plan is None or stop is None or stop.get("activation") is None \
+                or session.link is None or not session.debuggee_ready:
+            session.proxy.respond(request, error="going back needs a stop on a history event")
+            return
+        here = (stop["activation"], stop["kind"], stop["position"])
+        with session.plan_lock:
+            target = choose(plan, here)
+        if target is None:
+            session.proxy.respond(request, error="no earlier history event runs workflow code")
+            return
+        session.proxy.respond(request)
+        thread = (request.get("arguments") or {}).get("threadId", 1)
+        session.proxy.send_event("continued", {"threadId": thread, "allThreadsContinued": True})
+        threading.Thread(target=self._restart, args=(target,), daemon=True).start()
+
+    def _restart(self, target: int) -> None:
+        session = self._session
+        assert session.plan is not None and session.link is not None
+        old_link = session.link
+        with session.plan_lock:
+            self.target = target
+            session.plan.one_shot = target
+            session.debuggee_ready = False
+            session.stops.forget()
+            session.link = session.new_link()
+            old_debugpy = session.proxy.start_debugpy()  # its messages are ignored from now
+        old_link.close()
+        if old_debugpy is not None:
+            old_debugpy.kill()
+        session.proxy.request("initialize", session.initialize_arguments)
+        session.proxy.request("launch", session.launcher.debugpy_launch())
+
+    def hides(self, event: str) -> bool:
+        """Whether debugpy's ``event`` belongs to the restart (then the editor never sees it)."""
+        if self.target is None or event not in _RESTART_EVENTS:
+            return False
+        if event == "initialized":  # the restarted debugpy: no breakpoints until the target
+            self._session.proxy.request("configurationDone")
+        return True
+
+    def reached(self, event_id: int) -> bool:
+        """The replay stopped at ``event_id``; True when that ends the trip back."""
+        if self.target is None or event_id != self.target:
+            return False
+        session = self._session
+        with session.plan_lock:
+            self.target = None
+            session.send_plan()
+        for message in session.editor_breakpoints.requests():
+            session.proxy.request(message["command"], message["arguments"])
+        return True

@@ -1,0 +1,200 @@
+"""Launch a replay: get the history, start the debuggee, map the history in the background.
+
+Three things run at once so that the first stop comes early: debugpy starts the debuggee
+(~0.5 s), the adapter loads the history (fetching it first for a workflow id) and hands the
+debuggee a binary copy, and a mapping run replays the history without a debugger to make
+the event map, which arrives task by task and completes the stop plan as it comes.
+
+Whatever fails on the way (a bad history, an unreachable server, an import error) is said
+once, answers the launch if it is still waiting, and ends the session with ``terminated``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from replaydbg.dap import control
+from replaydbg.dap.debuggee import ENV_SESSION
+from replaydbg.dap.eventbp import EventPlan
+from replaydbg.dap.mapping import PACKAGE_ROOT, MappingRun, fetch_to_file, user_environment
+from replaydbg.dap.protocol import Message
+from replaydbg.errors import ReplaydbgError
+from replaydbg.history import event_type_name, load_history, save_history
+
+if TYPE_CHECKING:
+    from replaydbg.dap.adapter import Session
+
+logger = logging.getLogger(__name__)
+
+
+class Launcher:
+    """The launch of one session's replay and the making of its event map."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.loaded = threading.Event()  # the history loaded, or failed to
+        self.mapped = threading.Event()  # the whole map arrived (session.map_result is set)
+        self.failed = False
+        self.progress_reporting = False  # the editor said it shows progress events
+        self.mapping: MappingRun | None = None
+        self._lock = threading.Lock()
+        self._request: Message | None = None  # the launch, until debugpy answers it
+        self.workdir: str | None = None
+        self._debuggee_history: Path | None = None
+
+    def start(self, request: Message) -> None:
+        """Launch (the config is parsed): answered when debugpy answers, or on failure."""
+        threading.Thread(target=self._launch, args=(request,), daemon=True).start()
+
+    def _launch(self, request: Message) -> None:
+        session, config = self._session, self._session.config
+        assert config is not None
+        self._progress("progressStart", title="Replay", message="loading the history")
+        try:
+            self.workdir = tempfile.mkdtemp(prefix="replaydbg-session-")
+            history_file = config.history_file
+            if history_file is None:
+                self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
+                history_file = fetch_to_file(config, self.workdir)
+        except ReplaydbgError as err:
+            self._progress("progressEnd")
+            self.loaded.set()
+            self.fail(str(err), request)
+            return
+        session.link = session.new_link()
+        self._request = request
+        # debugpy starts the debuggee (~0.5 s) while the history loads.
+        threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
+        session.proxy.forward({**request, "arguments": self.debugpy_launch()}, self._launched)
+
+    def _load(self, history_file: str) -> None:
+        """Load the history, give the debuggee a copy, start mapping it."""
+        session, config = self._session, self._session.config
+        assert config is not None and self.workdir is not None
+        try:
+            history = load_history(history_file)
+            # The debuggee reads a binary copy: ~40x faster than the JSON.
+            self._debuggee_history = save_history(
+                history, os.path.join(self.workdir, "debuggee-history.pb"))
+            plan = EventPlan.preliminary([event_type_name(e.event_type) for e in history.events])
+            plan.stop_on_entry = config.stop_on_entry
+            with session.plan_lock:
+                session.history, session.plan = history, plan
+            self.mapping = MappingRun(config, history_file, history.workflow_id,
+                                      session.on_mapped)
+        except ReplaydbgError as err:
+            self._progress("progressEnd")
+            self.fail(str(err))
+            return
+        finally:
+            self.loaded.set()
+        self._progress("progressUpdate", message=f"mapping {len(history.events)} "
+                       "history events to your code")
+        self._await_map()
+
+    def history_message(self) -> Message:
+        """What tells the debuggee which history to replay."""
+        history = self._session.history
+        assert history is not None
+        return {"type": "history", "file": str(self._debuggee_history),
+                "workflowId": history.workflow_id}
+
+    def _launched(self, response: Message) -> None:
+        """Pass on debugpy's answer to the launch (sent after configurationDone), once."""
+        with self._lock:
+            request, self._request = self._request, None
+        if request is not None:
+            self._session.proxy.relay(response, request.get("seq", 0))
+
+    def _await_map(self) -> None:
+        """Wait for the mapping run; then complete the plan, or end the session."""
+        session = self._session
+        assert self.mapping is not None
+        try:
+            result = self.mapping.result()
+        except Exception as err:  # the debuggee waits for the map: never leave it hanging
+            if not session.ended.is_set():
+                if not isinstance(err, ReplaydbgError):
+                    logger.exception("mapping the history failed")
+                self.fail(str(err) if isinstance(err, ReplaydbgError) else
+                          f"internal error while mapping the history: {err!r}")
+            return
+        finally:
+            self._progress("progressEnd")
+        session.on_map_complete(result)
+        self.mapped.set()
+
+    def when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
+        """Run ``answer`` once the event map is there (at once if it is)."""
+        if self.mapping is None:
+            self._session.proxy.respond(request, error="no history yet: launch first")
+            return
+        if self.mapped.is_set():
+            answer()
+            return
+
+        def later() -> None:
+            while not self.mapped.wait(0.5):
+                if self.failed or self._session.ended.is_set():
+                    self._session.proxy.respond(request,
+                                                error="the history could not be mapped")
+                    return
+            answer()
+
+        threading.Thread(target=later, daemon=True).start()
+
+    def fail(self, message: str, request: Message | None = None) -> None:
+        """The session cannot go on: say why (once), answer the launch, end it cleanly.
+
+        ``request`` is a launch not forwarded to debugpy yet; a forwarded one still waiting
+        for debugpy's answer is answered here instead.
+        """
+        session = self._session
+        with self._lock:
+            if self.failed:
+                return
+            self.failed = True
+            pending, self._request = self._request, None
+        session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
+        if request or pending:
+            session.proxy.respond(request or pending or {}, error=message)
+        debugpy = session.proxy.debugpy
+        if debugpy is not None and session.link is not None and not session.debugpy_gone.is_set():
+            debugpy.kill()  # its exit sends "terminated"
+        else:
+            session.proxy.send_event("terminated")
+
+    def mark_failed(self) -> bool:
+        """The replay could not start; True when that was said already (by the mapping)."""
+        with self._lock:
+            said, self.failed = self.failed, True
+        return said
+
+    def _progress(self, event: str, **body: str) -> None:
+        """Progress events, for clients that asked for them (DAP's rule)."""
+        if self.progress_reporting:
+            self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})
+
+    def debugpy_launch(self) -> dict[str, Any]:
+        """The arguments of debugpy's ``launch`` for the debuggee."""
+        config, link = self._session.config, self._session.link
+        assert config is not None and link is not None
+        session = {"workflow": config.workflow, "sandbox": config.sandbox,
+                   "dataConverter": config.data_converter, "justMyCode": config.just_my_code}
+        env = user_environment(config)
+        env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
+                    ENV_SESSION: json.dumps(session)})
+        return {"module": "replaydbg.dap.debuggee", "python": list(config.python),
+                "cwd": config.cwd, "env": env, "justMyCode": config.just_my_code,
+                "console": "internalConsole", "redirectOutput": True,
+                # Our runtime and the SDK are never "my code", even when installed editable.
+                "rules": [{"path": f"{PACKAGE_ROOT}/replaydbg/**", "include": False},
+                          {"module": "replaydbg", "include": False},
+                          {"module": "temporalio", "include": False}]}

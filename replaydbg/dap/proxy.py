@@ -1,0 +1,126 @@
+"""The adapter's plumbing: messages between the editor and debugpy's adapter.
+
+Editor requests forwarded to debugpy get debugpy's own sequence numbers; their responses go
+back with the editor's ``request_seq``. Requests the adapter makes of debugpy for itself
+(a ``next`` after a stop, a ``stackTrace`` to check where it stopped, a restart) have their
+answers routed to a callback, never to the editor.
+
+Going back in a replay replaces debugpy's adapter with a new one: from then on whatever the
+old one still says is dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from replaydbg.dap.debugpy_side import DebugpyAdapter
+from replaydbg.dap.protocol import Message, MessageWriter
+
+OnResponse = Callable[[Message], None]
+
+
+class Proxy:
+    """Writes to the editor, forwards to debugpy, routes debugpy's answers.
+
+    ``on_event(message)`` hears debugpy's events and ``on_exit()`` the exit of the current
+    debugpy adapter; both are called on debugpy's reader thread.
+    """
+
+    def __init__(self, editor_out: IO[bytes], *, on_event: Callable[[Message], None],
+                 on_exit: Callable[[], None]) -> None:
+        self.editor = MessageWriter(editor_out)
+        self.debugpy: DebugpyAdapter | None = None
+        self._on_event, self._on_exit = on_event, on_exit
+        self._pending: dict[int, OnResponse] = {}
+        self._lock = threading.Lock()
+        self._generation = 0  # of debugpy adapters: one more per trip back in the replay
+
+    # -- to the editor --------------------------------------------------------------------
+
+    def respond(self, request: Message, body: Any = None, *, error: str | None = None) -> None:
+        """Answer an editor request (an ``error`` makes it a failure the editor shows)."""
+        response: Message = {"type": "response", "request_seq": request.get("seq", 0),
+                             "command": request.get("command"), "success": error is None}
+        if error is not None:
+            response["message"] = error
+            response["body"] = {"error": {"id": 1, "format": error, "showUser": True}}
+        elif body is not None:
+            response["body"] = body
+        self.editor.send(response)
+
+    def send_event(self, event: str, body: Any = None) -> None:
+        """Send an event to the editor."""
+        self.editor.send({"type": "event", "event": event, **({"body": body} if body else {})})
+
+    def relay(self, response: Message, editor_seq: int) -> None:
+        """Pass debugpy's response on as the answer to the editor's request ``editor_seq``."""
+        response = {k: v for k, v in response.items() if k != "seq"}
+        response["request_seq"] = editor_seq
+        self.editor.send(response)
+
+    # -- to debugpy -----------------------------------------------------------------------
+
+    def start_debugpy(self) -> DebugpyAdapter | None:
+        """Start a debugpy adapter that replaces the current one; returns the old one."""
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+
+        def on_message(message: Message) -> None:
+            if generation == self._generation:
+                self._route(message)
+
+        def on_exit() -> None:
+            if generation == self._generation:
+                self._on_exit()
+
+        with self._lock:
+            # The new adapter numbers from 1 again; the old one's answers never come.
+            self._pending.clear()
+            old, self.debugpy = self.debugpy, DebugpyAdapter(on_message, on_exit)
+        return old
+
+    def forward(self, message: Message, on_response: OnResponse | None = None) -> None:
+        """Send an editor message to debugpy; its response goes back with the editor's seq.
+
+        ``on_response`` takes the response instead (it may relay it, changed).
+        """
+        if self.debugpy is None:
+            if message.get("type") == "request":
+                self.respond(message, error=f"'{message.get('command')}' before 'initialize'")
+            return
+        editor_seq = message.get("seq", 0)
+        callback = None
+        if message.get("type") == "request":
+            callback = on_response or (lambda response: self.relay(response, editor_seq))
+        self._send({k: v for k, v in message.items() if k != "seq"}, callback)
+
+    def request(self, command: str, arguments: Message | None = None,
+                on_response: OnResponse | None = None) -> None:
+        """A request of the adapter's own; its answer is not the editor's business."""
+        if self.debugpy is not None:
+            self._send({"type": "request", "command": command,
+                        **({"arguments": arguments} if arguments is not None else {})},
+                       on_response or (lambda response: None))
+
+    def _send(self, message: Message, on_response: OnResponse | None) -> None:
+        debugpy = self.debugpy
+        assert debugpy is not None
+        with self._lock:  # the seq and the callback in one step: the answer may come at once
+            seq = debugpy.send(message)
+            if on_response is not None:
+                self._pending[seq] = on_response
+
+    def _route(self, message: Message) -> None:
+        kind = message.get("type")
+        if kind == "response":
+            with self._lock:
+                callback = self._pending.pop(int(message.get("request_seq", -1)), None)
+            if callback is not None:
+                callback(message)
+        elif kind == "event":
+            self._on_event(message)
+        else:  # a reverse request such as runInTerminal: the editor answers it
+            self.editor.send({k: v for k, v in message.items() if k != "seq"})

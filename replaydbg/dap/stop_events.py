@@ -1,0 +1,108 @@
+"""Tell the editor which history event each stop is for, on the line the user expects.
+
+The debuggee announces a planned stop over the control channel just before pydevd makes it;
+debugpy's ``stopped`` event that follows is then rewritten with the history event's reason
+and description ("Event 7 ActivityTaskCompleted (fetch_profile)"), and followed by a
+``temporal/currentEvent`` event for history views. A stop nobody announced (a line
+breakpoint, a step) passes unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from replaydbg.dap.protocol import Message
+from replaydbg.dap.proxy import Proxy
+
+
+class StopEvents:
+    """The announced stop, the current one, and the rewriting of debugpy's ``stopped``.
+
+    ``on_reached(stop)`` hears of every stop the editor is told about, with the history
+    event it is for (None for other stops), before the editor hears of it.
+    """
+
+    def __init__(self, proxy: Proxy, on_reached: Callable[[Message | None], None]) -> None:
+        self._proxy = proxy
+        self._on_reached = on_reached
+        self._lock = threading.Lock()
+        self._announced: Message | None = None
+        #: The history event of the stop the editor is at (None between stops).
+        self.current: Message | None = None
+        #: The debuggee's (major, minor): where a resumed coroutine stops depends on it.
+        self.debuggee_python: tuple[int, ...] = (3, 12)
+
+    def announce(self, stop: Message) -> None:
+        """The debuggee is about to stop for ``stop`` (control-channel thread)."""
+        with self._lock:
+            self._announced = stop
+
+    def forget(self) -> None:
+        """The replay starts again: no stop is current or expected."""
+        with self._lock:
+            self._announced = None
+        self.current = None
+
+    def stopped(self, body: dict[str, Any]) -> None:
+        """The debuggee stopped, says debugpy (on its reader thread)."""
+        if not self._held_for_next_line(body):
+            self._emit(body)
+
+    def _emit(self, body: dict[str, Any]) -> None:
+        body = self._rewrite(body)
+        self._proxy.send_event("stopped", body)
+        if self.current is not None:
+            self._proxy.send_event("temporal/currentEvent", self.current)
+
+    def _held_for_next_line(self, body: dict[str, Any]) -> bool:
+        """Stops after a job belong on the line after the ``await`` that just completed.
+
+        Python < 3.12 always stops on the ``await`` line itself, so one ``next`` is taken for
+        the user. 3.12 stops on the line after, except when breakpoints changed while the
+        coroutine waited (as after going back): there it asks where the thread stopped and
+        steps only off an ``await`` line. The announced stop stays pending for the stop the
+        ``next`` produces. True when the stop is held back.
+        """
+        with self._lock:
+            announced = self._announced
+            if announced is None or not announced.get("resumed") or announced.get("_stepped"):
+                return False
+            announced["_stepped"] = True
+        thread = body.get("threadId")
+        if self.debuggee_python < (3, 12):
+            self._proxy.request("next", {"threadId": thread})
+            return True
+        awaiting = {(os.path.realpath(file), line) for file, line in announced.get("awaiting", [])}
+
+        def check(response: Message) -> None:
+            frames = (response.get("body") or {}).get("stackFrames") or []
+            top = frames[0] if frames else {}
+            where = (os.path.realpath(str((top.get("source") or {}).get("path", ""))),
+                     top.get("line"))
+            if where in awaiting:
+                self._proxy.request("next", {"threadId": thread})
+            else:
+                self._emit(body)
+
+        self._proxy.request("stackTrace", {"threadId": thread, "levels": 1}, check)
+        return True
+
+    def _rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            announced, self._announced = self._announced, None
+        if announced is not None:
+            announced = {k: v for k, v in announced.items() if not k.startswith("_")}
+        self.current = announced
+        self._on_reached(announced)
+        if announced is None:
+            return body
+        body["reason"] = announced["reason"]
+        body["description"] = announced["description"]
+        if announced.get("text"):
+            body["text"] = announced["text"]
+        if announced.get("breakpointIds"):
+            body["hitBreakpointIds"] = announced["breakpointIds"]
+        return body
