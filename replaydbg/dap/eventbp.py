@@ -348,7 +348,13 @@ class EventPlan:
         kind = "command" if position is not None else "job"
         point = (activation, kind, position if position is not None else 0)
         event_id = divergence.get("eventId") or 0
-        stop = planned.setdefault(point, PlannedStop(*point, event_id, ""))
+        if point not in planned:
+            # A missing command stops after the activation's first job, like an event stop
+            # there: on the line after the resumed ``await`` on every Python.
+            first_job = next((e for e in self.events if stop_point(e) == point), None)
+            resumed = kind == "job" and first_job is not None and bool(first_job.get("resumed"))
+            planned[point] = PlannedStop(*point, event_id, "", resumed=resumed)
+        stop = planned[point]
         stop.reason = "exception"
         stop.description = "Non-determinism"
         stop.text = str(divergence.get("message", ""))
