@@ -17,6 +17,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 
 from replaydbg.history import History, event_type_name
+from replaydbg.history.task_groups import TaskGroup, group_by_workflow_task
 
 REFERENCE_BASE = 1 << 30
 
@@ -61,9 +62,13 @@ def _b64(text: Any) -> bytes:
         return b""
 
 
-def temporal_tree(history: History, event_id: int, mapping: Mapping[str, Any] | None,
+def temporal_tree(history: History, event_id: int, mappings: Sequence[Mapping[str, Any]],
                   decode: Decoder | None = None) -> dict[str, Any]:
-    """The scope's content for a stop on ``event_id``; ``decode`` decodes payloads."""
+    """The scope's content for a stop on ``event_id``; ``decode`` decodes payloads.
+
+    ``mappings`` is the event map so far (event by event from the first), maybe partial.
+    """
+    mapping = mappings[event_id - 1] if len(mappings) >= event_id else None
     events = history.events
     event = events[event_id - 1]
     kind = event.WhichOneof("attributes") or ""
@@ -75,7 +80,8 @@ def temporal_tree(history: History, event_id: int, mapping: Mapping[str, Any] | 
         current.update(role=mapping.get("role"), note=mapping.get("note"),
                        subject=mapping.get("subject"))
     return {"event": current, "workflow": _workflow(history, decode),
-            "history": _position(history, event_id), "pending": _pending(history, event_id)}
+            "history": _position(history, event_id, mappings),
+            "pending": _pending(history, event_id)}
 
 
 def _workflow(history: History, decode: Decoder | None) -> dict[str, Any]:
@@ -86,14 +92,31 @@ def _workflow(history: History, decode: Decoder | None) -> dict[str, Any]:
             "source": history.source}
 
 
-def _position(history: History, event_id: int) -> dict[str, Any]:
-    total = len(history.events)
-    started = [e.event_id for e in history.events if event_type_name(e.event_type)
-               == "WorkflowTaskStarted"]
-    done = sum(1 for s in started if s <= event_id)
+def _position(history: History, event_id: int,
+              mappings: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """Where the replay is: counts, and the events done, current and to come by task."""
+    types = [event_type_name(e.event_type) for e in history.events]
+    groups = group_by_workflow_task(types)
+    started = sum(1 for t in types[:event_id] if t == "WorkflowTaskStarted")
+
+    def events(group: TaskGroup) -> list[str]:
+        return [("→ " if i == event_id else "") + _event_label(i, types[i - 1], mappings)
+                for i in range(group.first, group.last + 1)]
+
+    current = next(g for g in groups if g.first <= event_id <= g.last)
     return {"eventsDone": event_id - 1, "currentEvent": event_id,
-            "eventsToCome": total - event_id,
-            "workflowTasks": f"{done} of {len(started)} started"}
+            "eventsToCome": len(types) - event_id,
+            "workflowTasks": f"{started} of {types.count('WorkflowTaskStarted')} started",
+            "done": {g.label: events(g) for g in groups if g.last < event_id},
+            "current": {current.label: events(current)},
+            "toCome": {g.label: events(g) for g in groups if g.first > event_id}}
+
+
+def _event_label(event_id: int, event_type: str, mappings: Sequence[Mapping[str, Any]]) -> str:
+    """``#7 ActivityTaskCompleted (fetch_profile)`` (the subject once the map has it)."""
+    mapping = mappings[event_id - 1] if len(mappings) >= event_id else None
+    subject = mapping.get("subject") if mapping else None
+    return f"#{event_id} {event_type}" + (f" ({subject})" if subject else "")
 
 
 def _pending(history: History, event_id: int) -> dict[str, list[str]]:
@@ -139,8 +162,7 @@ class VariableStore:
               decode: Decoder | None = None) -> int:
         """The reference of the Temporal scope for this stop (built once per stop)."""
         if self._scope is None:
-            mapping = mappings[event_id - 1] if len(mappings) >= event_id else None
-            self._scope = self.add(temporal_tree(history, event_id, mapping, decode))
+            self._scope = self.add(temporal_tree(history, event_id, mappings, decode))
         return self._scope
 
     def add(self, container: Any) -> int:
