@@ -57,7 +57,7 @@ class Session:
         self.debugpy_gone = threading.Event()
         self.initialize_arguments: Message = {}
         self.editor_breakpoints = EditorBreakpoints()
-        self.stops = StopEvents(self.proxy, self._reached)
+        self.stops = StopEvents(self.proxy, self._reached, self._locate)
         self.launcher = Launcher(self)
         self.going_back = GoingBack(self)
         self._variables = VariableStore()
@@ -320,12 +320,13 @@ class Session:
 
     def on_stepBack(self, request: Message) -> None:
         """Back to the previous history event at which workflow code runs."""
-        self.going_back.start(request, lambda plan, here: plan.previous_stoppable(here))
+        self.going_back.start(request, lambda plan, here, past: plan.previous_stoppable(
+            here, inclusive=past))
 
     def on_reverseContinue(self, request: Message) -> None:
         """Back to the previous event breakpoint or filter stop (else the first event)."""
-        self.going_back.start(request, lambda plan, here: plan.previous_stop(here)
-                              or plan.next_stoppable(None))
+        self.going_back.start(request, lambda plan, here, past: plan.previous_stop(
+            here, inclusive=past) or plan.next_stoppable(None))
 
     def on_temporal_history(self, request: Message) -> None:
         """The event map, for a history view: id, type, subject, role, mapped line."""
@@ -421,6 +422,23 @@ class Session:
             self.plan.one_shot = None  # reached: the next plan no longer has it
         if isinstance(event_id, int):
             self.going_back.reached(event_id)
+
+    def _locate(self) -> Message | None:
+        """The latest history event the replay reached, for a stop the plan did not make."""
+        link, plan = self.link, self.plan
+        if link is None or plan is None or not link.connected or not self.debuggee_ready:
+            return None
+        reply = link.call({"type": "where"}, timeout=1.0)
+        point = reply.get("point") if reply else None
+        if not point:
+            return None  # no workflow code ran yet (e.g. a breakpoint at import time)
+        activation, kind, position = point
+        with self.plan_lock:
+            event = plan.latest_reached((activation, kind, position))
+        if event is None:
+            return None
+        return {"activation": activation, "kind": kind, "position": position,
+                "eventId": event["eventId"], "description": describe(event), "located": True}
 
     def _on_result(self, message: Message) -> None:
         status = message.get("status")

@@ -48,6 +48,8 @@ class PlannedStops:
         self.history: dict[str, Any] = {}
         #: Stop tracing between activations (only the SDK runs there).
         self.window = False
+        #: The last job or command point the replay reached: (activation, kind, position).
+        self.reached: tuple[int, str, int] | None = None
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -70,6 +72,9 @@ class PlannedStops:
                     self._pause = True
                     self._grown.notify_all()
                 self._channel.send({"type": "done", "id": message.get("id")})
+            elif message.get("type") == "where":  # the editor stopped at a line of its own
+                self._channel.send({"type": "done", "id": message.get("id"),
+                                    "point": list(self.reached) if self.reached else None})
             elif message.get("type") == "freeze":
                 self._freeze(bool(message.get("on")))
                 self._channel.send({"type": "done", "id": message.get("id")})
@@ -161,6 +166,7 @@ class PlannedStops:
     def after_job(self, activation: int, position: int,
                   waiting: Callable[[], list[FrameType]]) -> None:
         """Arm a stop at the first user line the job causes, if planned."""
+        self.reached = (activation, "job", position)
         stop = self._planned((activation, "job", position))
         if stop is not None:
             frames = waiting()
@@ -176,6 +182,7 @@ class PlannedStops:
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Stop at the line issuing the command, if planned."""
+        self.reached = (activation, "command", position)
         stop = self._planned((activation, "command", position))
         if stop is not None:
             self._announce(stop)

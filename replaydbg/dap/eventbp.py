@@ -158,6 +158,11 @@ def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
     return point[0], 0 if point[1] == "job" else 1, point[2]
 
 
+def _before(point: tuple[int, str, int], current: tuple[int, str, int],
+            inclusive: bool) -> bool:
+    return _order(point) <= _order(current) if inclusive else _order(point) < _order(current)
+
+
 def describe(event: Mapping[str, Any]) -> str:
     """``Event 7 ActivityTaskCompleted (compose_greeting)``."""
     subject = event.get("subject") or ""
@@ -273,19 +278,44 @@ class EventPlan:
             self._plan_divergence(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
 
-    def previous_stoppable(self, current: tuple[int, str, int]) -> int | None:
-        """The last event whose stop point the replay reaches before ``current``."""
+    def previous_stoppable(self, current: tuple[int, str, int], *,
+                           inclusive: bool = False) -> int | None:
+        """The last event whose stop point the replay reaches before ``current``.
+
+        ``inclusive``: the replay stopped past ``current`` (at a line after it), so the event
+        at ``current`` itself is earlier too.
+        """
         earlier = [(_order(point), -int(event["eventId"])) for event in self.events
-                   if (point := stop_point(event)) is not None and _order(point) < _order(current)]
+                   if (point := stop_point(event)) is not None
+                   and _before(point, current, inclusive)]
         return -max(earlier)[1] if earlier else None
 
-    def previous_stop(self, current: tuple[int, str, int]) -> int | None:
+    def previous_stop(self, current: tuple[int, str, int], *,
+                      inclusive: bool = False) -> int | None:
         """The last planned stop (breakpoint or filter) before ``current``, if any."""
         earlier = [s for s in self.stops()[0]
-                   if _order((s.activation, s.kind, s.position)) < _order(current)]
+                   if _before((s.activation, s.kind, s.position), current, inclusive)]
         if not earlier:
             return None
         return max(earlier, key=lambda s: _order((s.activation, s.kind, s.position))).event_id
+
+    def latest_reached(self, point: tuple[int, str, int]) -> Mapping[str, Any] | None:
+        """The last event whose stop point is at or before ``point`` (mapped events only).
+
+        At one point, an event applied to the workflow (a signal, a fired timer) names it
+        better than the WorkflowTaskStarted of its activation.
+        """
+        best: tuple[tuple[int, int, int], bool, int] | None = None
+        found: Mapping[str, Any] | None = None
+        for event in self.events:
+            at = stop_point(event)
+            if at is None or _order(at) > _order(point):
+                continue
+            key = (_order(at), event["eventType"] != "WorkflowTaskStarted",
+                   int(event["eventId"]))
+            if best is None or key > best:
+                best, found = key, event
+        return found
 
     def _plan_events(self, events: Iterable[Mapping[str, Any]],
                      planned: dict[tuple[int, str, int], PlannedStop],

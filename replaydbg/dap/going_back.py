@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 #: What a replay started again says that the editor has heard already.
 _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",
                              "terminated", "module", "loadedSource"})
-#: Chooses the event to go back to, from the plan and the current stop point.
-Choice = Callable[[EventPlan, tuple[int, str, int]], "int | None"]
+#: Chooses the event to go back to, from the plan, the current stop point and whether the
+#: replay is past that point already (stopped at a line after it: then it counts as earlier).
+Choice = Callable[[EventPlan, tuple[int, str, int], bool], "int | None"]
 
 
 class GoingBack:
@@ -45,7 +46,7 @@ class GoingBack:
             return
         here = (stop["activation"], stop["kind"], stop["position"])
         with session.plan_lock:
-            target = choose(plan, here)
+            target = choose(plan, here, bool(stop.get("located")))
         if target is None:
             session.proxy.respond(request, error="no earlier history event runs workflow code")
             return

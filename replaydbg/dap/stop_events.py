@@ -22,12 +22,17 @@ class StopEvents:
     """The announced stop, the current one, and the rewriting of debugpy's ``stopped``.
 
     ``on_reached(stop)`` hears of every stop the editor is told about, with the history
-    event it is for (None for other stops), before the editor hears of it.
+    event it is for (None for other stops), before the editor hears of it. For the other
+    stops (a line breakpoint, a step, an exception) ``locate()`` names the latest history
+    event the replay reached, if it can: the Temporal scope, the history view and going
+    back or forth by event then work from there too.
     """
 
-    def __init__(self, proxy: Proxy, on_reached: Callable[[Message | None], None]) -> None:
+    def __init__(self, proxy: Proxy, on_reached: Callable[[Message | None], None],
+                 locate: Callable[[], Message | None]) -> None:
         self._proxy = proxy
         self._on_reached = on_reached
+        self._locate = locate
         self._lock = threading.Lock()
         self._announced: Message | None = None
         #: The history event of the stop the editor is at (None between stops).
@@ -95,10 +100,11 @@ class StopEvents:
             announced, self._announced = self._announced, None
         if announced is not None:
             announced = {k: v for k, v in announced.items() if not k.startswith("_")}
-        self.current = announced
         self._on_reached(announced)
         if announced is None:
+            self.current = self._locate()
             return body
+        self.current = announced
         body["reason"] = announced["reason"]
         body["description"] = announced["description"]
         if announced.get("text"):

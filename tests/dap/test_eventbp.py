@@ -160,3 +160,24 @@ def test_going_back_finds_the_previous_event_and_the_previous_planned_stop() -> 
     plan.set_function_breakpoints([{"name": "#5"}, {"name": "#13"}])
     assert plan.previous_stop(at_13) == 5
     assert plan.next_stoppable((0, "job", 0)) == 5
+
+
+def test_a_stop_past_a_point_counts_that_point_as_earlier() -> None:
+    plan = EventPlan(EVENTS, None)
+    # At a line after event 11's command was issued: going back reaches 11 itself.
+    assert plan.previous_stoppable((1, "command", 0), inclusive=True) == 11
+    assert plan.previous_stoppable((1, "command", 0)) == 7
+    plan.set_function_breakpoints([{"name": "#7"}])
+    assert plan.previous_stop((1, "job", 0), inclusive=True) == 7
+    assert plan.previous_stop((1, "job", 0)) is None
+
+
+def test_latest_reached_names_the_event_of_a_line_stop() -> None:
+    events = [*EVENTS, _event(15, "WorkflowTaskStarted", "workflow-task", 3),
+              _event(14, "WorkflowExecutionSignaled", "applied", 3, 0, "approve")]
+    plan = EventPlan(sorted(events, key=lambda e: e["eventId"]), None)
+    assert plan.latest_reached((1, "command", 0))["eventId"] == 11  # type: ignore[index]
+    assert plan.latest_reached((1, "job", 0))["eventId"] == 7  # type: ignore[index]
+    # The signal names the activation better than its WorkflowTaskStarted.
+    assert plan.latest_reached((3, "job", 0))["eventId"] == 14  # type: ignore[index]
+    assert EventPlan([], None).latest_reached((0, "job", 0)) is None
