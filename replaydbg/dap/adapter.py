@@ -21,7 +21,7 @@ import shutil
 import threading
 from typing import IO, Any
 
-from replaydbg.dap.config import LaunchConfig, parse_launch
+from replaydbg.dap.config import LaunchConfig, in_launch_terms, parse_launch
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, describe, stop_point
@@ -447,4 +447,4 @@ class Session:
         if status not in ("ok", None):
             self.proxy.send_event("output", {
                 "category": "important",
-                "output": f"replay {status}: {message.get('message', '')}\n"})
+                "output": f"replay {status}: {in_launch_terms(message.get('message', ''))}\n"})

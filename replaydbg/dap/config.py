@@ -7,6 +7,7 @@ identical. Every problem names the attribute and the fix, and becomes a DAP erro
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,3 +123,35 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
         values["history_file"] = os.path.join(values.get("cwd") or os.getcwd(),
                                               os.path.expanduser(history))
     return LaunchConfig(**values)
+
+
+#: The CLI's options that messages shared with the CLI name, and their launch attributes.
+_OPTION_ATTRIBUTES = {
+    "--workflow-id": "workflowId", "--run-id": "runId", "--workflow": "workflow",
+    "--namespace": "namespace", "--address": "address", "--api-key": "apiKey",
+    "--tls-ca-path": "tlsCaFile", "--tls-cert-path": "tlsCertFile",
+    "--tls-key-path": "tlsKeyFile", "--tls-server-name": "tlsServerName", "--tls": "tls",
+    "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
+}
+#: An option, and the value after it unless the next word is a conjunction.
+_OPTION = re.compile(
+    "(" + "|".join(re.escape(o) for o in sorted(_OPTION_ATTRIBUTES, key=len, reverse=True))
+    + r")(?![\w-])( (?!(?:or|and|to|for)\b)[^\s,;()]+)?")
+
+
+def in_launch_terms(message: str) -> str:
+    """A message shared with the CLI, with its options named as launch attributes.
+
+    ``choose one with --workflow package.module:Class`` means, in an editor, the launch
+    attribute ``"workflow"``. Commands quoted in backticks (``temporal workflow show
+    --workflow-id ID``) are left as they are: they are meant for a terminal.
+    """
+    parts = message.split("`")
+    for index in range(0, len(parts), 2):  # outside backticks only
+        parts[index] = _OPTION.sub(_attribute, parts[index])
+    return "`".join(parts)
+
+
+def _attribute(match: re.Match[str]) -> str:
+    name = f'the launch attribute "{_OPTION_ATTRIBUTES[match.group(1)]}"'
+    return f"{name}:{match.group(2)}" if match.group(2) else name

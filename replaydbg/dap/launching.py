@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replaydbg.dap import control
+from replaydbg.dap.config import in_launch_terms
 from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.eventbp import EventPlan
 from replaydbg.dap.mapping import PACKAGE_ROOT, MappingRun, fetch_to_file, user_environment
@@ -162,6 +163,7 @@ class Launcher:
                 return
             self.failed = True
             pending, self._request = self._request, None
+        message = in_launch_terms(message)
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
         if request or pending:
             session.proxy.respond(request or pending or {}, error=message)

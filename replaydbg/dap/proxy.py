@@ -33,8 +33,10 @@ class Proxy:
         self.editor = MessageWriter(editor_out)
         self.debugpy: DebugpyAdapter | None = None
         self._on_event, self._on_exit = on_event, on_exit
-        self._pending: dict[int, OnResponse] = {}
+        #: What each request sent to debugpy waits for: its command and who takes the answer.
+        self._pending: dict[int, tuple[str, OnResponse]] = {}
         self._lock = threading.Lock()
+        self._gone = False  # the current debugpy adapter exited: nothing it owes will come
         self._generation = 0  # of debugpy adapters: one more per trip back in the replay
 
     # -- to the editor --------------------------------------------------------------------
@@ -74,11 +76,13 @@ class Proxy:
 
         def on_exit() -> None:
             if generation == self._generation:
+                self._fail_pending()
                 self._on_exit()
 
         with self._lock:
             # The new adapter numbers from 1 again; the old one's answers never come.
             self._pending.clear()
+            self._gone = False
             old, self.debugpy = self.debugpy, DebugpyAdapter(on_message, on_exit)
         return old
 
@@ -87,9 +91,10 @@ class Proxy:
 
         ``on_response`` takes the response instead (it may relay it, changed).
         """
-        if self.debugpy is None:
+        if self.debugpy is None or self._gone:
             if message.get("type") == "request":
-                self.respond(message, error=f"'{message.get('command')}' before 'initialize'")
+                self.respond(message, error=f"'{message.get('command')}' before 'initialize'"
+                             if self.debugpy is None else "the debug session has ended")
             return
         editor_seq = message.get("seq", 0)
         callback = None
@@ -111,16 +116,28 @@ class Proxy:
         with self._lock:  # the seq and the callback in one step: the answer may come at once
             seq = debugpy.send(message)
             if on_response is not None:
-                self._pending[seq] = on_response
+                self._pending[seq] = (str(message.get("command")), on_response)
 
     def _route(self, message: Message) -> None:
         kind = message.get("type")
         if kind == "response":
             with self._lock:
-                callback = self._pending.pop(int(message.get("request_seq", -1)), None)
-            if callback is not None:
-                callback(message)
+                pending = self._pending.pop(int(message.get("request_seq", -1)), None)
+            if pending is not None:
+                pending[1](message)
         elif kind == "event":
             self._on_event(message)
         else:  # a reverse request such as runInTerminal: the editor answers it
             self.editor.send({k: v for k, v in message.items() if k != "seq"})
+
+    def _fail_pending(self) -> None:
+        """The debugpy adapter exited: every request it still owed an answer fails now.
+
+        Otherwise an editor waiting for, say, a ``configurationDone`` would wait forever.
+        """
+        with self._lock:
+            self._gone = True
+            pending, self._pending = self._pending, {}
+        for seq, (command, callback) in sorted(pending.items()):
+            callback({"type": "response", "request_seq": seq, "command": command,
+                      "success": False, "message": "the debug session has ended"})

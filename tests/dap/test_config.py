@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from replaydbg.dap.config import ATTRIBUTES, parse_launch
+from replaydbg.dap.config import ATTRIBUTES, in_launch_terms, parse_launch
 from replaydbg.errors import InputError
 
 
@@ -37,3 +37,19 @@ def test_every_attribute_is_accepted(tmp_path: Path) -> None:
 def test_bad_attributes_name_the_attribute(arguments: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_launch(arguments)
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("choose one with --workflow package.module:Class",
+     'choose one with the launch attribute "workflow": package.module:Class'),
+    ("point to yours with --address or TEMPORAL_ADDRESS",
+     'point to yours with the launch attribute "address" or TEMPORAL_ADDRESS'),
+    ("use --tls false", 'use the launch attribute "tls": false'),
+    ("give --tls-cert-path and --tls-key-path",
+     'give the launch attribute "tlsCertFile" and the launch attribute "tlsKeyFile"'),
+    # A command for a terminal keeps its options.
+    ("save it with `temporal workflow show --workflow-id ID --output json`",
+     "save it with `temporal workflow show --workflow-id ID --output json`"),
+])
+def test_cli_options_in_messages_become_launch_attributes(message: str, expected: str) -> None:
+    assert in_launch_terms(message) == expected

@@ -1,0 +1,37 @@
+"""A launch that cannot go on: said once, in the editor's terms, and nothing waits forever."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from replaydbg.dap.protocol import encode_message
+from tests.support.dap_client import Adapter, wait_for
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fail() -> None:
+    adapter = Adapter()
+    try:
+        adapter.request(1, "initialize", adapterID="temporal-replay")
+        # Two classes in examples/greeting have the history's workflow type.
+        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                         "arguments": {"historyFile": "greeting/history.json",
+                                                       "cwd": str(EXAMPLES),
+                                                       "python": sys.executable}}))
+        launch = adapter.response(2, timeout=60)
+        assert not launch["success"]
+        assert "several workflows have type 'GreetingWorkflow'" in launch["message"]
+        assert 'the launch attribute "workflow": package.module:Class' in launch["message"]
+        assert "--workflow" not in launch["message"]
+        wait_for(adapter, lambda m: m.get("event") == "terminated")
+        # The editor may still send what it was about to: each gets an answer.
+        done = adapter.request(3, "configurationDone")
+        assert not done["success"] and "ended" in done["message"]
+        threads = adapter.request(4, "threads")
+        assert not threads["success"]
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+    assert adapter.proc.returncode == 0
