@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from replaydbg.errors import InputError
 #: Where the ``replaydbg`` package lives, put on the user's PYTHONPATH so that their
 #: interpreter can run our modules even when replaydbg is installed elsewhere.
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+#: An import of ours that fails in the user's interpreter (before any user code runs).
+_MISSING_MODULE = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'$", re.M)
 #: How much lower the mapping run's CPU priority is than the debuggee's (it must not slow
 #: the interactive start on a small machine).
 NICENESS = 10
@@ -184,6 +187,13 @@ class MappingRun:
         if "error" in self._last:
             raise InputError(self._last["error"], hint=self._last.get("hint"))
         if "report" not in self._last:
+            missing = _MISSING_MODULE.search(stderr)
+            if missing:
+                module = missing.group(1).split(".")[0]
+                raise InputError(
+                    f"the interpreter {self._python} cannot import {module!r}",
+                    hint=f"install it there ({self._python} -m pip install {module}), or set "
+                    "'python' in the launch configuration to your project's interpreter")
             raise InputError(_last_error(stderr) or "replaydbg could not start in "
                              f"{self._python}", hint="is replaydbg's Python >= 3.10 and "
                              "temporalio installed in that interpreter?")

@@ -35,3 +35,24 @@ def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fai
         adapter.request(9, "disconnect")
         adapter.proc.wait(timeout=10)
     assert adapter.proc.returncode == 0
+
+
+def test_an_interpreter_without_temporalio_is_named_with_the_fix() -> None:
+    adapter = Adapter()
+    try:
+        adapter.request(1, "initialize", adapterID="temporal-replay")
+        # -S: no site-packages, so temporalio cannot be imported (replaydbg still can).
+        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                         "arguments": {
+            "historyFile": "greeting/history.json", "cwd": str(EXAMPLES),
+            "python": [sys.executable, "-S"],
+            "workflow": "greeting.original_workflows:GreetingWorkflow"}}))
+        launch = adapter.response(2, timeout=60)
+        assert not launch["success"]
+        assert launch["message"].startswith(f"the interpreter {sys.executable} cannot import "
+                                            "'temporalio'")
+        assert f"{sys.executable} -m pip install temporalio" in launch["message"]
+        wait_for(adapter, lambda m: m.get("event") == "terminated")
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
