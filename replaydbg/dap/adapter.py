@@ -227,9 +227,13 @@ class Session:
             self.proxy.forward(request)
             return
         text = stop.get("text", "")
+        if stop.get("description") == "Workflow task failed":
+            kind, type_name = "WorkflowTaskFailed", "the workflow task failed during replay"
+        else:
+            kind, type_name = "NondeterminismError", "temporalio.workflow.NondeterminismError"
         self.proxy.respond(request, {
-            "exceptionId": "NondeterminismError", "breakMode": "always", "description": text,
-            "details": {"message": text, "typeName": "temporalio.workflow.NondeterminismError"}})
+            "exceptionId": kind, "breakMode": "always", "description": text,
+            "details": {"message": text, "typeName": type_name}})
 
     def on_scopes(self, request: Message) -> None:
         """Debugpy's scopes, plus "Temporal" when stopped on a history event."""

@@ -386,5 +386,7 @@ class EventPlan:
             planned[point] = PlannedStop(*point, event_id, "", resumed=resumed)
         stop = planned[point]
         stop.reason = "exception"
-        stop.description = "Non-determinism"
+        # The code raised (no command disagrees): a workflow task failure, not non-determinism.
+        failed = divergence.get("kind") == "task-failure"
+        stop.description = "Workflow task failed" if failed else "Non-determinism"
         stop.text = str(divergence.get("message", ""))

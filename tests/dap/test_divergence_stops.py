@@ -1,0 +1,87 @@
+"""Stops where replay goes wrong without a command to point at: a missing command, a raise."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from replaydbg.dap.protocol import encode_message
+from tests.support.dap_client import Adapter, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+CHANGED = ROOT / "tests" / "replay" / "changed"
+
+
+def _marker(path: Path, name: str) -> int:
+    lines = path.read_text().splitlines()
+    return next(i for i, text in enumerate(lines, 1) if f"# @{name}" in text)
+
+
+def _launch(adapter: Adapter, module: str) -> dict[str, Any]:
+    """Replay the greeting history with a changed workflow; returns the first stop."""
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                     "arguments": {
+        "historyFile": str(ROOT / "examples" / "greeting" / "history.json"),
+        "cwd": str(CHANGED), "python": sys.executable, "workflow": f"{module}:GreetingWorkflow",
+        "env": {"PYTHONPATH": str(ROOT / "examples")}}}))
+    wait_for(adapter, lambda m: m.get("event") == "initialized")
+    adapter.request(3, "configurationDone")  # non-determinism is on by default
+    stopped = wait_for(adapter, lambda m: m.get("event") in ("stopped", "terminated"))
+    assert stopped["event"] == "stopped", adapter.messages
+    assert stopped["body"]["reason"] == "exception"
+    return stopped
+
+
+def _finish(adapter: Adapter, thread: int) -> str:
+    """Continue to the end; returns what the session printed."""
+    adapter.request(6, "continue", threadId=thread)
+    wait_for(adapter, lambda m: m.get("event") == "terminated")
+    return "".join(m["body"]["output"] for m in adapter.messages if m.get("event") == "output")
+
+
+def test_missing_command_stops_at_the_last_line_that_ran() -> None:
+    workflow_file = CHANGED / "removed_activity.py"
+    adapter = Adapter()
+    try:
+        stopped = _launch(adapter, "removed_activity")
+        assert stopped["body"]["description"] == "Non-determinism"
+        thread = stopped["body"]["threadId"]
+        top = adapter.request(4, "stackTrace", threadId=thread)["body"]["stackFrames"][0]
+        # The line after the resumed ``await`` (as for every event stop, on 3.11 and 3.12):
+        # the first line the resumed code runs, here also the last before it completed
+        # where history has a command.
+        last = _marker(workflow_file, "last")
+        assert (top["source"]["path"], top["line"]) == (str(workflow_file), last + 1)
+        info = adapter.request(5, "exceptionInfo", threadId=thread)["body"]
+        assert info["exceptionId"] == "NondeterminismError"
+        assert info["description"].startswith(
+            "history has event 28 ActivityTaskScheduled(record_delivery) but the code issued "
+            "no command for it")
+        assert f"removed_activity.py:{last}" in info["description"]
+        assert "replay nondeterminism: [TMPRL1100]" in _finish(adapter, thread)
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+
+
+def test_code_that_raises_stops_as_a_failed_workflow_task_not_as_non_determinism() -> None:
+    workflow_file = CHANGED / "raises.py"
+    adapter = Adapter()
+    try:
+        stopped = _launch(adapter, "raises")
+        assert stopped["body"]["description"] == "Workflow task failed"
+        thread = stopped["body"]["threadId"]
+        top = adapter.request(4, "stackTrace", threadId=thread)["body"]["stackFrames"][0]
+        # In the task that raises, on its first line: stepping on reaches the raise.
+        assert top["source"]["path"] == str(workflow_file)
+        assert _marker(workflow_file, "fetch") < top["line"] <= _marker(workflow_file, "raise")
+        info = adapter.request(5, "exceptionInfo", threadId=thread)["body"]
+        assert info["exceptionId"] == "WorkflowTaskFailed"
+        assert f"'display_name' at raises.py:{_marker(workflow_file, 'raise')}" in \
+            info["description"]
+        assert "replay failed: 'display_name'" in _finish(adapter, thread)
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
