@@ -33,6 +33,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--namespace", "-n", help="namespace (default 'default')")
     group.add_argument("--api-key", help="API key; prefer the TEMPORAL_API_KEY variable")
     group.add_argument("--tls", action="store_true", default=None, help="use TLS")
+    group.add_argument("--no-tls", dest="tls", action="store_false", default=None,
+                       help="no TLS, even where an API key or a profile would turn it on")
     group.add_argument("--tls-ca", metavar="FILE", help="CA certificate to trust (PEM)")
     group.add_argument("--tls-cert", metavar="FILE", help="client certificate for mTLS (PEM)")
     group.add_argument("--tls-key", metavar="FILE", help="client private key for mTLS (PEM)")

@@ -129,8 +129,8 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
 _OPTION_ATTRIBUTES = {
     "--workflow-id": "workflowId", "--run-id": "runId", "--workflow": "workflow",
     "--namespace": "namespace", "--address": "address", "--api-key": "apiKey",
-    "--tls-ca-path": "tlsCaFile", "--tls-cert-path": "tlsCertFile",
-    "--tls-key-path": "tlsKeyFile", "--tls-server-name": "tlsServerName", "--tls": "tls",
+    "--tls-ca": "tlsCaFile", "--tls-cert": "tlsCertFile", "--tls-key": "tlsKeyFile",
+    "--tls-server-name": "tlsServerName", "--tls": "tls", "--no-tls": "tls",
     "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
 }
 #: An option, and the value after it unless the next word is a conjunction.
@@ -154,4 +154,6 @@ def in_launch_terms(message: str) -> str:
 
 def _attribute(match: re.Match[str]) -> str:
     name = f'the launch attribute "{_OPTION_ATTRIBUTES[match.group(1)]}"'
+    if match.group(1) == "--no-tls":
+        return f"{name}: false{match.group(2) or ''}"
     return f"{name}:{match.group(2)}" if match.group(2) else name

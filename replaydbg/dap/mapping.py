@@ -130,7 +130,7 @@ def _connection_args(config: LaunchConfig) -> list[str]:
              ("--tls-key", config.tls_key_file), ("--tls-server-name", config.tls_server_name),
              ("--profile", config.profile)]
     args = [item for name, value in pairs if value for item in (name, value)]
-    return args + (["--tls"] if config.tls else [])
+    return args + {True: ["--tls"], False: ["--no-tls"], None: []}[config.tls]
 
 
 def fetch_to_file(config: LaunchConfig, directory: str) -> str:

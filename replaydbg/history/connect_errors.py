@@ -70,10 +70,10 @@ def _reason(lowered: str) -> str:
 def _tls_hint(tls: bool) -> str:
     if tls:
         return (
-            "the server does not seem to speak TLS: for a local dev server use --tls false "
+            "the server does not seem to speak TLS: for a local dev server use --no-tls "
             "(an API key turns TLS on by default)"
         )
-    return "the server may require TLS: pass --tls (and --tls-ca-path for a private CA)"
+    return "the server may require TLS: pass --tls (and --tls-ca for a private CA)"
 
 
 def rpc_failure(err: RPCError, *, what: str, namespace: str, address: str) -> FetchError:

@@ -38,14 +38,14 @@ def tls_setting(options: FetchOptions, profile: ClientConfigTLS | None) -> bool 
 
 def _tls_config(options: FetchOptions, profile: ClientConfigTLS) -> TLSConfig | None:
     """A ``TLSConfig`` when any certificate or server name is configured, else None."""
-    ca = _read(options.tls_ca_path, profile.server_root_ca_cert, "CA certificate", "--tls-ca-path")
-    cert = _read(options.tls_cert_path, profile.client_cert, "client cert", "--tls-cert-path")
-    key = _read(options.tls_key_path, profile.client_private_key, "client key", "--tls-key-path")
+    ca = _read(options.tls_ca_path, profile.server_root_ca_cert, "CA certificate", "--tls-ca")
+    cert = _read(options.tls_cert_path, profile.client_cert, "client cert", "--tls-cert")
+    key = _read(options.tls_key_path, profile.client_private_key, "client key", "--tls-key")
     server_name = options.tls_server_name or profile.server_name
     if bool(cert) != bool(key):
         raise ConfigError(
             "a TLS client certificate and its key go together; only one of them is set",
-            hint="give both --tls-cert-path and --tls-key-path (or client_cert and client_key "
+            hint="give both --tls-cert and --tls-key (or client_cert and client_key "
             "in the config profile), or neither",
         )
     if not (ca or cert or server_name):

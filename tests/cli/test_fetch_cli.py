@@ -62,3 +62,15 @@ def test_unreachable_server_is_bounded(server: DevServer) -> None:
     assert result.code == 2
     assert "Traceback" not in result.err
     assert "127.0.0.1" in result.err
+
+
+def test_an_api_key_turns_tls_on_and_no_tls_turns_it_off(server: DevServer) -> None:
+    args = ("history", "show", "--workflow-id", WORKFLOW_ID, "--address", server.address,
+            "--connect-timeout", "5")
+    key = {"TEMPORAL_API_KEY": "not-a-real-key-4711"}
+    with_tls = run_cli(*args, env=key)  # the dev server speaks plain text
+    assert with_tls.code == 2 and "--no-tls" in with_tls.err, with_tls.err
+    assert "not-a-real-key-4711" not in with_tls.err
+    without = run_cli(*args, "--no-tls", env=key)
+    assert without.code == 0, without.err
+    assert "WorkflowExecutionCompleted" in without.out

@@ -44,8 +44,10 @@ def test_bad_attributes_name_the_attribute(arguments: dict[str, object], message
      'choose one with the launch attribute "workflow": package.module:Class'),
     ("point to yours with --address or TEMPORAL_ADDRESS",
      'point to yours with the launch attribute "address" or TEMPORAL_ADDRESS'),
-    ("use --tls false", 'use the launch attribute "tls": false'),
-    ("give --tls-cert-path and --tls-key-path",
+    ("use --no-tls for a dev server", 'use the launch attribute "tls": false for a dev server'),
+    ("pass --tls (and --tls-ca for a private CA)",
+     'pass the launch attribute "tls" (and the launch attribute "tlsCaFile" for a private CA)'),
+    ("give --tls-cert and --tls-key",
      'give the launch attribute "tlsCertFile" and the launch attribute "tlsKeyFile"'),
     # A command for a terminal keeps its options.
     ("save it with `temporal workflow show --workflow-id ID --output json`",

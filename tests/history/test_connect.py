@@ -92,7 +92,7 @@ class TestConnectErrors:
 
     def test_tls_mismatch_hints_at_the_fix(self) -> None:
         failure = connect_failure("h:1", "InvalidMessage(InvalidContentType)", tls=True)
-        assert "--tls false" in (failure.hint or "")
+        assert "--no-tls" in (failure.hint or "")
 
 
 class TestSettings:
@@ -137,7 +137,7 @@ class TestSettings:
     def test_missing_ca_file_names_the_option(self, tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             resolve_settings(FetchOptions("wf", tls_ca_path=str(tmp_path / "ca.pem")))
-        assert "ca.pem does not exist (from --tls-ca-path)" in str(caught.value)
+        assert "ca.pem does not exist (from --tls-ca)" in str(caught.value)
 
     def test_missing_file_in_profile(self, tmp_path: Path) -> None:
         config = tmp_path / "temporal.toml"

@@ -235,7 +235,7 @@ class TestSecrets:
         caplog.set_level(logging.DEBUG)
         with pytest.raises(ServerUnreachableError) as caught:
             _fetch(FetchOptions("wf", address=dev_server.address, api_key=SECRET))
-        assert "TLS" in str(caught.value) and "--tls false" in (caught.value.hint or "")
+        assert "TLS" in str(caught.value) and "--no-tls" in (caught.value.hint or "")
         self._assert_secret_free(caught.value, caplog)
 
     def test_api_key_not_in_unreachable(self, caplog: pytest.LogCaptureFixture) -> None:
@@ -264,5 +264,5 @@ class TestSecrets:
         )
         with pytest.raises(ConfigError) as caught:
             _fetch(options)
-        assert "missing.pem does not exist (from --tls-cert-path)" in str(caught.value)
+        assert "missing.pem does not exist (from --tls-cert)" in str(caught.value)
         assert SECRET not in str(caught.value)
