@@ -389,7 +389,6 @@ class Session:
             self.send_plan()
 
     def _on_hello(self, message: Message) -> None:
-        self.stops.debuggee_python = tuple(message.get("python") or (3, 12))
         self.launcher.loaded.wait()
         if self.history is None or self.link is None:
             return  # it failed to load: the session is ending

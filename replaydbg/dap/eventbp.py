@@ -146,6 +146,8 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
         return None
     if event["role"] == "command" and position is not None and event.get("source"):
         return activation, "command", position
+    if event["role"] == "command" and event.get("jobPosition") is not None:
+        return activation, "job", int(event["jobPosition"])  # e.g. an update's handler
     if event["role"] == "applied" and position is not None:
         return activation, "job", position
     if event["eventType"] == "WorkflowTaskStarted":

@@ -37,8 +37,6 @@ class StopEvents:
         self._announced: Message | None = None
         #: The history event of the stop the editor is at (None between stops).
         self.current: Message | None = None
-        #: The debuggee's (major, minor): where a resumed coroutine stops depends on it.
-        self.debuggee_python: tuple[int, ...] = (3, 12)
 
     def announce(self, stop: Message) -> None:
         """The debuggee is about to stop for ``stop`` (control-channel thread)."""
@@ -65,11 +63,14 @@ class StopEvents:
     def _held_for_next_line(self, body: dict[str, Any]) -> bool:
         """Stops after a job belong on the line after the ``await`` that just completed.
 
-        Python < 3.12 always stops on the ``await`` line itself, so one ``next`` is taken for
-        the user. 3.12 stops on the line after, except when breakpoints changed while the
-        coroutine waited (as after going back): there it asks where the thread stopped and
-        steps only off an ``await`` line. The announced stop stays pending for the stop the
-        ``next`` produces. True when the stop is held back.
+        Where pydevd stops depends on the Python and on what was awaited: Python < 3.12
+        stops on the ``await`` line itself when the awaited code was a Python coroutine
+        (the SDK's ``execute_activity``) and on the next line for a bare future (a child
+        workflow handle); 3.12 stops on the next line, except when breakpoints changed while
+        the coroutine waited (as after going back). So the adapter asks where the thread
+        stopped and takes one ``next`` for the user only off a line where a coroutine was
+        waiting. The announced stop stays pending for the stop the ``next`` produces. True
+        when the stop is held back.
         """
         with self._lock:
             announced = self._announced
@@ -77,9 +78,6 @@ class StopEvents:
                 return False
             announced["_stepped"] = True
         thread = body.get("threadId")
-        if self.debuggee_python < (3, 12):
-            self._proxy.request("next", {"threadId": thread})
-            return True
         awaiting = {(os.path.realpath(file), line) for file, line in announced.get("awaiting", [])}
 
         def check(response: Message) -> None:

@@ -58,6 +58,9 @@ class EventMapping:
     next_line: SourceLocation | None = None
     #: ``next_line`` is an ``await`` a coroutine resumed at (not a function's first line).
     resumed: bool = False
+    #: For an event the SDK answered as a command (an update's acceptance or completion):
+    #: the position of the job that ran the user's code for it (a debugger stops there).
+    job_position: int | None = None
     note: str = ""
     #: What the event is about: activity type, timer, signal, child workflow, patch...
     subject: str = ""
@@ -270,6 +273,7 @@ class _Builder:
                     if claimed.source is None:  # e.g. an update accepted by the SDK
                         self.out[event_id] = replace(claimed, job=job.variant,
                                                      next_line=job.next_line,
+                                                     job_position=job.index,
                                                      note=f"{note}: {claimed.note}")
                     continue
                 event = self.events[event_id - 1]

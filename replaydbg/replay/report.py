@@ -86,6 +86,7 @@ def mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
         "source": _location_json(mapping.source),
         "nextLine": _location_json(mapping.next_line),
         "resumed": mapping.resumed,
+        "jobPosition": mapping.job_position,
         "note": mapping.note,
     }
 
