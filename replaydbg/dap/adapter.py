@@ -83,14 +83,29 @@ class Session:
             self.proxy.forward(message)  # e.g. the editor's answer to debugpy's runInTerminal
             return
         name = "on_" + "".join(c if c.isalnum() else "_" for c in str(message.get("command")))
-        handler = getattr(self, name, None)
+        handler = getattr(self, name, None) or self._forward_request
         try:
-            handler(message) if handler is not None else self.proxy.forward(message)
+            handler(message)
         except ReplaydbgError as err:
             self.proxy.respond(message, error=str(err))
         except Exception as err:  # the adapter keeps serving whatever a handler does
             logger.exception("handler %s failed", name)
             self.proxy.respond(message, error=f"internal error: {type(err).__name__}: {err}")
+
+    def _forward_request(self, request: Message) -> None:
+        """A request of debugpy's; before a launch its refusals say what is missing."""
+        if self.config is not None:
+            self.proxy.forward(request)
+            return
+
+        def answer(response: Message) -> None:
+            if not response.get("success"):
+                self.proxy.respond(request, error=f"'{request.get('command')}' needs a "
+                                   f"launched replay: launch first ({response.get('message')})")
+            else:
+                self.proxy.relay(response, request.get("seq", 0))
+
+        self.proxy.forward(request, answer)
 
     def _on_debugpy_event(self, message: Message) -> None:
         event = str(message.get("event"))

@@ -53,14 +53,56 @@ class DebugpyAdapter:
         self._on_exit()
 
     def kill(self, grace: float = 1.0) -> None:
-        """Stop debugpy's adapter and everything it started (its process group)."""
+        """Stop debugpy's adapter and everything it started.
+
+        The adapter leads a session of its own; its launcher puts the debuggee in a new
+        process group of that session, and a debuggee that has not been configured yet does
+        not exit when the adapter goes. So every process of the session is stopped.
+        """
         proc = self._proc
+        members = [pid for pid in session_members(proc.pid) if pid != proc.pid]
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=grace)
+        _signal_all(members, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=grace)
+        _signal_all([pid for pid in members if _alive(pid)], signal.SIGKILL)
+
+
+def session_members(sid: int) -> list[int]:
+    """The processes of session ``sid`` (from /proc, else ``ps``; empty when neither works)."""
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        try:
+            listing = subprocess.run(["ps", "-A", "-o", "pid=,sess="], capture_output=True,
+                                     text=True, timeout=5, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        rows = [line.split() for line in listing.splitlines()]
+        return [int(row[0]) for row in rows if len(row) == 2 and row[1] == str(sid)]
+    found = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if os.getsid(pid) == sid:
+                found.append(pid)
+    return found
+
+
+def _signal_all(pids: list[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
