@@ -4,7 +4,8 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
+const os = require('os');
+const { execFileSync, spawn } = require('child_process');
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -25,6 +26,92 @@ const ORIGINAL = path.join(EXAMPLES, 'greeting', 'original_workflows.py');
 const ORDERS = path.join(EXAMPLES, 'orders', 'workflows.py');
 const BATCH = path.join(EXAMPLES, 'batch', 'workflows.py');
 const BROKEN = path.join(ROOT, 'tests', 'dap', 'broken_import_fixture.py');
+
+// "3.11": some known bugs show on one Python only.
+const PYTHON_VERSION = execFileSync(PYTHON, ['-c',
+  'import sys; print("%d.%d" % sys.version_info[:2])']).toString().trim();
+const BEFORE_312 = Number(PYTHON_VERSION.split('.')[1]) < 12;
+
+// A test of behaviour the adapter gets wrong today: it asserts the correct behaviour, and
+// while that fails it is reported pending, marked "KNOWN BUG" (the reason is printed); once
+// it passes it fails, so that the marker is removed. `when` limits the bug to some runs.
+function itKnownBug(title, bug, fn, when = true) {
+  if (!when) {
+    it(title, fn);
+    return;
+  }
+  it(`${title} [KNOWN BUG: ${bug}]`, async function () {
+    let failure = null;
+    try {
+      await fn.call(this);
+    } catch (err) {
+      failure = err;
+    }
+    if (failure === null) {
+      assert.fail(`the known bug "${bug}" no longer shows: make this a plain it()`);
+    }
+    const why = String(failure.message).replace(/\s+/g, ' ').slice(0, 400);
+    console.log(`      known bug still present: ${why}`);
+    this.skip();
+  });
+}
+
+// The promise, or a rejection naming `what` if no answer comes within `ms` (a hung request
+// fails the test at once instead of at mocha's timeout).
+function within(promise, ms, what) {
+  let timer;
+  const expired = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+function firstLineOf(file, text) {
+  return fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+}
+
+// Live (not zombie) processes whose environment holds `tag` (Linux /proc): the debuggee and
+// the mapping run of a session launched with `env: { REPLAYDBG_E2E_TAG: tag }`.
+function processesTagged(tag) {
+  const found = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) { continue; }
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+      if (/\) Z /.test(stat)) { continue; }
+      if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').includes(tag)) {
+        found.push(Number(name));
+      }
+    } catch (err) { /* gone meanwhile, or not ours */ }
+  }
+  return found;
+}
+
+function newTag() {
+  return `e2e-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    assert.strictEqual(err.code, 'ESRCH');
+    return false;
+  }
+  try {  // a zombie waiting for its parent is gone for our purposes
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch (err) {
+    return false;
+  }
+}
+
+async function goneWithin(pid, ms) {
+  const deadline = Date.now() + ms;
+  while (alive(pid) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return !alive(pid);
+}
 
 function launchArgs(extra) {
   return Object.assign({ historyFile: 'greeting/history.json', cwd: EXAMPLES, python: PYTHON,
@@ -62,6 +149,49 @@ async function stopAfter(dc, action) {
 
 async function configure(dc, launched) {
   return stopAfter(dc, async () => { await dc.configurationDoneRequest(); await launched; });
+}
+
+// Like stopAfter, but null when the session ends (`terminated`) instead of stopping.
+async function stopOrEnd(dc, terminated, action) {
+  const stopped = dc.waitForEvent('stopped', 60000).catch(() => null);
+  await action();
+  const event = await Promise.race([stopped, terminated.then(() => null)]);
+  return event && { event, frame: await topFrame(dc, event.body.threadId) };
+}
+
+// Configures a launched session and continues at every stop until it ends; returns the stops.
+async function runToEnd(dc, launched) {
+  const terminated = dc.waitForEvent('terminated', 120000);
+  const stops = [];
+  let stop = await stopOrEnd(dc, terminated, async () => {
+    await dc.configurationDoneRequest();
+    await launched;
+  });
+  while (stop) {
+    stops.push(stop);
+    const threadId = stop.event.body.threadId;
+    stop = await stopOrEnd(dc, terminated, () => dc.continueRequest({ threadId }));
+  }
+  await terminated;
+  return stops;
+}
+
+// The orders example replayed with only `filters` on; resolves to every stop, and the
+// event map (temporal/history) to judge them by.
+async function ordersStops(dc, filters) {
+  await dc.initializeRequest();
+  const launched = dc.launchRequest({ historyFile: 'orders/history.json', cwd: EXAMPLES,
+    python: PYTHON });
+  await dc.waitForEvent('initialized');
+  await dc.setExceptionBreakpointsRequest({ filters });
+  const history = dc.customRequest('temporal/history');
+  const stops = await runToEnd(dc, launched);
+  return { stops, events: (await history).body.events };
+}
+
+// [description, line, function] of a stop.
+function stopAt(stop) {
+  return [stop.event.body.description, stop.frame.line, stop.frame.name];
 }
 
 describe('replaydbg dap', function () {
@@ -393,6 +523,102 @@ describe('replaydbg dap', function () {
     await dc.continueRequest({ threadId });
     await terminated;
   });
+  // The Temporal exception filters, one session each over the orders example (it has every
+  // kind of event). `first` are the first two stops: description, line, function; a line may
+  // be an array of accepted lines. `ids` are all the events stopped at, when asserted.
+  const M = markers(ORDERS);
+  const INIT = firstLineOf(ORDERS, 'self._status = "received"');
+  const FILTER_CASES = [
+    { filter: 'temporal.event', kind: () => true, first: [
+      ['Event 1 WorkflowExecutionStarted', INIT, '__init__'],
+      ['Event 5 MarkerRecorded (clean_address)', M.clean_address + 1, 'run']] },
+    { filter: 'temporal.workflowTask', kind: (e) => e.eventType === 'WorkflowTaskStarted',
+      first: [['Event 3 WorkflowTaskStarted', INIT, '__init__'],
+        ['Event 10 WorkflowTaskStarted', M.on_add_item, 'add_item']],
+      ids: [3, 10, 13, 19, 26, 33, 41, 46, 51, 56, 60] },
+    { filter: 'temporal.activity', kind: (e) => e.eventType.startsWith('ActivityTask'), first: [
+      ['Event 6 ActivityTaskScheduled (remind_to_pay)', M.remind, 'run'],
+      // The cancelled activity resumes in the `except` clause: its line (3.12) or the first
+      // line of its body (3.11).
+      ['Event 24 ActivityTaskCanceled (remind_to_pay)',
+        [M.reminders_stopped + 1, M.reminders_stopped + 2], 'run']],
+      ids: [6, 24, 29, 31, 37, 39] },
+    { filter: 'temporal.timer', kind: (e) => e.eventType.startsWith('Timer'), first: [
+      ['Event 7 TimerStarted (timer 1)', M.wait_approval, 'run'],
+      ['Event 21 TimerCanceled (timer 1)', M.wait_approval, 'run']],
+      ids: [7, 21, 43, 44] },
+    { filter: 'temporal.signal', kind: (e) => e.eventType.includes('Signal'), first: [
+      ['Event 8 WorkflowExecutionSignaled (add_item)', M.on_add_item, 'add_item'],
+      ['Event 17 WorkflowExecutionSignaled (approve)', M.on_approve, 'approve']],
+      ids: [8, 17, 53, 54] },
+    { filter: 'temporal.child', kind: (e) => e.eventType.includes('ChildWorkflow'), first: [
+      ['Event 48 StartChildWorkflowExecutionInitiated (ShippingWorkflow)', M.start_shipping, 'run'],
+      ['Event 49 ChildWorkflowExecutionStarted (ShippingWorkflow)', M.start_shipping + 1, 'run']],
+      ids: [48, 49, 58] },
+    { filter: 'temporal.command', kind: (e) => e.role === 'command', first: [
+      ['Event 6 ActivityTaskScheduled (remind_to_pay)', M.remind, 'run'],
+      ['Event 7 TimerStarted (timer 1)', M.wait_approval, 'run']],
+      ids: [6, 7, 21, 28, 29, 35, 37, 43, 48, 53, 62, 63] },
+  ];
+
+  function checkFilterStops(c, stops, events) {
+    assert.ok(stops.length >= 2, `at least two stops with ${c.filter}: ${stops.length}`);
+    const first = stops.slice(0, 2).map((stop, i) => {
+      const [, line] = c.first[i];
+      const accepted = Array.isArray(line) ? line : [line];
+      return [stop.event.body.description,
+        accepted.includes(stop.frame.line) ? line : stop.frame.line, stop.frame.name];
+    });
+    assert.deepStrictEqual(first, c.first);
+    const ids = stops.map((stop) => {
+      assert.strictEqual(stop.event.body.reason, 'breakpoint');
+      assert.strictEqual(stop.frame.source.path, ORDERS, 'every stop is on a workflow line');
+      const found = stop.event.body.description.match(/^Event (\d+) (\w+)/);
+      assert.ok(found, stop.event.body.description);
+      const event = events[Number(found[1]) - 1];
+      assert.strictEqual(event.eventType, found[2]);
+      assert.ok(c.kind(event), `${c.filter} stopped at ${stop.event.body.description}`);
+      return event.eventId;
+    });
+    assert.deepStrictEqual(ids, [...ids].sort((a, b) => a - b), 'stops come in event order');
+    assert.strictEqual(new Set(ids).size, ids.length, 'no event stops twice');
+    if (c.ids) {
+      assert.deepStrictEqual(ids, c.ids);
+    }
+  }
+
+  FILTER_CASES.forEach((c) => {
+    it(`stops at history events of the ${c.filter} filter only`, async () => {
+      const { stops, events } = await ordersStops(dc, [c.filter]);
+      checkFilterStops(c, stops, events);
+    });
+  });
+
+  itKnownBug('stops in the update handler with the temporal.update filter',
+    'update events have no stop point: the replay runs to its end', async () => {
+      const { stops } = await ordersStops(dc, ['temporal.update']);
+      assert.ok(stops.length >= 1, 'temporal.update stopped nowhere');
+      assert.deepStrictEqual(stopAt(stops[0]), ['Event 15 WorkflowExecutionUpdateAccepted ' +
+        '(apply_coupon)', M.on_apply_coupon, 'apply_coupon']);
+      assert.strictEqual(stops[0].event.body.reason, 'breakpoint');
+      stops.forEach((stop) => assert.match(stop.event.body.description, /^Event \d+ \w*Update/));
+    });
+
+  itKnownBug('stops after a resumed child workflow on the line after its await (3.11 too)',
+    '3.11 steps one line too far: past the next command, whose stop takes the place of the ' +
+    "event's", async () => {
+      const child = (await ordersStops(dc, ['temporal.child'])).stops.map(stopAt);
+      assert.deepStrictEqual(child[2], ['Event 58 ChildWorkflowExecutionCompleted ' +
+        '(ShippingWorkflow)', M.shipped + 1, 'run']);
+      await dc.stop();
+      dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
+      await dc.start();
+      const every = (await ordersStops(dc, ['temporal.event'])).stops.map(stopAt);
+      assert.deepStrictEqual(every.slice(-3), [
+        ['Event 58 ChildWorkflowExecutionCompleted (ShippingWorkflow)', M.shipped + 1, 'run'],
+        ['Event 62 WorkflowPropertiesModified', M.memo_tracking, 'run'],
+        ['Event 63 UpsertWorkflowSearchAttributes', M.status_shipped, 'run']]);
+    }, BEFORE_312);
 });
 
 describe('replaydbg dap --port', function () {
