@@ -196,11 +196,19 @@ function stopAt(stop) {
 
 describe('replaydbg dap', function () {
   let dc;
+  let disconnected;  // the adapter has ended: a second disconnect would never be answered
   beforeEach(async () => {
+    disconnected = false;
     dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
     await dc.start();
   });
-  afterEach(async () => { await dc.stop(); });
+  afterEach(async () => {
+    if (disconnected) {
+      dc.stopAdapter();
+    } else {
+      await dc.stop();
+    }
+  });
 
   it('offers the Temporal exception filters, non-determinism on by default', async () => {
     const response = await dc.initializeRequest();
@@ -619,6 +627,213 @@ describe('replaydbg dap', function () {
         ['Event 62 WorkflowPropertiesModified', M.memo_tracking, 'run'],
         ['Event 63 UpsertWorkflowSearchAttributes', M.status_shipped, 'run']]);
     }, BEFORE_312);
+  // REPLAYDBG_TEMPORAL_ADDRESS: a dev server on which the greeting workflow (original code)
+  // ran once with the id REPLAYDBG_WORKFLOW_ID (tests/dap/test_debugclient.py supplies both).
+  it('launches from a workflow id on a Temporal server, with progress', async function () {
+    const address = process.env.REPLAYDBG_TEMPORAL_ADDRESS;
+    const workflowId = process.env.REPLAYDBG_WORKFLOW_ID;
+    if (!address || !workflowId) {
+      this.skip();  // no server given: pending, not passed
+    }
+    const progress = [];
+    ['progressStart', 'progressUpdate', 'progressEnd'].forEach((name) => {
+      dc.on(name, (e) => progress.push([name, e.body.progressId]));
+    });
+    await dc.initializeRequest({ adapterID: 'temporal-replay', linesStartAt1: true,
+      columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
+    const launched = dc.launchRequest({ workflowId, address, cwd: EXAMPLES, python: PYTHON,
+      workflow: 'greeting.original_workflows:GreetingWorkflow', stopOnEntry: true });
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
+    assert.strictEqual(stop.frame.source.path, ORIGINAL);
+    const history = await dc.customRequest('temporal/history');
+    assert.strictEqual(history.body.workflowId, workflowId);
+    assert.strictEqual(history.body.workflowType, 'GreetingWorkflow');
+    assert.strictEqual(history.body.events.length, 34);
+    const names = progress.map(([name]) => name);
+    assert.strictEqual(names[0], 'progressStart', names.join());
+    assert.ok(names.includes('progressUpdate'), names.join());
+    assert.strictEqual(names[names.length - 1], 'progressEnd', names.join());
+    assert.strictEqual(new Set(progress.map(([, id]) => id)).size, 1, 'one progress id');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  // A session stopped at event 7 (not the entry), with `more` function breakpoints set too;
+  // resolves to the stop and the debuggee's pid.
+  async function stoppedAtEvent7(more = []) {
+    const processEvent = dc.waitForEvent('process', 60000);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs());
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:7' },
+      ...more.map((name) => ({ name }))] });
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 7 ActivityTaskCompleted (fetch_profile)');
+    const pid = (await processEvent).body.systemProcessId;
+    assert.ok(Number.isInteger(pid) && alive(pid), `the debuggee ${pid} runs`);
+    return { stop, pid };
+  }
+
+  it('ends the replay on terminate while stopped at an event', async () => {
+    const { pid } = await stoppedAtEvent7();
+    const terminated = dc.waitForEvent('terminated', 10000);
+    await within(dc.terminateRequest(), 10000, 'terminate');
+    await terminated;
+    assert.ok(await goneWithin(pid, 2000), `the debuggee ${pid} outlived terminate by > 2 s`);
+  });
+
+  it('ends the replay on disconnect while stopped at an event', async () => {
+    const { pid } = await stoppedAtEvent7();
+    await within(dc.disconnectRequest(), 10000, 'disconnect');
+    disconnected = true;
+    assert.ok(await goneWithin(pid, 2000), `the debuggee ${pid} outlived disconnect by > 2 s`);
+  });
+
+  // Launches that fail because the workflow is not found: the launch is rejected with the
+  // reason, which is also output, then `terminated` comes; `tag` marks the session's processes.
+  const UNKNOWN_WORKFLOWS = [
+    ['a workflow class that does not exist', () => ({
+      args: launchArgs({ workflow: 'greeting.original_workflows:NoSuchWorkflow' }),
+      message: /module 'greeting\.original_workflows' has no attribute 'NoSuchWorkflow'/ })],
+    ['no workflow of the history\'s type in the working directory', () => ({
+      args: { historyFile: path.join(EXAMPLES, 'greeting', 'history.json'), python: PYTHON,
+        cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'replaydbg-e2e-empty-')) },
+      message: /no workflow with type 'GreetingWorkflow' in the working directory/ })],
+  ];
+
+  async function launchUnknownWorkflow(make, tag) {
+    const { args, message } = make();
+    const output = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    await dc.initializeRequest();
+    const terminated = dc.waitForEvent('terminated', 30000);
+    const launched = dc.launchRequest({ ...args, env: { REPLAYDBG_E2E_TAG: tag } });
+    // Whether debugpy has asked for the configuration yet or not: never a hang.
+    dc.waitForEvent('initialized', 30000).then(() => dc.configurationDoneRequest(), () => null)
+      .catch(() => null);
+    await assert.rejects(within(launched, 30000, 'launch'), message);
+    await terminated;
+    assert.match(output.join(''), message, 'the reason is shown in the debug console too');
+    if (args.cwd.includes('replaydbg-e2e-empty-')) {
+      fs.rmSync(args.cwd, { recursive: true, force: true });
+    }
+  }
+
+  UNKNOWN_WORKFLOWS.forEach(([what, make]) => {
+    it(`reports ${what} and terminates`, async () => {
+      const tag = newTag();
+      try {
+        await launchUnknownWorkflow(make, tag);
+      } finally {
+        processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));  // see below
+      }
+    });
+  });
+
+  itKnownBug('leaves no process behind when the workflow is not found',
+    'the debuggee outlives the session (orphaned, it never exits)', async () => {
+      for (const [, make] of UNKNOWN_WORKFLOWS) {
+        const tag = newTag();
+        try {
+          await launchUnknownWorkflow(make, tag);
+          const deadline = Date.now() + 2000;
+          while (processesTagged(tag).length && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          const left = processesTagged(tag).map((pid) => fs.readFileSync(
+            `/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim().slice(-40));
+          assert.deepStrictEqual(left, [], '2 s after terminated these still run');
+        } finally {
+          processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));
+        }
+        await dc.stop();
+        dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
+        await dc.start();
+      }
+    });
+
+  it('answers requests before initialize with errors, then serves a launch', async () => {
+    await assert.rejects(within(dc.threadsRequest(), 5000, 'threads'),
+      /'threads' before 'initialize'/);
+    await assert.rejects(within(dc.setFunctionBreakpointsRequest({ breakpoints: [
+      { name: 'event:7' }] }), 5000, 'setFunctionBreakpoints'),
+    /setFunctionBreakpoints before launch/);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  itKnownBug('refuses a launch before initialize without keeping any of it',
+    'the refused launch still loads and maps its history: temporal/history answers from it ' +
+    'before any accepted launch', async () => {
+      await assert.rejects(within(dc.launchRequest(launchArgs()), 10000, 'launch'),
+        /'launch' before 'initialize'/);
+      await dc.initializeRequest();
+      await assert.rejects(within(dc.customRequest('temporal/history'), 10000, 'history'),
+        /launch first/);
+    });
+
+  it('refuses configurationDone before launch, then serves a launch', async () => {
+    await dc.initializeRequest();
+    await assert.rejects(within(dc.configurationDoneRequest(), 10000, 'configurationDone'),
+      /"configurationDone" is only allowed during handling of a "launch"/);
+    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('refuses an unknown request while stopped, and the replay goes on', async () => {
+    const { stop } = await stoppedAtEvent7(['TimerFired']);
+    await assert.rejects(within(dc.customRequest('temporal/noSuchRequest'), 10000, 'unknown'),
+      /temporal\/noSuchRequest/);
+    const next = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.event.body.threadId }));
+    assert.strictEqual(next.event.body.description, 'Event 18 TimerFired (timer 1)');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: next.event.body.threadId });
+    await terminated;
+  });
+
+  itKnownBug('refuses a second launch, and the session goes on as before',
+    'the refused launch replaces the session\'s debuggee link, plan and history: later ' +
+    'breakpoints never reach the debuggee, expressions are no longer read-only; and the ' +
+    'error does not name the problem', async () => {
+      const { stop } = await stoppedAtEvent7();
+      const threadId = stop.event.body.threadId;
+      const second = await within(dc.launchRequest(launchArgs()), 10000, 'second launch')
+        .then(() => 'accepted', (e) => String(e));
+      const random = await within(dc.evaluateRequest({ frameId: stop.frame.id, context: 'repl',
+        expression: 'workflow.random().random()' }), 10000, 'evaluate')
+        .then((r) => r.body.result, (e) => String(e));
+      const set = await within(dc.setFunctionBreakpointsRequest({ breakpoints: [
+        { name: 'event:7' }, { name: 'TimerFired' }] }), 10000, 'set');
+      const terminated = dc.waitForEvent('terminated', 60000);
+      const next = await stopOrEnd(dc, terminated, () => dc.continueRequest({ threadId }));
+      assert.deepStrictEqual({
+        second: /already|launched/i.test(second), random: /read-only/.test(random),
+        verified: set.body.breakpoints.map((b) => b.verified),
+        next: next && next.event.body.description,
+      }, { second: true, random: true, verified: [true, true],
+        next: 'Event 18 TimerFired (timer 1)' }, `second launch: ${second}`);
+    });
+
+  itKnownBug('names an unknown request in its error before launch',
+    'debugpy\'s "Server is not available" is passed on', async () => {
+      await dc.initializeRequest();
+      await assert.rejects(within(dc.customRequest('temporal/noSuchRequest'), 10000, 'unknown'),
+        /temporal\/noSuchRequest/);
+    });
 });
 
 describe('replaydbg dap --port', function () {
