@@ -197,6 +197,9 @@ function stopAt(stop) {
 describe('replaydbg dap', function () {
   let dc;
   let disconnected;  // the adapter has ended: a second disconnect would never be answered
+  // Tags (REPLAYDBG_E2E_TAG) of sessions whose processes may outlive them (a known bug):
+  // whatever still runs with one is killed after the test.
+  const leftovers = [];
   beforeEach(async () => {
     disconnected = false;
     dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
@@ -208,6 +211,9 @@ describe('replaydbg dap', function () {
     } else {
       await dc.stop();
     }
+    leftovers.splice(0).forEach((tag) => {
+      processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));
+    });
   });
 
   it('offers the Temporal exception filters, non-determinism on by default', async () => {
@@ -475,8 +481,12 @@ describe('replaydbg dap', function () {
     dc.on('output', (e) => output.push(e.body.output));
     await dc.initializeRequest();
     const terminated = dc.waitForEvent('terminated', 60000);
+    // The debuggee of a failed launch outlives the session (see the known bug below): the tag
+    // lets this test end it.
+    const tag = newTag();
+    leftovers.push(tag);
     const launched = dc.launchRequest(launchArgs({ workflow: 'broken_import_fixture:GreetingWorkflow',
-      env: { PYTHONPATH: path.join(ROOT, 'tests', 'dap') } }));
+      env: { PYTHONPATH: path.join(ROOT, 'tests', 'dap'), REPLAYDBG_E2E_TAG: tag } }));
     // The mapper or the debuggee finds it first: the launch fails or the replay does; either
     // way the user reads the traceback once, then the session ends.
     dc.waitForEvent('initialized', 30000).then(() => dc.configurationDoneRequest(), () => null);
@@ -725,11 +735,8 @@ describe('replaydbg dap', function () {
   UNKNOWN_WORKFLOWS.forEach(([what, make]) => {
     it(`reports ${what} and terminates`, async () => {
       const tag = newTag();
-      try {
-        await launchUnknownWorkflow(make, tag);
-      } finally {
-        processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));  // see below
-      }
+      leftovers.push(tag);
+      await launchUnknownWorkflow(make, tag);
     });
   });
 
@@ -737,6 +744,7 @@ describe('replaydbg dap', function () {
     'the debuggee outlives the session (orphaned, it never exits)', async () => {
       for (const [, make] of UNKNOWN_WORKFLOWS) {
         const tag = newTag();
+        leftovers.push(tag);
         try {
           await launchUnknownWorkflow(make, tag);
           const deadline = Date.now() + 2000;
