@@ -59,7 +59,8 @@ def _filter_matches(name: str, event: Mapping[str, Any]) -> bool:
         "temporal.signal": "Signal" in kind,
         "temporal.update": "Update" in kind,
         "temporal.child": "ChildWorkflow" in kind,
-        "temporal.command": role == "command",
+        # Issued by a line of code: not an update's acceptance, which the SDK answers.
+        "temporal.command": role == "command" and bool(event.get("source")),
     }.get(name, False)
     return matched
 

@@ -215,13 +215,9 @@ def _launch_against_refusing_server(**extra: Any) -> None:
 
 def test_refused_api_key_is_a_launch_error_that_never_shows_the_key() -> None:
     # An API key turns TLS on by default and this server speaks plain text: TLS is turned
-    # off through the environment configuration (see the next test for `tls: false`).
+    # off through the environment configuration here (the next test: the launch's `tls`).
     _launch_against_refusing_server(env={"TEMPORAL_TLS": "false"})
 
 
-@pytest.mark.xfail(strict=True, reason="KNOWN BUG: the launch attribute tls=false does not "
-                   "reach the fetch (replaydbg/dap/mapping.py _connection_args passes --tls "
-                   "only when true), so an API key turns TLS on and the launch fails with "
-                   "'TLS with ... failed' instead")
 def test_launch_attribute_tls_false_turns_tls_off_for_the_fetch() -> None:
     _launch_against_refusing_server(tls=False)

@@ -5,7 +5,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const { execFileSync, spawn } = require('child_process');
+const { spawn } = require('child_process');
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -26,35 +26,6 @@ const ORIGINAL = path.join(EXAMPLES, 'greeting', 'original_workflows.py');
 const ORDERS = path.join(EXAMPLES, 'orders', 'workflows.py');
 const BATCH = path.join(EXAMPLES, 'batch', 'workflows.py');
 const BROKEN = path.join(ROOT, 'tests', 'dap', 'broken_import_fixture.py');
-
-// "3.11": some known bugs show on one Python only.
-const PYTHON_VERSION = execFileSync(PYTHON, ['-c',
-  'import sys; print("%d.%d" % sys.version_info[:2])']).toString().trim();
-const BEFORE_312 = Number(PYTHON_VERSION.split('.')[1]) < 12;
-
-// A test of behaviour the adapter gets wrong today: it asserts the correct behaviour, and
-// while that fails it is reported pending, marked "KNOWN BUG" (the reason is printed); once
-// it passes it fails, so that the marker is removed. `when` limits the bug to some runs.
-function itKnownBug(title, bug, fn, when = true) {
-  if (!when) {
-    it(title, fn);
-    return;
-  }
-  it(`${title} [KNOWN BUG: ${bug}]`, async function () {
-    let failure = null;
-    try {
-      await fn.call(this);
-    } catch (err) {
-      failure = err;
-    }
-    if (failure === null) {
-      assert.fail(`the known bug "${bug}" no longer shows: make this a plain it()`);
-    }
-    const why = String(failure.message).replace(/\s+/g, ' ').slice(0, 400);
-    console.log(`      known bug still present: ${why}`);
-    this.skip();
-  });
-}
 
 // The promise, or a rejection naming `what` if no answer comes within `ms` (a hung request
 // fails the test at once instead of at mocha's timeout).
@@ -556,10 +527,8 @@ describe('replaydbg dap', function () {
       ids: [3, 10, 13, 19, 26, 33, 41, 46, 51, 56, 60] },
     { filter: 'temporal.activity', kind: (e) => e.eventType.startsWith('ActivityTask'), first: [
       ['Event 6 ActivityTaskScheduled (remind_to_pay)', M.remind, 'run'],
-      // The cancelled activity resumes in the `except` clause: its line (3.12) or the first
-      // line of its body (3.11).
-      ['Event 24 ActivityTaskCanceled (remind_to_pay)',
-        [M.reminders_stopped + 1, M.reminders_stopped + 2], 'run']],
+      // The cancelled activity resumes in the `except` clause (its line, on 3.11 too).
+      ['Event 24 ActivityTaskCanceled (remind_to_pay)', M.reminders_stopped + 1, 'run']],
       ids: [6, 24, 29, 31, 37, 39] },
     { filter: 'temporal.timer', kind: (e) => e.eventType.startsWith('Timer'), first: [
       ['Event 7 TimerStarted (timer 1)', M.wait_approval, 'run'],
@@ -612,31 +581,28 @@ describe('replaydbg dap', function () {
     });
   });
 
-  itKnownBug('stops in the update handler with the temporal.update filter',
-    'update events have no stop point: the replay runs to its end', async () => {
-      const { stops } = await ordersStops(dc, ['temporal.update']);
-      assert.ok(stops.length >= 1, 'temporal.update stopped nowhere');
-      assert.deepStrictEqual(stopAt(stops[0]), ['Event 15 WorkflowExecutionUpdateAccepted ' +
-        '(apply_coupon)', M.on_apply_coupon, 'apply_coupon']);
-      assert.strictEqual(stops[0].event.body.reason, 'breakpoint');
-      stops.forEach((stop) => assert.match(stop.event.body.description, /^Event \d+ \w*Update/));
-    });
+  it('stops in the update handler with the temporal.update filter', async () => {
+    const { stops } = await ordersStops(dc, ['temporal.update']);
+    assert.ok(stops.length >= 1, 'temporal.update stopped nowhere');
+    assert.deepStrictEqual(stopAt(stops[0]), ['Event 15 WorkflowExecutionUpdateAccepted ' +
+      '(apply_coupon)', M.on_apply_coupon, 'apply_coupon']);
+    assert.strictEqual(stops[0].event.body.reason, 'breakpoint');
+    stops.forEach((stop) => assert.match(stop.event.body.description, /^Event \d+ \w*Update/));
+  });
 
-  itKnownBug('stops after a resumed child workflow on the line after its await (3.11 too)',
-    '3.11 steps one line too far: past the next command, whose stop takes the place of the ' +
-    "event's", async () => {
-      const child = (await ordersStops(dc, ['temporal.child'])).stops.map(stopAt);
-      assert.deepStrictEqual(child[2], ['Event 58 ChildWorkflowExecutionCompleted ' +
-        '(ShippingWorkflow)', M.shipped + 1, 'run']);
-      await dc.stop();
-      dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
-      await dc.start();
-      const every = (await ordersStops(dc, ['temporal.event'])).stops.map(stopAt);
-      assert.deepStrictEqual(every.slice(-3), [
-        ['Event 58 ChildWorkflowExecutionCompleted (ShippingWorkflow)', M.shipped + 1, 'run'],
-        ['Event 62 WorkflowPropertiesModified', M.memo_tracking, 'run'],
-        ['Event 63 UpsertWorkflowSearchAttributes', M.status_shipped, 'run']]);
-    }, BEFORE_312);
+  it('stops after a resumed child workflow on the line after its await (3.11 too)', async () => {
+    const child = (await ordersStops(dc, ['temporal.child'])).stops.map(stopAt);
+    assert.deepStrictEqual(child[2], ['Event 58 ChildWorkflowExecutionCompleted ' +
+      '(ShippingWorkflow)', M.shipped + 1, 'run']);
+    await dc.stop();
+    dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
+    await dc.start();
+    const every = (await ordersStops(dc, ['temporal.event'])).stops.map(stopAt);
+    assert.deepStrictEqual(every.slice(-3), [
+      ['Event 58 ChildWorkflowExecutionCompleted (ShippingWorkflow)', M.shipped + 1, 'run'],
+      ['Event 62 WorkflowPropertiesModified', M.memo_tracking, 'run'],
+      ['Event 63 UpsertWorkflowSearchAttributes', M.status_shipped, 'run']]);
+  });
   // REPLAYDBG_TEMPORAL_ADDRESS: a dev server on which the greeting workflow (original code)
   // ran once with the id REPLAYDBG_WORKFLOW_ID (tests/dap/test_debugclient.py supplies both).
   it('launches from a workflow id on a Temporal server, with progress', async function () {
@@ -740,28 +706,27 @@ describe('replaydbg dap', function () {
     });
   });
 
-  itKnownBug('leaves no process behind when the workflow is not found',
-    'the debuggee outlives the session (orphaned, it never exits)', async () => {
-      for (const [, make] of UNKNOWN_WORKFLOWS) {
-        const tag = newTag();
-        leftovers.push(tag);
-        try {
-          await launchUnknownWorkflow(make, tag);
-          const deadline = Date.now() + 2000;
-          while (processesTagged(tag).length && Date.now() < deadline) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          const left = processesTagged(tag).map((pid) => fs.readFileSync(
-            `/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim().slice(-40));
-          assert.deepStrictEqual(left, [], '2 s after terminated these still run');
-        } finally {
-          processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));
+  it('leaves no process behind when the workflow is not found', async () => {
+    for (const [, make] of UNKNOWN_WORKFLOWS) {
+      const tag = newTag();
+      leftovers.push(tag);
+      try {
+        await launchUnknownWorkflow(make, tag);
+        const deadline = Date.now() + 2000;
+        while (processesTagged(tag).length && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        await dc.stop();
-        dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
-        await dc.start();
+        const left = processesTagged(tag).map((pid) => fs.readFileSync(
+          `/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim().slice(-40));
+        assert.deepStrictEqual(left, [], '2 s after terminated these still run');
+      } finally {
+        processesTagged(tag).forEach((pid) => process.kill(pid, 'SIGKILL'));
       }
-    });
+      await dc.stop();
+      dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
+      await dc.start();
+    }
+  });
 
   it('answers requests before initialize with errors, then serves a launch', async () => {
     await assert.rejects(within(dc.threadsRequest(), 5000, 'threads'),
@@ -779,15 +744,13 @@ describe('replaydbg dap', function () {
     await terminated;
   });
 
-  itKnownBug('refuses a launch before initialize without keeping any of it',
-    'the refused launch still loads and maps its history: temporal/history answers from it ' +
-    'before any accepted launch', async () => {
-      await assert.rejects(within(dc.launchRequest(launchArgs()), 10000, 'launch'),
-        /'launch' before 'initialize'/);
-      await dc.initializeRequest();
-      await assert.rejects(within(dc.customRequest('temporal/history'), 10000, 'history'),
-        /launch first/);
-    });
+  it('refuses a launch before initialize without keeping any of it', async () => {
+    await assert.rejects(within(dc.launchRequest(launchArgs()), 10000, 'launch'),
+      /'launch' before 'initialize'/);
+    await dc.initializeRequest();
+    await assert.rejects(within(dc.customRequest('temporal/history'), 10000, 'history'),
+      /launch first/);
+  });
 
   it('refuses configurationDone before launch, then serves a launch', async () => {
     await dc.initializeRequest();
@@ -813,35 +776,31 @@ describe('replaydbg dap', function () {
     await terminated;
   });
 
-  itKnownBug('refuses a second launch, and the session goes on as before',
-    'the refused launch replaces the session\'s debuggee link, plan and history: later ' +
-    'breakpoints never reach the debuggee, expressions are no longer read-only; and the ' +
-    'error does not name the problem', async () => {
-      const { stop } = await stoppedAtEvent7();
-      const threadId = stop.event.body.threadId;
-      const second = await within(dc.launchRequest(launchArgs()), 10000, 'second launch')
-        .then(() => 'accepted', (e) => String(e));
-      const random = await within(dc.evaluateRequest({ frameId: stop.frame.id, context: 'repl',
-        expression: 'workflow.random().random()' }), 10000, 'evaluate')
-        .then((r) => r.body.result, (e) => String(e));
-      const set = await within(dc.setFunctionBreakpointsRequest({ breakpoints: [
-        { name: 'event:7' }, { name: 'TimerFired' }] }), 10000, 'set');
-      const terminated = dc.waitForEvent('terminated', 60000);
-      const next = await stopOrEnd(dc, terminated, () => dc.continueRequest({ threadId }));
-      assert.deepStrictEqual({
-        second: /already|launched/i.test(second), random: /read-only/.test(random),
-        verified: set.body.breakpoints.map((b) => b.verified),
-        next: next && next.event.body.description,
-      }, { second: true, random: true, verified: [true, true],
-        next: 'Event 18 TimerFired (timer 1)' }, `second launch: ${second}`);
-    });
+  it('refuses a second launch, and the session goes on as before', async () => {
+    const { stop } = await stoppedAtEvent7();
+    const threadId = stop.event.body.threadId;
+    const second = await within(dc.launchRequest(launchArgs()), 10000, 'second launch')
+      .then(() => 'accepted', (e) => String(e));
+    const random = await within(dc.evaluateRequest({ frameId: stop.frame.id, context: 'repl',
+      expression: 'workflow.random().random()' }), 10000, 'evaluate')
+      .then((r) => r.body.result, (e) => String(e));
+    const set = await within(dc.setFunctionBreakpointsRequest({ breakpoints: [
+      { name: 'event:7' }, { name: 'TimerFired' }] }), 10000, 'set');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    const next = await stopOrEnd(dc, terminated, () => dc.continueRequest({ threadId }));
+    assert.deepStrictEqual({
+      second: /already|launched/i.test(second), random: /read-only/.test(random),
+      verified: set.body.breakpoints.map((b) => b.verified),
+      next: next && next.event.body.description,
+    }, { second: true, random: true, verified: [true, true],
+      next: 'Event 18 TimerFired (timer 1)' }, `second launch: ${second}`);
+  });
 
-  itKnownBug('names an unknown request in its error before launch',
-    'debugpy\'s "Server is not available" is passed on', async () => {
-      await dc.initializeRequest();
-      await assert.rejects(within(dc.customRequest('temporal/noSuchRequest'), 10000, 'unknown'),
-        /temporal\/noSuchRequest/);
-    });
+  it('names an unknown request in its error before launch', async () => {
+    await dc.initializeRequest();
+    await assert.rejects(within(dc.customRequest('temporal/noSuchRequest'), 10000, 'unknown'),
+      /temporal\/noSuchRequest/);
+  });
 });
 
 describe('replaydbg dap --port', function () {
