@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from replaydbg.dap.protocol import encode_message
-from tests.support.dap_client import Adapter, wait_for
+from tests.support.dap_client import Adapter, adapter_session, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANGED = ROOT / "tests" / "replay" / "changed"
@@ -20,12 +19,9 @@ def _marker(path: Path, name: str) -> int:
 
 def _launch(adapter: Adapter, module: str) -> dict[str, Any]:
     """Replay the greeting history with a changed workflow; returns the first stop."""
-    adapter.request(1, "initialize", adapterID="temporal-replay")
-    adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
-                                     "arguments": {
-        "historyFile": str(ROOT / "examples" / "greeting" / "history.json"),
-        "cwd": str(CHANGED), "python": sys.executable, "workflow": f"{module}:GreetingWorkflow",
-        "env": {"PYTHONPATH": str(ROOT / "examples")}}}))
+    adapter.send(2, "launch", historyFile=str(ROOT / "examples" / "greeting" / "history.json"),
+                 cwd=str(CHANGED), python=sys.executable, workflow=f"{module}:GreetingWorkflow",
+                 env={"PYTHONPATH": str(ROOT / "examples")})
     wait_for(adapter, lambda m: m.get("event") == "initialized")
     adapter.request(3, "configurationDone")  # non-determinism is on by default
     stopped = wait_for(adapter, lambda m: m.get("event") in ("stopped", "terminated"))
@@ -43,8 +39,7 @@ def _finish(adapter: Adapter, thread: int) -> str:
 
 def test_missing_command_stops_at_the_last_line_that_ran() -> None:
     workflow_file = CHANGED / "removed_activity.py"
-    adapter = Adapter()
-    try:
+    with adapter_session() as adapter:
         stopped = _launch(adapter, "removed_activity")
         assert stopped["body"]["description"] == "Non-determinism"
         thread = stopped["body"]["threadId"]
@@ -61,15 +56,11 @@ def test_missing_command_stops_at_the_last_line_that_ran() -> None:
             "no command for it")
         assert f"removed_activity.py:{last}" in info["description"]
         assert "replay nondeterminism: [TMPRL1100]" in _finish(adapter, thread)
-    finally:
-        adapter.request(9, "disconnect")
-        adapter.proc.wait(timeout=10)
 
 
 def test_code_that_raises_stops_as_a_failed_workflow_task_not_as_non_determinism() -> None:
     workflow_file = CHANGED / "raises.py"
-    adapter = Adapter()
-    try:
+    with adapter_session() as adapter:
         stopped = _launch(adapter, "raises")
         assert stopped["body"]["description"] == "Workflow task failed"
         thread = stopped["body"]["threadId"]
@@ -82,6 +73,3 @@ def test_code_that_raises_stops_as_a_failed_workflow_task_not_as_non_determinism
         assert f"'display_name' at raises.py:{_marker(workflow_file, 'raise')}" in \
             info["description"]
         assert "replay failed: 'display_name'" in _finish(adapter, thread)
-    finally:
-        adapter.request(9, "disconnect")
-        adapter.proc.wait(timeout=10)

@@ -5,21 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from replaydbg.dap.protocol import encode_message
-from tests.support.dap_client import Adapter, wait_for
+from tests.support.dap_client import adapter_session, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fail() -> None:
-    adapter = Adapter()
-    try:
-        adapter.request(1, "initialize", adapterID="temporal-replay")
+    with adapter_session() as adapter:
         # Two classes in examples/greeting have the history's workflow type.
-        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
-                                         "arguments": {"historyFile": "greeting/history.json",
-                                                       "cwd": str(EXAMPLES),
-                                                       "python": sys.executable}}))
+        adapter.send(2, "launch", historyFile="greeting/history.json", cwd=str(EXAMPLES),
+                     python=sys.executable)
         launch = adapter.response(2, timeout=60)
         assert not launch["success"]
         assert "several workflows have type 'GreetingWorkflow'" in launch["message"]
@@ -31,28 +26,18 @@ def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fai
         assert not done["success"] and "ended" in done["message"]
         threads = adapter.request(4, "threads")
         assert not threads["success"]
-    finally:
-        adapter.request(9, "disconnect")
-        adapter.proc.wait(timeout=10)
     assert adapter.proc.returncode == 0
 
 
 def test_an_interpreter_without_temporalio_is_named_with_the_fix() -> None:
-    adapter = Adapter()
-    try:
-        adapter.request(1, "initialize", adapterID="temporal-replay")
+    with adapter_session() as adapter:
         # -S: no site-packages, so temporalio cannot be imported (replaydbg still can).
-        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
-                                         "arguments": {
-            "historyFile": "greeting/history.json", "cwd": str(EXAMPLES),
-            "python": [sys.executable, "-S"],
-            "workflow": "greeting.original_workflows:GreetingWorkflow"}}))
+        adapter.send(2, "launch", historyFile="greeting/history.json", cwd=str(EXAMPLES),
+                     python=[sys.executable, "-S"],
+                     workflow="greeting.original_workflows:GreetingWorkflow")
         launch = adapter.response(2, timeout=60)
         assert not launch["success"]
         assert launch["message"].startswith(f"the interpreter {sys.executable} cannot import "
                                             "'temporalio'")
         assert f"{sys.executable} -m pip install temporalio" in launch["message"]
         wait_for(adapter, lambda m: m.get("event") == "terminated")
-    finally:
-        adapter.request(9, "disconnect")
-        adapter.proc.wait(timeout=10)

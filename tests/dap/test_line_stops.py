@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from replaydbg.dap.protocol import encode_message
-from tests.support.dap_client import Adapter, wait_for
+from tests.support.dap_client import Adapter, adapter_session, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORDERS = EXAMPLES / "orders" / "workflows.py"
@@ -32,14 +31,10 @@ def _top(adapter: Adapter, seq: int, thread: int) -> dict[str, Any]:
 
 
 def test_a_line_breakpoint_in_a_signal_handler_names_the_signal_and_moves_by_event() -> None:
-    adapter = Adapter()
     seen: list[dict[str, Any]] = []
-    try:
-        adapter.request(1, "initialize", adapterID="temporal-replay")
-        adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
-                                         "arguments": {"historyFile": "orders/history.json",
-                                                       "cwd": str(EXAMPLES),
-                                                       "python": sys.executable}}))
+    with adapter_session() as adapter:
+        adapter.send(2, "launch", historyFile="orders/history.json", cwd=str(EXAMPLES),
+                     python=sys.executable)
         wait_for(adapter, lambda m: m.get("event") == "initialized")
         adapter.request(3, "setBreakpoints", source={"path": str(ORDERS)},
                         breakpoints=[{"line": _marker("on_approve")}])
@@ -65,6 +60,3 @@ def test_a_line_breakpoint_in_a_signal_handler_names_the_signal_and_moves_by_eve
         assert back["body"]["description"] == "Event 17 WorkflowExecutionSignaled (approve)"
         top = _top(adapter, 9, back["body"]["threadId"])
         assert (top["line"], top["name"]) == (_marker("on_approve"), "approve")
-    finally:
-        adapter.request(19, "disconnect")
-        adapter.proc.wait(timeout=10)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from replaydbg.dap.protocol import encode_message, read_message
@@ -34,9 +36,13 @@ class Adapter:
         self.stdin.write(data)
         self.stdin.flush()
 
-    def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
+    def send(self, seq: int, command: str, **arguments: Any) -> None:
+        """A request whose answer comes later (a launch is answered after configurationDone)."""
         self.send_raw(encode_message({"seq": seq, "type": "request", "command": command,
                                       "arguments": arguments}))
+
+    def request(self, seq: int, command: str, **arguments: Any) -> dict[str, Any]:
+        self.send(seq, command, **arguments)
         return self.response(seq)
 
     def response(self, seq: int, timeout: float = 20) -> dict[str, Any]:
@@ -58,3 +64,15 @@ def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str,
                 return message
         time.sleep(0.05)
     raise TimeoutError(adapter.messages)
+
+
+@contextlib.contextmanager
+def adapter_session() -> Iterator[Adapter]:
+    """An initialized adapter, disconnected (and its process ended) afterwards."""
+    adapter = Adapter()
+    try:
+        adapter.request(1, "initialize", adapterID="temporal-replay")
+        yield adapter
+    finally:
+        adapter.request(99, "disconnect")
+        adapter.proc.wait(timeout=10)

@@ -122,6 +122,17 @@ async function configure(dc, launched) {
   return stopAfter(dc, async () => { await dc.configurationDoneRequest(); await launched; });
 }
 
+// Launches the greeting replay stopping on entry, checks that stop, then runs to the end.
+async function entryThenEnd(dc) {
+  const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
+  await dc.waitForEvent('initialized');
+  const stop = await configure(dc, launched);
+  assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
+  const terminated = dc.waitForEvent('terminated', 60000);
+  await dc.continueRequest({ threadId: stop.event.body.threadId });
+  await terminated;
+}
+
 // Like stopAfter, but null when the session ends (`terminated`) instead of stopping.
 async function stopOrEnd(dc, terminated, action) {
   const stopped = dc.waitForEvent('stopped', 60000).catch(() => null);
@@ -735,13 +746,7 @@ describe('replaydbg dap', function () {
       { name: 'event:7' }] }), 5000, 'setFunctionBreakpoints'),
     /setFunctionBreakpoints before launch/);
     await dc.initializeRequest();
-    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
-    await dc.waitForEvent('initialized');
-    const stop = await configure(dc, launched);
-    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
-    const terminated = dc.waitForEvent('terminated', 60000);
-    await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await terminated;
+    await entryThenEnd(dc);
   });
 
   it('refuses a launch before initialize without keeping any of it', async () => {
@@ -756,13 +761,7 @@ describe('replaydbg dap', function () {
     await dc.initializeRequest();
     await assert.rejects(within(dc.configurationDoneRequest(), 10000, 'configurationDone'),
       /"configurationDone" is only allowed during handling of a "launch"/);
-    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
-    await dc.waitForEvent('initialized');
-    const stop = await configure(dc, launched);
-    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
-    const terminated = dc.waitForEvent('terminated', 60000);
-    await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await terminated;
+    await entryThenEnd(dc);
   });
 
   it('refuses an unknown request while stopped, and the replay goes on', async () => {
@@ -820,13 +819,7 @@ describe('replaydbg dap --port', function () {
     const dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', {}, true);
     await dc.start(port);
     await dc.initializeRequest();
-    const launched = dc.launchRequest(launchArgs({ stopOnEntry: true }));
-    await dc.waitForEvent('initialized');
-    const stop = await configure(dc, launched);
-    assert.strictEqual(stop.event.body.description, 'Event 1 WorkflowExecutionStarted');
-    const terminated = dc.waitForEvent('terminated', 60000);
-    await dc.continueRequest({ threadId: stop.event.body.threadId });
-    await terminated;
+    await entryThenEnd(dc);
     await dc.stop();  // disconnects, then closes the connection
     assert.strictEqual(await exited, 0, 'the server exits after its one client');
   });
