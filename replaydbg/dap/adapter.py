@@ -3,8 +3,9 @@
 Requests are handled by name (``on_<command>``); whatever the session does not handle is
 forwarded to debugpy unchanged, with sequence numbers rewritten both ways (:mod:`.proxy`).
 What it adds: the launch of a history replay (:mod:`.launching`), breakpoints on history
-events (function breakpoints and exception filters, planned by :mod:`.eventbp`), ``stopped``
-events that say which history event caused them (:mod:`.stop_events`), exception info for
+events (function breakpoints and exception filters, planned by :mod:`.eventbp` and kept in
+step with the debuggee by :mod:`.plan_sync`), ``stopped`` events that say which history event
+caused them (:mod:`.stop_events`), exception info for
 non-determinism, the Temporal scope in Variables, going back (:mod:`.going_back`) and the
 ``temporal/*`` custom requests and events.
 
@@ -19,15 +20,16 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from typing import IO, Any
+from typing import IO
 
-from replaydbg.dap.config import LaunchConfig, in_launch_terms, parse_launch
+from replaydbg.dap.config import LaunchConfig, parse_launch
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.editor_breakpoints import EditorBreakpoints
-from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, describe, stop_point
+from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
 from replaydbg.dap.going_back import GoingBack
 from replaydbg.dap.launching import Launcher
 from replaydbg.dap.mapping import MapResult
+from replaydbg.dap.plan_sync import PlanSync
 from replaydbg.dap.protocol import EndOfStream, Message, ProtocolError, read_message
 from replaydbg.dap.proxy import Proxy
 from replaydbg.dap.stop_events import StopEvents
@@ -57,7 +59,8 @@ class Session:
         self.debugpy_gone = threading.Event()
         self.initialize_arguments: Message = {}
         self.editor_breakpoints = EditorBreakpoints()
-        self.stops = StopEvents(self.proxy, self._reached, self._locate)
+        self.plans = PlanSync(self)
+        self.stops = StopEvents(self.proxy, self._reached, self.plans.locate)
         self.launcher = Launcher(self)
         self.going_back = GoingBack(self)
         self._variables = VariableStore()
@@ -211,7 +214,7 @@ class Session:
             breakpoints = plan.set_function_breakpoints(
                 (request.get("arguments") or {}).get("breakpoints", []))
             self.proxy.respond(request, {"breakpoints": breakpoints})
-            self.send_plan()
+            self.plans.send_plan()
 
     def on_setBreakpoints(self, request: Message) -> None:
         """Line breakpoints are debugpy's; remembered for a replay started again."""
@@ -226,7 +229,7 @@ class Session:
         if plan is not None:
             with self.plan_lock:
                 plan.filters = {f for f in filters if f in FILTER_IDS}
-                self.send_plan()
+                self.plans.send_plan()
         arguments["filters"] = [f for f in filters if f not in FILTER_IDS]
         arguments["filterOptions"] = [o for o in arguments.get("filterOptions", [])
                                       if o.get("filterId") not in FILTER_IDS]
@@ -331,7 +334,7 @@ class Session:
             return
         with self.plan_lock:
             self.plan.one_shot = target
-            self.send_plan(wait=True)
+            self.plans.send_plan(wait=True)
         thread = (request.get("arguments") or {}).get("threadId", 1)
         self.proxy.forward({"seq": request.get("seq", 0), "type": "request",
                             "command": "continue", "arguments": {"threadId": thread}},
@@ -359,76 +362,7 @@ class Session:
 
         self.launcher.when_mapped(request, answer)
 
-    # -- the plan and the debuggee ----------------------------------------------------
-
-    def new_link(self) -> DebuggeeLink:
-        """The control channel a new debuggee will connect to."""
-        return DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
-                            on_result=self._on_result)
-
-    def send_plan(self, *, wait: bool = False) -> None:
-        """Send the whole plan (it replaces the debuggee's); ``wait`` until it is applied."""
-        with self.plan_lock:
-            if self.link is None or not self.debuggee_ready or self.plan is None:
-                return
-            stops, problems = self.plan.stops()
-            target = self.going_back.target
-            if target is not None:  # going back: nothing on the way stops it
-                stops = [s for s in stops if s.event_id == target]
-            for problem in problems:
-                self.proxy.send_event("output", {"category": "stderr", "output": f"{problem}\n"})
-            self.link.call({"type": "plan", "stops": [s.to_json() for s in stops],
-                            "complete": self.plan.complete, "through": self.plan.through},
-                           wait=wait)
-
-    def on_mapped(self, events: list[dict[str, Any]], through: int) -> None:
-        """A batch of the map: the debuggee may now run up to activation ``through``."""
-        with self.plan_lock:
-            if self.plan is None or self.plan.complete:
-                return
-            added = self.plan.extend(events, through)
-            if self.link is not None and self.debuggee_ready:
-                self.link.call({"type": "plan", "stops": [s.to_json() for s in added],
-                                "complete": False, "through": through, "merge": True},
-                               wait=False)
-
-    def on_map_complete(self, result: MapResult) -> None:
-        """The whole map: verify breakpoints again and send the final plan."""
-        assert self.plan is not None
-        with self.plan_lock:
-            self.map_result = result
-            changed = self.plan.map(result.report["events"], result.report["divergence"])
-            for breakpoint in changed:
-                self.proxy.send_event("breakpoint", {"reason": "changed",
-                                                     "breakpoint": breakpoint})
-            self.send_plan()
-
-    def _on_hello(self, message: Message) -> None:
-        self.launcher.loaded.wait()
-        if self.history is None or self.link is None:
-            return  # it failed to load: the session is ending
-        with self.plan_lock:  # the history, then the first plan; only then any other plan
-            self.link.call(self.launcher.history_message(), wait=False)
-            self.debuggee_ready = True
-            self.send_plan()
-
-    def _on_stop(self, stop: Message) -> None:
-        if stop.get("reason") == "pause":
-            stop = self._describe_pause(stop)
-        self.stops.announce(stop)
-        if stop.get("reason") == "entry" and self.plan is not None:
-            with self.plan_lock:
-                self.plan.stop_on_entry = False  # taken: later plans no longer have it
-
-    def _describe_pause(self, stop: Message) -> Message:
-        """Name the event a pause landed at, when the map knows it already."""
-        point = (stop.get("activation"), stop.get("kind"), stop.get("position"))
-        with self.plan_lock:
-            events = self.plan.events if self.plan is not None else []
-            event = next((e for e in events if stop_point(e) == point), None)
-        if event is None:
-            return stop
-        return {**stop, "eventId": event["eventId"], "description": f"Paused: {describe(event)}"}
+    # -- stops ----------------------------------------------------------------------
 
     def _reached(self, stop: Message | None) -> None:
         """The editor is about to hear of a stop (``stop``: its history event, if any)."""
@@ -440,29 +374,3 @@ class Session:
             self.plan.one_shot = None  # reached: the next plan no longer has it
         if isinstance(event_id, int):
             self.going_back.reached(event_id)
-
-    def _locate(self) -> Message | None:
-        """The latest history event the replay reached, for a stop the plan did not make."""
-        link, plan = self.link, self.plan
-        if link is None or plan is None or not link.connected or not self.debuggee_ready:
-            return None
-        reply = link.call({"type": "where"}, timeout=1.0)
-        point = reply.get("point") if reply else None
-        if not point:
-            return None  # no workflow code ran yet (e.g. a breakpoint at import time)
-        activation, kind, position = point
-        with self.plan_lock:
-            event = plan.latest_reached((activation, kind, position))
-        if event is None:
-            return None
-        return {"activation": activation, "kind": kind, "position": position,
-                "eventId": event["eventId"], "description": describe(event), "located": True}
-
-    def _on_result(self, message: Message) -> None:
-        status = message.get("status")
-        if status == "error" and self.launcher.mark_failed():
-            return  # it could not start, and the mapping said so first
-        if status not in ("ok", None):
-            self.proxy.send_event("output", {
-                "category": "important",
-                "output": f"replay {status}: {in_launch_terms(message.get('message', ''))}\n"})

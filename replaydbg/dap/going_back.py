@@ -64,7 +64,7 @@ class GoingBack:
             session.plan.one_shot = target
             session.debuggee_ready = False
             session.stops.forget()
-            session.link = session.new_link()
+            session.link = session.plans.new_link()
             old_debugpy = session.proxy.start_debugpy()  # its messages are ignored from now
         old_link.close()
         if old_debugpy is not None:
@@ -87,7 +87,7 @@ class GoingBack:
         session = self._session
         with session.plan_lock:
             self.target = None
-            session.send_plan()
+            session.plans.send_plan()
         for message in session.editor_breakpoints.requests():
             session.proxy.request(message["command"], message["arguments"])
         return True

@@ -69,7 +69,7 @@ class Launcher:
             self.loaded.set()
             self.fail(str(err), request)
             return
-        session.link = session.new_link()
+        session.link = session.plans.new_link()
         self._request = request
         # debugpy starts the debuggee (~0.5 s) while the history loads.
         threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
@@ -90,7 +90,7 @@ class Launcher:
                 session.history, session.plan = history, plan
             # The mapping run reads the binary copy too (parsed ~20x faster than JSON).
             self.mapping = MappingRun(config, str(self._debuggee_history), history.workflow_id,
-                                      session.on_mapped)
+                                      session.plans.on_mapped)
         except ReplaydbgError as err:
             self._progress("progressEnd")
             self.fail(str(err))
@@ -130,7 +130,7 @@ class Launcher:
             return
         finally:
             self._progress("progressEnd")
-        session.on_map_complete(result)
+        session.plans.on_map_complete(result)
         self.mapped.set()
 
     def when_mapped(self, request: Message, answer: Callable[[], None]) -> None:

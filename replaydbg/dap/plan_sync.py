@@ -1,0 +1,133 @@
+"""Keep the debuggee's stop plan in step with the session's, and hear what the debuggee says.
+
+The session's plan changes as breakpoints change and as the event map arrives (task by task,
+then whole); the debuggee gets each change over the control channel, in order, and only
+after it has the history. The debuggee in turn says hello, announces each stop before it
+makes it, answers where the replay is, and reports its outcome.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from replaydbg.dap.config import in_launch_terms
+from replaydbg.dap.debuggee_link import DebuggeeLink
+from replaydbg.dap.eventbp import describe, stop_point
+from replaydbg.dap.mapping import MapResult
+from replaydbg.dap.protocol import Message
+
+if TYPE_CHECKING:
+    from replaydbg.dap.adapter import Session
+
+
+class PlanSync:
+    """The conversation with the session's debuggee about the plan and its stops."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def new_link(self) -> DebuggeeLink:
+        """The control channel a new debuggee will connect to."""
+        return DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
+                            on_result=self._on_result)
+
+    def send_plan(self, *, wait: bool = False) -> None:
+        """Send the whole plan (it replaces the debuggee's); ``wait`` until it is applied."""
+        session = self._session
+        with session.plan_lock:
+            plan, link = session.plan, session.link
+            if link is None or not session.debuggee_ready or plan is None:
+                return
+            stops, problems = plan.stops()
+            target = session.going_back.target
+            if target is not None:  # going back: nothing on the way stops it
+                stops = [s for s in stops if s.event_id == target]
+            for problem in problems:
+                session.proxy.send_event("output", {"category": "stderr",
+                                                    "output": f"{problem}\n"})
+            link.call({"type": "plan", "stops": [s.to_json() for s in stops],
+                       "complete": plan.complete, "through": plan.through}, wait=wait)
+
+    def on_mapped(self, events: list[dict[str, Any]], through: int) -> None:
+        """A batch of the map: the debuggee may now run up to activation ``through``."""
+        session = self._session
+        with session.plan_lock:
+            plan, link = session.plan, session.link
+            if plan is None or plan.complete:
+                return
+            added = plan.extend(events, through)
+            if link is not None and session.debuggee_ready:
+                link.call({"type": "plan", "stops": [s.to_json() for s in added],
+                           "complete": False, "through": through, "merge": True}, wait=False)
+
+    def on_map_complete(self, result: MapResult) -> None:
+        """The whole map: verify breakpoints again and send the final plan."""
+        session = self._session
+        assert session.plan is not None
+        with session.plan_lock:
+            session.map_result = result
+            changed = session.plan.map(result.report["events"], result.report["divergence"])
+            for breakpoint in changed:
+                session.proxy.send_event("breakpoint", {"reason": "changed",
+                                                        "breakpoint": breakpoint})
+            self.send_plan()
+
+    def locate(self) -> Message | None:
+        """The latest history event the replay reached, for a stop the plan did not make."""
+        session = self._session
+        link, plan = session.link, session.plan
+        if link is None or plan is None or not link.connected or not session.debuggee_ready:
+            return None
+        reply = link.call({"type": "where"}, timeout=1.0)
+        point = reply.get("point") if reply else None
+        if not point:
+            return None  # no workflow code ran yet (e.g. a breakpoint at import time)
+        activation, kind, position = point
+        with session.plan_lock:
+            event = plan.latest_reached((activation, kind, position))
+        if event is None:
+            return None
+        return {"activation": activation, "kind": kind, "position": position,
+                "eventId": event["eventId"], "description": describe(event), "located": True}
+
+    # -- what the debuggee says -----------------------------------------------------------
+
+    def _on_hello(self, message: Message) -> None:
+        session = self._session
+        session.launcher.loaded.wait()
+        if session.history is None or session.link is None:
+            return  # it failed to load: the session is ending
+        with session.plan_lock:  # the history, then the first plan; only then any other plan
+            session.link.call(session.launcher.history_message(), wait=False)
+            session.debuggee_ready = True
+            self.send_plan()
+
+    def _on_stop(self, stop: Message) -> None:
+        session = self._session
+        if stop.get("reason") == "pause":
+            stop = self._describe_pause(stop)
+        session.stops.announce(stop)
+        if stop.get("reason") == "entry" and session.plan is not None:
+            with session.plan_lock:
+                session.plan.stop_on_entry = False  # taken: later plans no longer have it
+
+    def _describe_pause(self, stop: Message) -> Message:
+        """Name the event a pause landed at, when the map knows it already."""
+        session = self._session
+        point = (stop.get("activation"), stop.get("kind"), stop.get("position"))
+        with session.plan_lock:
+            events = session.plan.events if session.plan is not None else []
+            event = next((e for e in events if stop_point(e) == point), None)
+        if event is None:
+            return stop
+        return {**stop, "eventId": event["eventId"], "description": f"Paused: {describe(event)}"}
+
+    def _on_result(self, message: Message) -> None:
+        session = self._session
+        status = message.get("status")
+        if status == "error" and session.launcher.mark_failed():
+            return  # it could not start, and the mapping said so first
+        if status not in ("ok", None):
+            session.proxy.send_event("output", {
+                "category": "important",
+                "output": f"replay {status}: {in_launch_terms(message.get('message', ''))}\n"})
