@@ -158,7 +158,8 @@ class Session:
                             if f.get("filter") not in FILTER_IDS]]
             body.update(supportsFunctionBreakpoints=True, supportsExceptionInfoRequest=True,
                         supportsTerminateRequest=True, supportsConfigurationDoneRequest=True,
-                        supportsStepBack=True)
+                        supportsStepBack=True, supportsSetVariable=False,
+                        supportsSetExpression=False)
             self.proxy.respond(request, body)
 
         self.proxy.forward(request, answer)
@@ -295,6 +296,19 @@ class Session:
             self.proxy.relay(response, request.get("seq", 0))
 
         self.proxy.forward(request, answer)
+
+    def on_setVariable(self, request: Message) -> None:
+        """A replay is read-only: a changed variable would make the code leave its history."""
+        self._refuse_change(request, str((request.get("arguments") or {}).get("name", "")))
+
+    def on_setExpression(self, request: Message) -> None:
+        """As ``setVariable``."""
+        self._refuse_change(request, str((request.get("arguments") or {}).get("expression", "")))
+
+    def _refuse_change(self, request: Message, what: str) -> None:
+        self.proxy.respond(request, error=f"a replay is read-only: changing {what!r} would make "
+                           "the workflow leave its recorded history (evaluate expressions in "
+                           "the Debug Console instead; go back to see an earlier state)")
 
     # -- running ----------------------------------------------------------------------
 

@@ -205,6 +205,7 @@ describe('replaydbg dap', function () {
     assert.ok(nd && nd.default === true);
     assert.ok(filters.find((f) => f.filter === 'temporal.activity'));
     assert.ok(response.body.supportsFunctionBreakpoints);
+    assert.strictEqual(response.body.supportsSetVariable, false, 'a replay is read-only');
   });
 
   it('stops on history events by id and by type, on the user line', async () => {
@@ -328,6 +329,9 @@ describe('replaydbg dap', function () {
     const random = await dc.evaluateRequest({ expression: 'workflow.random().random()', frameId,
       context: 'repl' }).then((r) => r.body.result, (e) => String(e));
     assert.match(random, /read-only/);
+    const scopes = await dc.scopesRequest({ frameId });
+    await assert.rejects(dc.setVariableRequest({ name: 'profile', value: 'None',
+      variablesReference: scopes.body.scopes[0].variablesReference }), /a replay is read-only/);
     const output = [];
     dc.on('output', (e) => output.push(e.body.output));
     const terminated = dc.waitForEvent('terminated', 60000);
