@@ -159,7 +159,7 @@ class Session:
             body.update(supportsFunctionBreakpoints=True, supportsExceptionInfoRequest=True,
                         supportsTerminateRequest=True, supportsConfigurationDoneRequest=True,
                         supportsStepBack=True, supportsSetVariable=False,
-                        supportsSetExpression=False)
+                        supportsSetExpression=False, supportsGotoTargetsRequest=False)
             self.proxy.respond(request, body)
 
         self.proxy.forward(request, answer)
@@ -304,6 +304,13 @@ class Session:
     def on_setExpression(self, request: Message) -> None:
         """As ``setVariable``."""
         self._refuse_change(request, str((request.get("arguments") or {}).get("expression", "")))
+
+    def on_gotoTargets(self, request: Message) -> None:
+        """Jumping to another line would change what the workflow does: refused too."""
+        self.proxy.respond(request, error="a replay is read-only: jumping to another line "
+                           "would make the workflow leave its recorded history")
+
+    on_goto = on_gotoTargets
 
     def _refuse_change(self, request: Message, what: str) -> None:
         self.proxy.respond(request, error=f"a replay is read-only: changing {what!r} would make "

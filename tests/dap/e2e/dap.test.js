@@ -206,6 +206,7 @@ describe('replaydbg dap', function () {
     assert.ok(filters.find((f) => f.filter === 'temporal.activity'));
     assert.ok(response.body.supportsFunctionBreakpoints);
     assert.strictEqual(response.body.supportsSetVariable, false, 'a replay is read-only');
+    assert.strictEqual(response.body.supportsGotoTargetsRequest, false);
   });
 
   it('stops on history events by id and by type, on the user line', async () => {
@@ -332,6 +333,8 @@ describe('replaydbg dap', function () {
     const scopes = await dc.scopesRequest({ frameId });
     await assert.rejects(dc.setVariableRequest({ name: 'profile', value: 'None',
       variablesReference: scopes.body.scopes[0].variablesReference }), /a replay is read-only/);
+    await assert.rejects(dc.gotoTargetsRequest({ source: { path: ORIGINAL }, line: 1 }),
+      /a replay is read-only/);
     const output = [];
     dc.on('output', (e) => output.push(e.body.output));
     const terminated = dc.waitForEvent('terminated', 60000);
