@@ -323,7 +323,15 @@ class EventPlan:
     def _plan_events(self, events: Iterable[Mapping[str, Any]],
                      planned: dict[tuple[int, str, int], PlannedStop],
                      problems: list[str]) -> None:
-        """Add the stops for ``events`` (in id order), counting hits on from ``_counts``."""
+        """Add the stops for ``events`` (in id order), counting hits on from ``_counts``.
+
+        ``events`` hold whole activations (all of the map, or a batch of settled tasks).
+        """
+        events = list(events)
+        # Every job stop of an activation lands on the first user line that runs once all of
+        # its jobs are applied: where a coroutine resumes, if any job resumed one (the
+        # adapter then checks the line; some Pythons need one more).
+        resumed = {e["activation"] for e in events if e.get("resumed")}
         for event in events:
             point = stop_point(event)
             if point is None:
@@ -334,7 +342,7 @@ class EventPlan:
             if asked or at_entry:
                 stop = planned.setdefault(point, PlannedStop(
                     *point, event["eventId"], describe(event),
-                    reason="entry", resumed=bool(event.get("resumed")) and point[1] == "job"))
+                    reason="entry", resumed=point[0] in resumed and point[1] == "job"))
                 if asked:
                     stop.reason = "breakpoint"
                 stop.breakpoint_ids.extend(ids)

@@ -538,11 +538,24 @@ describe('replaydbg dap', function () {
   const FILTER_CASES = [
     { filter: 'temporal.event', kind: () => true, first: [
       ['Event 1 WorkflowExecutionStarted', INIT, '__init__'],
-      ['Event 5 MarkerRecorded (clean_address)', M.clean_address + 1, 'run']] },
+      ['Event 5 MarkerRecorded (clean_address)', M.clean_address + 1, 'run']],
+      // Every stop, [event, line], the same on every Python: a command on its line, an
+      // applied event on the first line that runs for it (after a resumed await).
+      at: [[1, INIT], [5, M.clean_address + 1], [6, M.remind], [7, M.wait_approval],
+        [8, M.on_add_item], [13, M.on_apply_coupon], [17, M.on_approve], [21, M.wait_approval],
+        [24, M.reminders_stopped + 1], [28, M.status_approved], [29, M.charge],
+        [31, M.charge + 1], [35, M.patch_loyalty], [37, M.award_points],
+        [39, M.award_points + 1], [43, M.fraud_review], [44, M.fraud_review + 2],
+        [48, M.start_shipping], [49, M.start_shipping + 1], [53, M.signal_packed],
+        [54, M.shipped], [58, M.shipped + 1], [62, M.memo_tracking], [63, M.status_shipped]] },
     { filter: 'temporal.workflowTask', kind: (e) => e.eventType === 'WorkflowTaskStarted',
       first: [['Event 3 WorkflowTaskStarted', INIT, '__init__'],
         ['Event 10 WorkflowTaskStarted', M.on_add_item, 'add_item']],
-      ids: [3, 10, 13, 19, 26, 33, 41, 46, 51, 56, 60] },
+      ids: [3, 10, 13, 19, 26, 33, 41, 46, 51, 56, 60],
+      at: [[3, INIT], [10, M.on_add_item], [13, M.on_apply_coupon], [19, M.on_approve],
+        [26, M.reminders_stopped + 1], [33, M.charge + 1], [41, M.award_points + 1],
+        [46, M.fraud_review + 2], [51, M.start_shipping + 1], [56, M.shipped],
+        [60, M.shipped + 1]] },
     { filter: 'temporal.activity', kind: (e) => e.eventType.startsWith('ActivityTask'), first: [
       ['Event 6 ActivityTaskScheduled (remind_to_pay)', M.remind, 'run'],
       // The cancelled activity resumes in the `except` clause (its line, on 3.11 too).
@@ -589,6 +602,9 @@ describe('replaydbg dap', function () {
     assert.strictEqual(new Set(ids).size, ids.length, 'no event stops twice');
     if (c.ids) {
       assert.deepStrictEqual(ids, c.ids);
+    }
+    if (c.at) {
+      assert.deepStrictEqual(stops.map((stop, i) => [ids[i], stop.frame.line]), c.at);
     }
   }
 
