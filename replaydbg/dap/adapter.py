@@ -5,8 +5,8 @@ forwarded to debugpy unchanged, with sequence numbers rewritten both ways (:mod:
 What it adds: the launch of a history replay (:mod:`.launching`), breakpoints on history
 events (function breakpoints and exception filters, planned by :mod:`.eventbp` and kept in
 step with the debuggee by :mod:`.plan_sync`), ``stopped`` events that say which history event
-caused them (:mod:`.stop_events`), exception info for
-non-determinism, the Temporal scope in Variables, going back (:mod:`.going_back`) and the
+caused them (:mod:`.stop_events`), exception info for non-determinism and failed workflow
+tasks, the Temporal scope in Variables, going back (:mod:`.going_back`) and the
 ``temporal/*`` custom requests and events.
 
 Threads: the editor is read on the thread that calls :meth:`Session.run`; debugpy and the
@@ -56,7 +56,6 @@ class Session:
         self.plan_lock = threading.RLock()
         self.debuggee_ready = False  # it has the history and a plan: send it plan changes
         self.ended = threading.Event()
-        self.debugpy_gone = threading.Event()
         self.initialize_arguments: Message = {}
         self.editor_breakpoints = EditorBreakpoints()
         self.plans = PlanSync(self)
@@ -123,7 +122,6 @@ class Session:
         self.proxy.send_event(event, body)
 
     def _on_debugpy_exit(self) -> None:
-        self.debugpy_gone.set()
         if not self.ended.is_set():
             self.proxy.send_event("terminated")
 
@@ -183,7 +181,7 @@ class Session:
 
     def on_disconnect(self, request: Message) -> None:
         """End the session: debugpy ends the debuggee, then this adapter exits."""
-        if self.proxy.debugpy is None or self.debugpy_gone.is_set():
+        if self.proxy.debugpy is None or self.proxy.gone:
             self.proxy.respond(request)
         else:
             answered = threading.Event()
@@ -245,11 +243,9 @@ class Session:
         if stop is None or stop.get("reason") != "exception":
             self.proxy.forward(request)
             return
-        text = stop.get("text", "")
-        if stop.get("description") == "Workflow task failed":
-            kind, type_name = "WorkflowTaskFailed", "the workflow task failed during replay"
-        else:
-            kind, type_name = "NondeterminismError", "temporalio.workflow.NondeterminismError"
+        text, kind = stop.get("text", ""), stop.get("exceptionId") or "NondeterminismError"
+        type_name = ("the workflow task failed during replay" if kind == "WorkflowTaskFailed"
+                     else "temporalio.workflow.NondeterminismError")
         self.proxy.respond(request, {
             "exceptionId": kind, "breakMode": "always", "description": text,
             "details": {"message": text, "typeName": type_name}})

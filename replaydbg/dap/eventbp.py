@@ -131,13 +131,16 @@ class PlannedStop:
     breakpoint_ids: list[int] = field(default_factory=list)
     #: The stop is where a suspended coroutine resumes (Python 3.11 stops one line early).
     resumed: bool = False
+    #: For an exception stop: ``NondeterminismError`` or ``WorkflowTaskFailed``.
+    exception_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The form the debuggee receives."""
         return {"activation": self.activation, "kind": self.kind, "position": self.position,
                 "eventId": self.event_id, "description": self.description,
                 "reason": self.reason, "text": self.text,
-                "breakpointIds": self.breakpoint_ids, "resumed": self.resumed}
+                "breakpointIds": self.breakpoint_ids, "resumed": self.resumed,
+                "exceptionId": self.exception_id}
 
 
 def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
@@ -164,6 +167,16 @@ def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
 def _before(point: tuple[int, str, int], current: tuple[int, str, int],
             inclusive: bool) -> bool:
     return _order(point) <= _order(current) if inclusive else _order(point) < _order(current)
+
+
+def _resumed_activations(events: Iterable[Mapping[str, Any]]) -> set[int]:
+    """Activations in which a job resumed a suspended coroutine.
+
+    Every job stop of an activation lands on the first user line that runs once all of its
+    jobs are applied: where a coroutine resumes, if any job resumed one (the adapter then
+    checks the line; some Pythons stop one line early there).
+    """
+    return {int(e["activation"]) for e in events if e.get("resumed")}
 
 
 def describe(event: Mapping[str, Any]) -> str:
@@ -328,10 +341,7 @@ class EventPlan:
         ``events`` hold whole activations (all of the map, or a batch of settled tasks).
         """
         events = list(events)
-        # Every job stop of an activation lands on the first user line that runs once all of
-        # its jobs are applied: where a coroutine resumes, if any job resumed one (the
-        # adapter then checks the line; some Pythons need one more).
-        resumed = {e["activation"] for e in events if e.get("resumed")}
+        resumed = _resumed_activations(events)
         for event in events:
             point = stop_point(event)
             if point is None:
@@ -390,14 +400,13 @@ class EventPlan:
         point = (activation, kind, position if position is not None else 0)
         event_id = divergence.get("eventId") or 0
         if point not in planned:
-            # A missing command stops after the activation's first job, like an event stop
-            # there: on the line after the resumed ``await`` on every Python.
-            first_job = next((e for e in self.events if stop_point(e) == point), None)
-            resumed = kind == "job" and first_job is not None and bool(first_job.get("resumed"))
+            # A missing command stops after the activation's jobs, like an event stop there.
+            resumed = kind == "job" and activation in _resumed_activations(self.events)
             planned[point] = PlannedStop(*point, event_id, "", resumed=resumed)
         stop = planned[point]
         stop.reason = "exception"
         # The code raised (no command disagrees): a workflow task failure, not non-determinism.
         failed = divergence.get("kind") == "task-failure"
         stop.description = "Workflow task failed" if failed else "Non-determinism"
+        stop.exception_id = "WorkflowTaskFailed" if failed else "NondeterminismError"
         stop.text = str(divergence.get("message", ""))

@@ -169,7 +169,7 @@ class Launcher:
         if request or pending:
             session.proxy.respond(request or pending or {}, error=message)
         debugpy = session.proxy.debugpy
-        if debugpy is not None and session.link is not None and not session.debugpy_gone.is_set():
+        if debugpy is not None and session.link is not None and not session.proxy.gone:
             debugpy.kill()  # its exit sends "terminated"
         else:
             session.proxy.send_event("terminated")

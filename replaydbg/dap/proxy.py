@@ -39,6 +39,11 @@ class Proxy:
         self._gone = False  # the current debugpy adapter exited: nothing it owes will come
         self._generation = 0  # of debugpy adapters: one more per trip back in the replay
 
+    @property
+    def gone(self) -> bool:
+        """The current debugpy adapter exited (it answers nothing more)."""
+        return self._gone
+
     # -- to the editor --------------------------------------------------------------------
 
     def respond(self, request: Message, body: Any = None, *, error: str | None = None) -> None:
