@@ -1,13 +1,16 @@
 """``replaydbg check PATHS``: the determinism rules for CI, as text, JSON or SARIF 2.1.0.
 
 Exit codes: 0 when nothing at warning or error level is found (escape hatches are information
-and do not fail a build), 1 when something is, 2 for bad usage or a path that does not exist.
+and do not fail a build), 1 when something is, 2 for bad usage or a path that does not exist,
+3 when the analysis failed on some file (RDB002; the other files' findings are still
+printed): a defect of the checker must never read as "your code has findings".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -18,6 +21,11 @@ from replaydbg.cli.parser import add_common_options, lazy_handler
 from replaydbg.errors import InputError
 from replaydbg.rules import RULES, Config, Finding, Severity, Span, Workspace, load_config
 
+logger = logging.getLogger(__name__)
+
+#: The analysis failed on a file: neither "clean" nor "findings".
+EXIT_INCOMPLETE = 3
+NOT_ANALYSED = "RDB002"
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
                  Severity.INFORMATION: "note"}
@@ -51,9 +59,19 @@ def run_check(args: argparse.Namespace) -> int:
         raise InputError(f"no such file or directory: {', '.join(missing)}")
     root = _root(paths)
     config = _config(root, args)
-    findings = Workspace(root, config).analyze(_python_files(paths))
+    try:
+        findings = Workspace(root, config).analyze(_python_files(paths))
+    except Exception as error:  # a checker defect must not read as "findings" (exit 1)
+        logger.debug("the analysis failed", exc_info=True)
+        print(f"replaydbg: internal error: {type(error).__name__}: {error}\n"
+              "  hint: run again with -v to see the traceback, and report it", file=sys.stderr)
+        return EXIT_INCOMPLETE
     ordered = [f for path in sorted(findings) for f in findings[path]]
     sys.stdout.write(_FORMATS[args.format](ordered, Path.cwd()))
+    if any(f.code == NOT_ANALYSED for f in ordered):
+        print("replaydbg: some files could not be analysed (RDB002): the check is "
+              "incomplete\n  hint: run again with -v to see why, and report it", file=sys.stderr)
+        return EXIT_INCOMPLETE
     failing = [f for f in ordered if f.severity is not Severity.INFORMATION]
     return 1 if failing else 0
 

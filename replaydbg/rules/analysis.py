@@ -6,6 +6,7 @@ which modules to feed in and caches everything that can be cached.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +22,8 @@ from replaydbg.rules.model import ChainStep, Finding
 from replaydbg.rules.module import ModuleFacts, Placed
 from replaydbg.rules.reach import Entry, Key, Reach, entries, workflow_classes
 from replaydbg.rules.resolve import ModuleIndex, Resolver
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +49,14 @@ class Analysis:
         self._checkers: dict[Path, FunctionChecker] = {}
         self._chains: dict[Key, tuple[tuple[ChainStep, ...], str] | None] = {}
         self.issues: dict[Path, list[tuple[Issue, Key | None]]] = {p: [] for p in modules}
+        #: The first failure of the analysis itself per file: reported once, as RDB002.
+        self.failures: dict[Path, tuple[str, Exception]] = {
+            p: m.failure for p, m in modules.items() if m.failure is not None}
+
+    def fail(self, path: Path, where: str, error: Exception) -> None:
+        """Keep the first failure of the analysis on ``path``; the rest goes on."""
+        logger.debug("analysing %s in %s failed", where, path, exc_info=error)
+        self.failures.setdefault(path, (where, error))
 
     def checker(self, path: Path) -> FunctionChecker:
         """The per-module checker (with its fix context), built once."""
@@ -66,15 +77,28 @@ class Analysis:
     def run(self) -> AnalysisResult:
         """Reach workflow code from every entry point, then apply every rule."""
         self.memo.begin(workspace_names(self.modules, self.index, self.config))
-        starts = [e for m in self.modules.values() for e in entries(m, self.resolver)]
-        reach = Reach(self.modules, self.resolver, set(self.config.known_safe), self.memo)
+        starts = [e for m in self.modules.values() for e in self._entries(m)]
+        reach = Reach(self.modules, self.resolver, set(self.config.known_safe), self.memo,
+                      self.fail)
         reach.walk(starts)
         for key in reach.hops:
-            self._function_rules(reach, key)
+            try:
+                self._function_rules(reach, key)
+            except Exception as error:  # one function's defect must not stop the others
+                self.fail(key[0], key[1], error)
         self._class_rules(starts, reach)
         self._module_rules(starts)
+        for path, failure in self.failures.items():
+            self.issues[path].append((toplevel.failure_issue(*failure), None))
         findings = {path: sorted(self._findings(path, reach), key=_order) for path in self.modules}
         return AnalysisResult(findings, self._dependents(reach))
+
+    def _entries(self, module: ModuleFacts) -> list[Entry]:
+        try:
+            return entries(module, self.resolver)
+        except Exception as error:
+            self.fail(module.path, "its workflow classes", error)
+            return []
 
     def _function_rules(self, reach: Reach, key: Key) -> None:
         placed = reach.placed(key)
@@ -104,29 +128,43 @@ class Analysis:
             handlers = [module.functions[e.key[1]] for e in group if e.kind in ("signal",
                                                                                "update")]
             for run in runs:
-                issues = hygiene.unfinished_handler_issue(module.functions[run.key[1]], handlers)
+                try:
+                    issues = list(hygiene.unfinished_handler_issue(
+                        module.functions[run.key[1]], handlers))
+                except Exception as error:
+                    self.fail(path, run.key[1], error)
+                    continue
                 self.issues[path].extend((issue, run.key) for issue in issues)
 
     def _module_rules(self, starts: list[Entry]) -> None:
         workflow_paths = {e.key[0] for e in starts}
         normal, passed = self._imported(workflow_paths)
         for path, module in self.modules.items():
-            issues = [*toplevel.syntax_issues(module)]
-            # Both kinds of module rules look at calls only: most chunks have none.
-            for placed in [*module.toplevel, *module.functions.values()]:
-                if placed.facts.calls:
-                    issues.extend(self._placed_issues("hatch", path, placed))
-            if path in workflow_paths:
-                issues.extend(toplevel.passthrough_imports(module))
-            if path in normal or path in passed:
-                table = "import-time" if path in normal else "passed-through"
-                for placed in module.toplevel:
-                    if placed.facts.calls:
-                        issues.extend(self._placed_issues(table, path, placed))
-            for cls, sandboxed in workflow_classes(module, self.resolver):
-                if not sandboxed:
-                    issues.append(toplevel.sandboxed_false_issue(module, cls))
+            try:
+                issues = self._module_issues(path, module, workflow_paths, normal, passed)
+            except Exception as error:
+                self.fail(path, "its module-level code", error)
+                continue
             self.issues[path].extend((issue, None) for issue in issues)
+
+    def _module_issues(self, path: Path, module: ModuleFacts, workflow_paths: set[Path],
+                       normal: set[Path], passed: set[Path]) -> list[Issue]:
+        issues = [*toplevel.syntax_issues(module)]
+        # Both kinds of module rules look at calls only: most chunks have none.
+        for placed in [*module.toplevel, *module.functions.values()]:
+            if placed.facts.calls:
+                issues.extend(self._placed_issues("hatch", path, placed))
+        if path in workflow_paths:
+            issues.extend(toplevel.passthrough_imports(module))
+        if path in normal or path in passed:
+            table = "import-time" if path in normal else "passed-through"
+            for placed in module.toplevel:
+                if placed.facts.calls:
+                    issues.extend(self._placed_issues(table, path, placed))
+        for cls, sandboxed in workflow_classes(module, self.resolver):
+            if not sandboxed:
+                issues.append(toplevel.sandboxed_false_issue(module, cls))
+        return issues
 
     def _placed_issues(self, table: str, path: Path, placed: Placed) -> tuple[Issue, ...]:
         """Module rules over one function or top-level chunk, through the memo."""

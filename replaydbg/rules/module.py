@@ -54,6 +54,8 @@ class ModuleFacts:
     toplevel: list[Placed] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     syntax_errors: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The first exception the analysis raised on this file, and where (RDB002).
+    failure: tuple[str, Exception] | None = None
 
     @property
     def is_workflow_module(self) -> bool:

@@ -10,7 +10,7 @@ configuration declares safe.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -88,8 +88,11 @@ class Reach:
     """The reached functions of a workspace with the first hop that reached each."""
 
     def __init__(self, modules: dict[Path, ModuleFacts], resolver: Resolver,
-                 skip: set[str], memo: Memo) -> None:
+                 skip: set[str], memo: Memo,
+                 on_error: Callable[[Path, str, Exception], None] | None = None) -> None:
         self.modules = modules
+        #: Told when resolving a function's calls fails; that function then calls nothing.
+        self.on_error = on_error
         self.resolver = resolver
         self.skip = skip
         self.memo = memo
@@ -107,10 +110,19 @@ class Reach:
         while queue:
             key = queue.popleft()
             placed = self.placed(key)
-            for callee, span in self.callees(key):
+            for callee, span in self._guarded_callees(key):
                 if callee not in self.hops and placed is not None:
                     self.hops[callee] = Hop(key, placed.span(span))
                     queue.append(callee)
+
+    def _guarded_callees(self, key: Key) -> tuple[tuple[Key, RawSpan], ...]:
+        try:
+            return self.callees(key)
+        except Exception as error:  # one function's defect must not stop the walk
+            if self.on_error is None:
+                raise
+            self.on_error(key[0], key[1], error)
+            return ()
 
     def placed(self, key: Key) -> Placed | None:
         """The facts of a reached function."""

@@ -115,6 +115,10 @@ class Resolver:
         #: (module id, raw name) -> target, for names that no function scope shadows: the
         #: same few names (``workflow.defn``, ``datetime.now``) are resolved again and again.
         self._global: dict[tuple[int, str], Target | None] = {}
+        #: Local names whose type is being worked out: ``s = s.strip()`` types ``s`` by
+        #: ``s`` itself, and ``a = b.f(); b = a.g()`` by each other. A name met again while
+        #: its own type is pending has no known type (instead of recursing without end).
+        self._pending: set[tuple[int, str]] = set()
 
     def resolve(self, module: ModuleFacts, raw: str,
                 function: FunctionFacts | None = None) -> Target | None:
@@ -149,10 +153,17 @@ class Resolver:
             return self.index.split(_join(self.absolute(module, binding), rest), module.path)
         if binding.kind == "def":
             return Target(path=module.path, qualname=_join(binding.member, rest))
-        if binding.member:
+        if not binding.member:
+            return None
+        key = (id(module), binding.member)
+        if key in self._pending:
+            return None
+        self._pending.add(key)
+        try:
             value_type = self.type_of(module, binding.member, None)
-            return value_type.extended(rest) if value_type else None
-        return None
+        finally:
+            self._pending.discard(key)
+        return value_type.extended(rest) if value_type else None
 
     def _local(self, module: ModuleFacts, function: FunctionFacts, head: str,
                rest: str) -> Target | None:
@@ -160,10 +171,17 @@ class Resolver:
         if nested in module.functions:
             return Target(path=module.path, qualname=_join(nested, rest))
         constructor = dict(function.local_types).get(head)
-        if constructor and rest:
+        if not constructor or not rest:
+            return None
+        key = (id(function), head)
+        if key in self._pending:
+            return None
+        self._pending.add(key)
+        try:
             value_type = self.type_of(module, constructor, function)
-            return value_type.extended(rest) if value_type else None
-        return None
+        finally:
+            self._pending.discard(key)
+        return value_type.extended(rest) if value_type else None
 
     def _member(self, module: ModuleFacts, cls: str, rest: str) -> Target | None:
         if not rest or "." in rest:

@@ -10,6 +10,7 @@ thread-safe: call it from one thread.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Finding
 from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
 from replaydbg.rules.resolve import ModuleIndex
+
+logger = logging.getLogger(__name__)
 
 #: Folders that never hold the user's workflow code.
 _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "env",
@@ -108,7 +111,7 @@ class Workspace:
                 continue
             cached = self._modules.get(path)
             if cached is None or cached[0] != text:
-                cached = (text, module_facts(path, text, self._chunks))
+                cached = (text, _module_facts(path, text, self._chunks))
                 self._modules[path] = cached
             modules[path] = cached[1]
         return modules
@@ -145,6 +148,15 @@ class Workspace:
 
     def _key(self, path: Path) -> Path:
         return Path(os.path.abspath(path))
+
+
+def _module_facts(path: Path, text: str, chunks: ChunkCache) -> ModuleFacts:
+    """The facts of one file; a file the extractor fails on is kept, empty, with its error."""
+    try:
+        return module_facts(path, text, chunks)
+    except Exception as error:  # a defect here must not stop the other files' analysis
+        logger.debug("extracting facts of %s failed", path, exc_info=True)
+        return ModuleFacts(path, failure=("this file", error))
 
 
 @contextmanager

@@ -132,3 +132,17 @@ def test_bundled_examples(cli) -> None:
     codes = [line.split()[1] for line in result.out.splitlines()[:-1]]
     assert codes == ["RDB214"]
     assert "fault_injection.py" in result.out
+
+
+def test_a_file_that_cannot_be_analysed_exits_3_not_1(tmp_path: Path) -> None:
+    (tmp_path / "flows.py").write_text(FLOW)
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    # Python's own parser gives up on this expression (RecursionError).
+    (tmp_path / "deep.py").write_text("x = " + "+".join(["a"] * 200_000) + "\n")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.code == 3, result.err
+    found = json.loads(result.out)
+    assert [(f["path"], f["code"]) for f in found] == [
+        ("deep.py", "RDB002"), ("flows.py", "RDB102"), ("flows.py", "RDB401"),
+        ("helpers.py", "RDB104")]
+    assert "could not be analysed (RDB002)" in result.err
