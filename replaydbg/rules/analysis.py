@@ -17,6 +17,7 @@ from replaydbg.rules.catalog import RULES
 from replaydbg.rules.checks import FunctionChecker, Issue
 from replaydbg.rules.config import Config
 from replaydbg.rules.fixes import FixContext
+from replaydbg.rules.handlers import HandlerRules
 from replaydbg.rules.memo import Memo, workspace_names
 from replaydbg.rules.model import ChainStep, Finding
 from replaydbg.rules.module import ModuleFacts, Placed
@@ -108,7 +109,23 @@ class Analysis:
         kind = entry.kind if entry is not None else ""
         found = self.memo.get(placed.facts, ("issues", key[0], placed.offset, kind),
                               lambda: self._issues_in(key[0], placed, kind))
+        # Outside the memo: it depends on other functions' bodies, not only on names.
+        if any(i.code == "RDB305" for i in found) and self._helper_continues(reach, key):
+            found = tuple(i for i in found if i.code != "RDB305")
         self.issues[key[0]].extend((issue, key) for issue in found)
+
+    def _helper_continues(self, reach: Reach, key: Key) -> bool:
+        """Whether a function ``key`` reaches continues as new (RDB305 is then bounded)."""
+        seen, pending = {key}, [key]
+        while pending:
+            for callee, _ in reach.callees(pending.pop()):
+                if callee not in seen:
+                    seen.add(callee)
+                    placed = reach.placed(callee)
+                    if placed is not None and hygiene.continues_as_new(placed.facts):
+                        return True
+                    pending.append(callee)
+        return False
 
     def _issues_in(self, path: Path, placed: Placed, kind: str) -> tuple[Issue, ...]:
         checker = self.checker(path)
@@ -119,18 +136,16 @@ class Analysis:
         return tuple(found)
 
     def _class_rules(self, starts: list[Entry], reach: Reach) -> None:
+        rules = HandlerRules(self.modules, reach, self.checker)
         by_class: dict[tuple[Path, str], list[Entry]] = {}
         for entry in starts:
             by_class.setdefault((entry.key[0], entry.cls), []).append(entry)
         for (path, _cls), group in by_class.items():
-            module = self.modules[path]
             runs = [e for e in group if e.kind == "run"]
-            handlers = [module.functions[e.key[1]] for e in group if e.kind in ("signal",
-                                                                               "update")]
+            handlers = [e.key for e in group if e.kind in ("signal", "update")]
             for run in runs:
                 try:
-                    issues = list(hygiene.unfinished_handler_issue(
-                        module.functions[run.key[1]], handlers))
+                    issues = list(rules.issues(run.key, handlers))
                 except Exception as error:
                     self.fail(path, run.key[1], error)
                     continue

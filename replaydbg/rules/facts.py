@@ -90,6 +90,10 @@ class LoopFact(NamedTuple):
     #: Dotted names of the calls awaited in the body.
     awaited_calls: tuple[str, ...]
     flags: int
+    #: A ``return``, or a ``break`` of this loop (not of a loop inside it).
+    leaves: bool = False
+    #: Dotted names of the calls in the body that add commands (see :mod:`.flow`).
+    commands: tuple[str, ...] = ()
 
 
 class MutationFact(NamedTuple):
@@ -133,6 +137,10 @@ class FunctionFacts(NamedTuple):
     first_line: int
     end_line: int
     returns_value: bool = False
+    #: Cannot return normally (ends in ``await asyncio.Future()`` or a loop never left).
+    never_returns: bool = False
+    #: Awaits something other than a call (``await task``, ``async with``, ``async for``).
+    awaits_other: bool = False
 
 
 class ClassFacts(NamedTuple):

@@ -144,11 +144,12 @@ class Reach:
             if call.flags & UNRESTRICTED:
                 continue
             target = self.resolver.resolve_call(module, call, placed.facts)
-            callee = self._function(target)
+            callee = self.function(target)
             if callee is not None:
                 yield callee, call.span  # chunk-relative: the caller shifts what it keeps
 
-    def _function(self, target: Target | None) -> Key | None:
+    def function(self, target: Target | None) -> Key | None:
+        """The reachable workspace function ``target`` names (not an activity), if any."""
         if target is None or target.path is None or target.path not in self.modules:
             return None
         if self.resolver.qualified(target) in self.skip:

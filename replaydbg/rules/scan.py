@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from replaydbg.rules import settypes
+from replaydbg.rules import flow, settypes
 from replaydbg.rules.astutil import (
     CHILD_FIELDS,
     LEAF_TYPES,
@@ -52,10 +52,14 @@ class BodyScanner(ast.NodeVisitor):
     _dispatch: dict[type, Any] = {}
 
     def __init__(self, positions: Positions, *, flags: int = 0,
-                 set_names: dict[str, str] | None = None) -> None:
+                 set_names: dict[str, str] | None = None,
+                 attr_types: dict[str, str] | None = None) -> None:
         self.pos = positions
         self.flags = flags
         self.set_names: dict[str, str] = dict(set_names or {})
+        #: ``self.x`` -> constructor of its value, from the class (see extract).
+        self.attr_types = attr_types or {}
+        self.awaits_other = False
         self.calls: list[CallFact] = []
         self.refs: list[RefFact] = []
         self.sets: list[SetOrderFact] = []
@@ -134,7 +138,13 @@ class BodyScanner(ast.NodeVisitor):
 
     def visit_Await(self, node: ast.Await) -> None:  # noqa: D102
         self._awaited.add(id(node.value))
+        if not isinstance(node.value, ast.Call):
+            self.awaits_other = True
         self.generic_visit(node)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:  # noqa: D102
+        self.awaits_other = True
+        self.visit_For(node)
 
     def visit_Expr(self, node: ast.Expr) -> None:  # noqa: D102
         self._discarded.add(id(node.value))
@@ -188,6 +198,8 @@ class BodyScanner(ast.NodeVisitor):
             return dotted(receiver.func)
         if isinstance(receiver, ast.Name):
             return self.local_types.get(receiver.id, "")
+        if isinstance(receiver, ast.Attribute) and self.attr_types:
+            return self.attr_types.get(dotted(receiver), "")
         return ""
 
     def _check_ordering_call(self, node: ast.Call, name: str) -> None:
@@ -235,7 +247,6 @@ class BodyScanner(ast.NodeVisitor):
         self._bind_target(node.target)
         self.generic_visit(node)
 
-    visit_AsyncFor = visit_For
 
     def visit_comprehension(self, node: ast.comprehension) -> None:  # noqa: D102
         self._iterated(node.iter, "comprehension")
@@ -286,7 +297,8 @@ class BodyScanner(ast.NodeVisitor):
             has_exit=any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner),
             condition_attrs=tuple(sorted(self_attrs(ast.walk(node.test)))),
             assigned_attrs=tuple(sorted(assigned_self_attrs(inner))),
-            awaited_calls=awaited, flags=self.flags,
+            awaited_calls=awaited, flags=self.flags, leaves=flow.leaves(node),
+            commands=flow.command_calls(node),
         )
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:  # noqa: D102
@@ -299,7 +311,9 @@ class BodyScanner(ast.NodeVisitor):
             extra |= PASSTHROUGH if name.endswith("imports_passed_through") else 0
         self.scan(node.body, extra_flags=extra)
 
-    visit_AsyncWith = visit_With
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:  # noqa: D102
+        self.awaits_other = True
+        self.visit_With(node)
 
     def visit_If(self, node: ast.If) -> None:  # noqa: D102
         self.visit(node.test)
