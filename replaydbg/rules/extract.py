@@ -224,6 +224,9 @@ def _facts(scanner: BodyScanner, qualname: str, cls: str | None, pos: Positions,
         returns_value=scanner.returns_value,
         never_returns=node is not None and flow.never_returns(node.body),
         awaits_other=scanner.awaits_other,
+        returns_set=(settypes.annotation_kind(node.returns) if node is not None else None)
+        or scanner.returns_set,
+        payloads=tuple(scanner.payloads),
     )
 
 

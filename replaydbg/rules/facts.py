@@ -141,6 +141,11 @@ class FunctionFacts(NamedTuple):
     never_returns: bool = False
     #: Awaits something other than a call (``await task``, ``async with``, ``async for``).
     awaits_other: bool = False
+    #: Element kind of the set it returns (annotation or return expression), if a set.
+    returns_set: str | None = None
+    #: Names and calls passed (maybe inside a constructor) to an activity or child
+    #: workflow: (dotted name, is a call, element kind if a known set, span).
+    payloads: tuple[tuple[str, bool, str | None, RawSpan], ...] = ()
 
 
 class ClassFacts(NamedTuple):

@@ -216,20 +216,47 @@ class Resolver:
 
     def absolute(self, module: ModuleFacts, binding: Binding) -> str:
         """The absolute dotted name an import binding refers to."""
-        base = _join(binding.module, binding.member) if binding.module else binding.member
-        if binding.level == 0:
-            return base
-        package = self.index.names.get(module.path, "").split(".")
-        if module.path.name != "__init__.py":
-            package = package[:-1]
-        package = package[: max(len(package) - (binding.level - 1), 0)]
-        return ".".join([*package, base] if base else package)
+        return absolute_name(self.index, module.path, binding)
 
     def qualified(self, target: Target) -> str:
         """A dotted name for any target (``pkg.mod.func`` for workspace ones)."""
         if target.path is None:
             return target.external
         return _join(self.index.names.get(target.path, target.path.stem), target.qualname)
+
+
+def absolute_name(index: ModuleIndex, path: Path, binding: Binding) -> str:
+    """The absolute dotted name an import binding of the module at ``path`` refers to."""
+    base = _join(binding.module, binding.member) if binding.module else binding.member
+    if binding.level == 0:
+        return base
+    package = index.names.get(path, "").split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    package = package[: max(len(package) - (binding.level - 1), 0)]
+    return ".".join([*package, base] if base else package)
+
+
+def imported_paths(module: ModuleFacts, index: ModuleIndex) -> set[Path]:
+    """Workspace files ``module`` imports, at module level or in its functions."""
+    names = {absolute_name(index, module.path, b) for b in module.bindings.values()
+             if b.kind == "import"}
+    for fact, _ in module.imports:
+        base = absolute_name(index, module.path, Binding("import", module=fact.module,
+                                                          level=fact.level))
+        names.update([base, *(_join(base, n) for n in fact.names if n != "*")])
+    found: set[Path] = set()
+    for name in names:
+        target = index.split(name, module.path)
+        if target.path is not None:
+            found.add(target.path)
+        # ``import a.b`` loads package ``a`` too; so does ``from a.b import c``.
+        parts = name.split(".")
+        for end in range(1, len(parts)):
+            parent = index.find(".".join(parts[:end]), module.path)
+            if parent is not None:
+                found.add(parent)
+    return found
 
 
 def _join(left: str, right: str) -> str:

@@ -46,6 +46,11 @@ _ORDER_FREE = frozenset({"sorted", "set", "frozenset", "len", "sum", "min", "max
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "add",
                        "discard", "update", "setdefault", "popitem", "appendleft",
                        "extendleft", "difference_update", "intersection_update"})
+#: Calls whose arguments are serialised into the history (their order matters on replay).
+_PAYLOAD_CALLS = ("execute_activity", "start_activity", "execute_local_activity",
+                  "start_local_activity", "execute_child_workflow", "start_child_workflow")
+
+
 class BodyScanner(ast.NodeVisitor):
     """Collects the facts of one scope; :meth:`scan` may be called for several bodies."""
 
@@ -68,6 +73,8 @@ class BodyScanner(ast.NodeVisitor):
         self.local_names: set[str] = set()
         self.local_types: dict[str, str] = {}
         self.returns_value = False
+        self.returns_set: str | None = None
+        self.payloads: list[tuple[str, bool, str | None, RawSpan]] = []
         self.imports: list[ast.Import | ast.ImportFrom] = []
         #: Functions defined inside this body, scanned separately.
         self.nested: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
@@ -153,6 +160,8 @@ class BodyScanner(ast.NodeVisitor):
     def visit_Return(self, node: ast.Return) -> None:  # noqa: D102
         if node.value is not None:
             self.returns_value = True
+            self.returns_set = self.returns_set or settypes.element_kind(node.value,
+                                                                         self.set_names)
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:  # noqa: D102
@@ -163,6 +172,8 @@ class BodyScanner(ast.NodeVisitor):
         name = dotted(node.func)
         self.calls.append(self._call_fact(node, name))
         self._check_ordering_call(node, name)
+        if name.rsplit(".", 1)[-1].startswith(_PAYLOAD_CALLS):
+            self._payloads([*node.args[1:], *(k.value for k in node.keywords)])
         self._check_mutating_call(node)
         if not name:
             self.generic_visit(node)
@@ -201,6 +212,21 @@ class BodyScanner(ast.NodeVisitor):
         if isinstance(receiver, ast.Attribute) and self.attr_types:
             return self.attr_types.get(dotted(receiver), "")
         return ""
+
+    def _payloads(self, values: list[ast.expr]) -> None:
+        """Record what reaches an activity's arguments, through constructors too."""
+        for value in values:
+            if isinstance(value, ast.Call):
+                callee = dotted(value.func)
+                if callee in _ORDER_FREE:
+                    continue
+                if callee:
+                    self.payloads.append((callee, True, None, self.pos.span(value)))
+                self._payloads([*value.args, *(k.value for k in value.keywords)])
+            elif dotted(value):
+                name = dotted(value)
+                self.payloads.append((name, False, settypes.element_kind(value, self.set_names),
+                                      self.pos.span(value)))
 
     def _check_ordering_call(self, node: ast.Call, name: str) -> None:
         if name in _ORDER_FREE:

@@ -22,7 +22,7 @@ from replaydbg.rules.config import Config
 from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Finding
 from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
-from replaydbg.rules.resolve import ModuleIndex
+from replaydbg.rules.resolve import ModuleIndex, imported_paths
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class Workspace:
         self._chunks = ChunkCache()
         self._files: list[Path] | None = None
         self._index: ModuleIndex | None = None
+        self._indexed: tuple[Path, ...] = ()
         self._memo = Memo()
         self._last: tuple[tuple[tuple[Path, int], ...], AnalysisResult] | None = None
 
@@ -95,26 +96,52 @@ class Workspace:
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
-        if self._index is None or list(self._index.names) != list(modules):
-            self._index = ModuleIndex(self.root, list(modules))
-        index = self._index
-        result = Analysis(modules, index, self.config, self._memo).run()
+        assert self._index is not None  # built by _current_modules
+        result = Analysis(modules, self._index, self.config, self._memo).run()
         self._last = (stamp, result)
         return result
 
-    def _current_modules(self) -> dict[Path, ModuleFacts]:
-        paths = dict.fromkeys([*self._workspace_files(), *self._documents])
-        modules: dict[Path, ModuleFacts] = {}
-        for path in paths:
+    def _texts(self) -> dict[Path, str]:
+        """The text of every file of the workspace that is not excluded."""
+        texts: dict[Path, str] = {}
+        for path in dict.fromkeys([*self._workspace_files(), *self._documents]):
             text = self._text(path)
-            if text is None or self._excluded(path):
+            if text is not None and not self._excluded(path):
+                texts[path] = text
+        return texts
+
+    def _index_of(self, texts: dict[Path, str]) -> ModuleIndex:
+        paths = tuple(texts)
+        if self._index is None or self._indexed != paths:
+            self._index, self._indexed = ModuleIndex(self.root, list(paths)), paths
+        return self._index
+
+    def _current_modules(self) -> dict[Path, ModuleFacts]:
+        """The facts of the modules that can matter: see :func:`_relevant`.
+
+        Most files of a repository (tests, workers, scripts) hold no workflow and are not
+        imported by one; reading their text is cheap, parsing it is most of a cold check.
+        Files that mention ``defn`` or an escape hatch are the roots, open editor buffers
+        too; every workspace module they import (at any depth) is parsed as well.
+        """
+        texts = self._texts()
+        index = self._index_of(texts)
+        modules: dict[Path, ModuleFacts] = {}
+        pending = [p for p, t in texts.items() if p in self._documents or _relevant(t)]
+        while pending:
+            path = pending.pop()
+            if path in modules:
                 continue
-            cached = self._modules.get(path)
-            if cached is None or cached[0] != text:
-                cached = (text, _module_facts(path, text, self._chunks))
-                self._modules[path] = cached
-            modules[path] = cached[1]
-        return modules
+            modules[path] = self._facts(path, texts[path])
+            pending.extend(p for p in imported_paths(modules[path], index) if p in texts)
+        return {p: modules[p] for p in texts if p in modules}
+
+    def _facts(self, path: Path, text: str) -> ModuleFacts:
+        cached = self._modules.get(path)
+        if cached is None or cached[0] != text:
+            cached = (text, _module_facts(path, text, self._chunks))
+            self._modules[path] = cached
+        return cached[1]
 
     def _text(self, path: Path) -> str | None:
         if path in self._documents:
@@ -148,6 +175,14 @@ class Workspace:
 
     def _key(self, path: Path) -> Path:
         return Path(os.path.abspath(path))
+
+
+#: Text that any module with a workflow entry point or an escape hatch holds.
+_ROOT_WORDS = ("defn", "UnsandboxedWorkflowRunner", "with_passthrough_all_modules")
+
+
+def _relevant(text: str) -> bool:
+    return any(word in text for word in _ROOT_WORDS)
 
 
 def _module_facts(path: Path, text: str, chunks: ChunkCache) -> ModuleFacts:

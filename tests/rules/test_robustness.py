@@ -34,7 +34,7 @@ def test_module_level_names_typed_by_each_other_resolve(write: Write, tmp_path: 
 
 
 def test_a_file_the_analysis_fails_on_gets_one_finding(write: Write, tmp_path: Path) -> None:
-    write("flows.py", workflow_module("time.sleep(1)", imports="import time"))
+    write("flows.py", workflow_module("time.sleep(1)", imports="import time\nimport deep"))
     write("deep.py", TOO_DEEP)
     found = Workspace(tmp_path, Config()).analyze()
     assert codes(found, "flows.py") == ["RDB102"]
