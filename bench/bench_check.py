@@ -8,7 +8,9 @@
    temporalint's determinism rules (TPL001, TPL007, TPL008, TPL009) must have a replaydbg
    finding on the same line. Needs ``pip install temporalint``; part 2 is skipped without it.
 
-Run: /work/venv/bin/python bench/bench_check.py [--repeat 5]
+3. With ``--tree PATH``: only both linters on a real tree, alternating, medians and ratio.
+
+Run: /work/venv/bin/python bench/bench_check.py [--repeat 5] [--tree PATH]
 """
 
 from __future__ import annotations
@@ -169,12 +171,44 @@ def bench_corpus(repeat: int, files: int) -> None:
           + (f" e.g. {missing[:3]}" if missing else ""))
 
 
+def bench_tree(tree: Path, repeat: int) -> None:
+    """Both linters on a real tree, alternating, one run each per round; medians and ratio.
+
+    Alternating in one process keeps both under the same machine load (a shared machine's
+    load drifts between a block of runs of one and a block of the other).
+    """
+    temporalint = shutil.which("temporalint") or str(Path(sys.executable).with_name("temporalint"))
+    if not Path(temporalint).exists():
+        print("temporalint is not installed: skipping the comparison")
+        return
+    ours, theirs, counts = [], [], (0, 0)
+    for _ in range(repeat):
+        ours_s, our_out = _timed([sys.executable, "-m", "replaydbg", "check", str(tree)], 1)
+        theirs_s, their_out = _timed([temporalint, str(tree)], 1)
+        ours.append(ours_s)
+        theirs.append(theirs_s)
+        counts = (len(_LINE.findall(our_out)), len(_LINE.findall(their_out)))
+    ratios = sorted(o / t for o, t in zip(ours, theirs, strict=True))
+    print(f"tree {tree}: {repeat} rounds")
+    print(f"replaydbg check: median {statistics.median(ours) * 1000:.0f} ms, {counts[0]} findings")
+    print(f"temporalint:     median {statistics.median(theirs) * 1000:.0f} ms, "
+          f"{counts[1]} findings")
+    print(f"ratio replaydbg/temporalint: median {statistics.median(ratios):.2f}x "
+          f"(per round {', '.join(f'{r:.2f}' for r in ratios)}; goal <= 1.0x)")
+
+
 def main() -> None:
     """Run both benchmarks and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--tree", type=Path,
+                        help="only compare both linters on this tree (e.g. a checkout of "
+                        "temporalio/samples-python)")
     args = parser.parse_args()
+    if args.tree is not None:
+        bench_tree(args.tree, args.repeat)
+        return
     cold, warm, lines, count = bench_editor(args.repeat)
     print(f"editor: {lines}-line workflow module, {count} findings")
     print(f"  cold:       {cold:6.1f} ms (goal < 100 ms, ratio {cold / 100:.2f})")

@@ -66,8 +66,9 @@ def _has_timeout(call: ast.Call) -> bool:
 def never_returns(body: list[ast.stmt]) -> bool:
     """Whether a function with this body cannot return normally.
 
-    A top-level statement that awaits a bare future (``await asyncio.Future()``) or a
-    ``while True`` loop that nothing leaves; anything nested in an ``if`` may be skipped.
+    A top-level statement that awaits a bare future (``await asyncio.Future()``), a
+    condition that is never true (``wait_condition(lambda: False)``) or a ``while True``
+    loop that nothing leaves; anything nested in an ``if`` may be skipped.
     """
     for statement in body:
         if isinstance(statement, ast.While) and _always_true(statement.test) \
@@ -82,6 +83,10 @@ def never_returns(body: list[ast.stmt]) -> bool:
 
 def _forever(call: ast.Call) -> bool:
     name = dotted(call.func)
+    if name.endswith("wait_condition") and call.args and not _has_timeout(call):
+        condition = call.args[0]  # wait_condition(lambda: False)
+        return isinstance(condition, ast.Lambda) and isinstance(condition.body, ast.Constant) \
+            and not condition.body.value
     return (name in _FOREVER and not call.args) or name.endswith(".create_future")
 
 

@@ -68,6 +68,9 @@ def test_run_that_never_returns_cannot_leave_handlers_behind(write: Write,
                                                             tmp_path: Path) -> None:
     assert _codes(write, tmp_path, "self.done = True\nreturn await asyncio.Future()") == []
     assert _codes(write, tmp_path, "await asyncio.Future()") == []
+    assert _codes(write, tmp_path, "await workflow.wait_condition(lambda: False)") == []
+    assert _codes(write, tmp_path, "await workflow.wait_condition(lambda: False, timeout=1)") \
+        == ["RDB304"]
     assert _codes(write, tmp_path, "while True:\n    await workflow.wait_condition(lambda: "
                   "self.done)\n    self.done = False") == []
     # A loop that can be left does return.
