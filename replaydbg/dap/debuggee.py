@@ -175,6 +175,9 @@ class PlannedStops:
                                                  for f in frames]})
             pydevd_glue.arm_step_into_user_code(frames)
 
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The code raised: stop post mortem at the raising line, if planned."""
+
     def workflow_code(self, running: bool) -> None:
         """Trace only while workflow code runs and the debugger needs to see it."""
         if self.window:

@@ -59,6 +59,9 @@ class StreamingMap:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Commands are mapped from the recording: nothing to do here."""
 
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The recording keeps the failure: nothing to do here."""
+
     def workflow_code(self, running: bool) -> None:
         """An activation starts: the ones before it are closed, and may settle a task."""
         if not running:
