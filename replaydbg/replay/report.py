@@ -11,7 +11,7 @@ from temporalio.workflow import NondeterminismError
 from replaydbg.history import History, short_details
 from replaydbg.history.task_failures import stuck_task
 from replaydbg.replay.divergence import Divergence
-from replaydbg.replay.engine import RawReplay, replay_recorded
+from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
@@ -176,10 +176,11 @@ async def replay_history(
     setup: WorkerSetup = DEFAULT_SETUP,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
+    deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
     raw = await replay_recorded(history, workflow_cls, setup=setup, user_roots=user_roots,
-                                stops=stops)
+                                stops=stops, deadlock_timeout=deadlock_timeout)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     codec = setup.effective_converter().payload_codec
     return explain(raw, history, name, compare_payloads=codec is None)
