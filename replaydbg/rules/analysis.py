@@ -18,6 +18,7 @@ from replaydbg.rules.checks import FunctionChecker, Issue
 from replaydbg.rules.config import Config
 from replaydbg.rules.fixes import FixContext
 from replaydbg.rules.handlers import HandlerRules
+from replaydbg.rules.imports import ImportClosure, import_closure
 from replaydbg.rules.memo import Memo, workspace_names
 from replaydbg.rules.model import ChainStep, Finding
 from replaydbg.rules.module import ModuleFacts, Placed
@@ -153,17 +154,17 @@ class Analysis:
 
     def _module_rules(self, starts: list[Entry]) -> None:
         workflow_paths = {e.key[0] for e in starts}
-        normal, passed = self._imported(workflow_paths)
+        closure = import_closure(self.modules, self.index, workflow_paths)
         for path, module in self.modules.items():
             try:
-                issues = self._module_issues(path, module, workflow_paths, normal, passed)
+                issues = self._module_issues(path, module, workflow_paths, closure)
             except Exception as error:
                 self.fail(path, "its module-level code", error)
                 continue
             self.issues[path].extend((issue, None) for issue in issues)
 
     def _module_issues(self, path: Path, module: ModuleFacts, workflow_paths: set[Path],
-                       normal: set[Path], passed: set[Path]) -> list[Issue]:
+                       closure: ImportClosure) -> list[Issue]:
         issues = [*toplevel.syntax_issues(module)]
         # Both kinds of module rules look at calls only: most chunks have none.
         for placed in [*module.toplevel, *module.functions.values()]:
@@ -171,11 +172,14 @@ class Analysis:
                 issues.extend(self._placed_issues("hatch", path, placed))
         if path in workflow_paths:
             issues.extend(toplevel.passthrough_imports(module))
-        if path in normal or path in passed:
-            table = "import-time" if path in normal else "passed-through"
+        if path in closure.normal or path in closure.passed:
+            table = "import-time" if path in closure.normal else "passed-through"
             for placed in module.toplevel:
                 if placed.facts.calls:
-                    issues.extend(self._placed_issues(table, path, placed))
+                    # RDB215 only where workflows take the value (RDB216 defaults always).
+                    used = closure.uses(path, placed.facts.local_names)
+                    issues.extend(i for i in self._placed_issues(table, path, placed)
+                                  if used or i.code != "RDB215")
         for cls, sandboxed in workflow_classes(module, self.resolver):
             if not sandboxed:
                 issues.append(toplevel.sandboxed_false_issue(module, cls))
@@ -191,30 +195,6 @@ class Analysis:
                               imported_normally=table == "import-time")
         return self.memo.get(placed.facts, (table, path, placed.offset),
                              lambda: tuple(compute()))
-
-    def _imported(self, roots: set[Path]) -> tuple[set[Path], set[Path]]:
-        """Modules imported (transitively) by workflow modules: normally, and passed through."""
-        normal, passed = set(roots), set[Path]()
-        pending = list(roots)
-        while pending:
-            module = self.modules[pending.pop()]
-            for fact, _ in module.imports:
-                for path in self._import_paths(module, fact.module, fact.level, fact.names):
-                    target = passed if fact.passthrough or path in passed else normal
-                    if path not in normal and path not in passed:
-                        target.add(path)
-                        pending.append(path)
-        return normal, passed
-
-    def _import_paths(self, module: ModuleFacts, name: str, level: int,
-                      names: tuple[str, ...]) -> Iterator[Path]:
-        from replaydbg.rules.facts import Binding
-
-        base = self.resolver.absolute(module, Binding("import", module=name, level=level))
-        for full in [base, *(f"{base}.{n}" for n in names)]:
-            path = self.index.find(full, module.path)
-            if path is not None and path in self.modules:
-                yield path
 
     def _findings(self, path: Path, reach: Reach) -> Iterator[Finding]:
         module = self.modules[path]

@@ -47,6 +47,8 @@ class ModuleIndex:
         self.root = root
         self.names: dict[Path, str] = {}
         self._by_name: dict[str, list[Path]] = {}
+        #: First parts of every dotted name that can find a workspace file.
+        self.heads: set[str] = set()
         self._splits: dict[tuple[str, Path], Target] = {}
         for path in paths:
             self._register(path)
@@ -66,6 +68,7 @@ class ModuleIndex:
             if start and start == len(parts) - 1 and name in _STDLIB:
                 continue  # a workspace file named time.py must not hide the stdlib's
             self._by_name.setdefault(name, []).append(path)
+            self.heads.add(parts[start])
 
     def find(self, name: str, near: Path) -> Path | None:
         """The workspace file of module ``name``, nearest to ``near`` when several match."""
@@ -247,6 +250,8 @@ def imported_paths(module: ModuleFacts, index: ModuleIndex) -> set[Path]:
         names.update([base, *(_join(base, n) for n in fact.names if n != "*")])
     found: set[Path] = set()
     for name in names:
+        if name.partition(".")[0] not in index.heads:
+            continue  # temporalio, datetime...: most imports are of no workspace module
         target = index.split(name, module.path)
         if target.path is not None:
             found.add(target.path)
