@@ -19,7 +19,16 @@ from typing import Any
 from replaydbg import __version__
 from replaydbg.cli.parser import add_common_options, lazy_handler
 from replaydbg.errors import InputError
-from replaydbg.rules import RULES, Config, Finding, Severity, Span, Workspace, load_config
+from replaydbg.rules import (
+    RULES,
+    Config,
+    FactCache,
+    Finding,
+    Severity,
+    Span,
+    Workspace,
+    load_config,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +57,9 @@ def add_parser(sub: Any) -> None:
                        help="only these codes or prefixes, comma-separated (repeatable)")
     check.add_argument("--ignore", action="append", metavar="CODES",
                        help="never these codes or prefixes, comma-separated (repeatable)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the facts cache (kept per checked folder "
+                       "in $REPLAYDBG_CACHE_DIR, else ~/.cache/replaydbg)")
     check.set_defaults(handler=lazy_handler("check_cmd", "run_check"))
 
 
@@ -60,7 +72,8 @@ def run_check(args: argparse.Namespace) -> int:
     root = _root(paths)
     config = _config(root, args)
     try:
-        findings = Workspace(root, config).analyze(_python_files(paths))
+        cache = None if args.no_cache else FactCache(root)
+        findings = Workspace(root, config, cache).analyze(_python_files(paths))
     except Exception as error:  # a checker defect must not read as "findings" (exit 1)
         logger.debug("the analysis failed", exc_info=True)
         print(f"replaydbg: internal error: {type(error).__name__}: {error}\n"

@@ -101,13 +101,18 @@ class ChunkCache:
 
 def module_facts(path: Path, text: str, cache: ChunkCache) -> ModuleFacts:
     """Split, parse (through the cache) and assemble the facts of one file."""
+    return assemble(path, parsed_chunks(text, cache))
+
+
+def assemble(path: Path, chunks: list[tuple[ChunkFacts, int]]) -> ModuleFacts:
+    """A module's facts from its chunks' facts and first lines."""
     module = ModuleFacts(path)
-    for facts, first_line in _parsed_chunks(text, cache):
+    for facts, first_line in chunks:
         module.add(facts, first_line)
     return module
 
 
-def _parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[ChunkFacts, int]]:
+def parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[ChunkFacts, int]]:
     """Chunks' facts, with a statement split across chunks (a string at column 0) merged."""
     chunks = split_chunks(text)
     result: list[tuple[ChunkFacts, int]] = []

@@ -19,9 +19,10 @@ from pathlib import Path
 from replaydbg.rules.analysis import Analysis, AnalysisResult
 from replaydbg.rules.catalog import RULES, RuleInfo
 from replaydbg.rules.config import Config
+from replaydbg.rules.factcache import FactCache, text_key, workspace_state
 from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Finding
-from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
+from replaydbg.rules.module import ChunkCache, ModuleFacts, assemble, parsed_chunks
 from replaydbg.rules.resolve import ModuleIndex, imported_paths
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,11 @@ _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv"
 class Workspace:
     """All Python files under ``root``; open editor buffers override the files on disk."""
 
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, cache: FactCache | None = None) -> None:
         self.root = Path(os.path.abspath(root))
         self.config = config
+        #: Facts kept between processes (``replaydbg check``); None keeps them in memory only.
+        self.cache = cache
         self._documents: dict[Path, str] = {}
         self._disk: dict[Path, tuple[int, int, str]] = {}
         self._modules: dict[Path, tuple[str, ModuleFacts]] = {}
@@ -92,12 +95,20 @@ class Workspace:
             return self._paused_analysis()
 
     def _paused_analysis(self) -> AnalysisResult:
-        modules = self._current_modules()
+        texts = self._texts()
+        state = workspace_state(self.config, texts.items()) if self.cache is not None else b""
+        known = self.cache.findings(state) if self.cache is not None else None
+        if known is not None:  # a re-run over the very same files and settings
+            return AnalysisResult({p: known.get(p, []) for p in texts})
+        modules = self._current_modules(texts)
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
         assert self._index is not None  # built by _current_modules
         result = Analysis(modules, self._index, self.config, self._memo).run()
+        if self.cache is not None:
+            self.cache.keep_findings(state, result.findings)
+            self.cache.save()
         self._last = (stamp, result)
         return result
 
@@ -116,7 +127,7 @@ class Workspace:
             self._index, self._indexed = ModuleIndex(self.root, list(paths)), paths
         return self._index
 
-    def _current_modules(self) -> dict[Path, ModuleFacts]:
+    def _current_modules(self, texts: dict[Path, str]) -> dict[Path, ModuleFacts]:
         """The facts of the modules that can matter: see :func:`_relevant`.
 
         Most files of a repository (tests, workers, scripts) hold no workflow and are not
@@ -124,7 +135,6 @@ class Workspace:
         Files that mention ``defn`` or an escape hatch are the roots, open editor buffers
         too; every workspace module they import (at any depth) is parsed as well.
         """
-        texts = self._texts()
         index = self._index_of(texts)
         modules: dict[Path, ModuleFacts] = {}
         pending = [p for p, t in texts.items() if p in self._documents or _relevant(t)]
@@ -139,9 +149,23 @@ class Workspace:
     def _facts(self, path: Path, text: str) -> ModuleFacts:
         cached = self._modules.get(path)
         if cached is None or cached[0] != text:
-            cached = (text, _module_facts(path, text, self._chunks))
+            cached = (text, self._fresh_facts(path, text))
             self._modules[path] = cached
         return cached[1]
+
+    def _fresh_facts(self, path: Path, text: str) -> ModuleFacts:
+        """Facts from the persistent cache, else parsed; a failure is kept as RDB002."""
+        key = text_key(text) if self.cache is not None else b""
+        chunks = self.cache.get(key) if self.cache is not None else None
+        if chunks is None:
+            try:
+                chunks = parsed_chunks(text, self._chunks)
+            except Exception as error:  # one file's defect must not stop the others
+                logger.debug("extracting facts of %s failed", path, exc_info=True)
+                return ModuleFacts(path, failure=("this file", error))
+            if self.cache is not None:
+                self.cache.put(key, chunks)
+        return assemble(path, chunks)
 
     def _text(self, path: Path) -> str | None:
         if path in self._documents:
@@ -183,15 +207,6 @@ _ROOT_WORDS = ("defn", "UnsandboxedWorkflowRunner", "with_passthrough_all_module
 
 def _relevant(text: str) -> bool:
     return any(word in text for word in _ROOT_WORDS)
-
-
-def _module_facts(path: Path, text: str, chunks: ChunkCache) -> ModuleFacts:
-    """The facts of one file; a file the extractor fails on is kept, empty, with its error."""
-    try:
-        return module_facts(path, text, chunks)
-    except Exception as error:  # a defect here must not stop the other files' analysis
-        logger.debug("extracting facts of %s failed", path, exc_info=True)
-        return ModuleFacts(path, failure=("this file", error))
 
 
 @contextmanager

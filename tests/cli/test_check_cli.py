@@ -37,6 +37,15 @@ def stamp() -> str:
 """
 
 
+@pytest.fixture(autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the facts cache of every check run here in a temporary folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("REPLAYDBG_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "flows.py").write_text(FLOW)
@@ -146,3 +155,14 @@ def test_a_file_that_cannot_be_analysed_exits_3_not_1(tmp_path: Path) -> None:
         ("deep.py", "RDB002"), ("flows.py", "RDB102"), ("flows.py", "RDB401"),
         ("helpers.py", "RDB104")]
     assert "could not be analysed (RDB002)" in result.err
+
+
+def test_facts_are_cached_between_runs_unless_told_not_to(project: Path,
+                                                           _cache_folder: Path) -> None:
+    first = run_cli("check", "--no-cache", ".", cwd=project)
+    assert list(_cache_folder.iterdir()) == []
+    second = run_cli("check", ".", cwd=project)
+    assert len(list(_cache_folder.glob("facts-*.pickle"))) == 1
+    third = run_cli("check", ".", cwd=project)
+    assert first.out == second.out == third.out
+    assert (first.code, second.code, third.code) == (1, 1, 1)
