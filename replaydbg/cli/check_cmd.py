@@ -9,6 +9,7 @@ printed): a defect of the checker must never read as "your code has findings".
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -73,7 +74,11 @@ def run_check(args: argparse.Namespace) -> int:
     config = _config(root, args)
     try:
         cache = None if args.no_cache else FactCache(root)
-        findings = Workspace(root, config, cache).analyze(_python_files(paths))
+        # One short-lived process: the cyclic collector would only walk the facts again.
+        gc.disable()
+        # The folder itself: every file the workspace lists, without listing it twice.
+        wanted = None if paths == [root] else _python_files(paths)
+        findings = Workspace(root, config, cache).analyze(wanted)
     except Exception as error:  # a checker defect must not read as "findings" (exit 1)
         logger.debug("the analysis failed", exc_info=True)
         print(f"replaydbg: internal error: {type(error).__name__}: {error}\n"

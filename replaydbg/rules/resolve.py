@@ -8,6 +8,7 @@ shadow module-level ones; ``self.m()`` resolves within the class and its bases.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,10 +55,11 @@ class ModuleIndex:
             self._register(path)
 
     def _register(self, path: Path) -> None:
-        try:
-            parts = list(path.relative_to(self.root).with_suffix("").parts)
-        except ValueError:
-            parts = [path.stem]
+        # String operations: building a relative Path per file costs more than the rest.
+        text, root = str(path), str(self.root).rstrip(os.sep) + os.sep
+        relative = text[len(root):] if text.startswith(root) else path.name
+        parts = relative[:-3].split(os.sep) if relative.endswith(".py") else \
+            [*relative.split(os.sep)[:-1], path.stem]
         if parts and parts[-1] == "__init__":
             parts.pop()
         if not parts:
