@@ -52,6 +52,9 @@ class CallFact(NamedTuple):
     receiver_type: str = ""
     #: Dotted names passed as keyword values (``default_factory=datetime.now``).
     value_refs: tuple[tuple[str, RawSpan], ...] = ()
+    #: Objects handed over as arguments: a dotted name (``hooks``), or a constructor's
+    #: dotted name with ``()`` appended (``Hooks()``), with the argument's span.
+    passed: tuple[tuple[str, RawSpan], ...] = ()
 
 
 class RefFact(NamedTuple):

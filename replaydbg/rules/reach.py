@@ -147,6 +147,47 @@ class Reach:
             callee = self.function(target)
             if callee is not None:
                 yield callee, call.span  # chunk-relative: the caller shifts what it keeps
+            elif call.passed and self._outside(target):
+                for name, span in call.passed:
+                    for method in self._callbacks(module, placed.facts, name):
+                        yield method, span
+
+    def _callbacks(self, module: ModuleFacts, function: FunctionFacts,
+                   name: str) -> Iterator[Key]:
+        """Methods a library may call on an object of a workspace class handed to it.
+
+        Only for classes derived from a class outside the workspace (agent ``RunHooks``,
+        a callback interface): the library calls the methods it declares, so the
+        overrides run in the workflow. Plain data classes are serialised, not called.
+        """
+        constructor = name[:-2] if name.endswith("()") else dict(function.local_types).get(name)
+        target = self.resolver.resolve(module, constructor, function) if constructor else None
+        owner = self.modules.get(target.path) if target and target.path else None
+        if owner is None or target is None or target.qualname not in owner.classes:
+            return
+        cls = owner.classes[target.qualname][0]
+        if not any(self._external(owner, base) for base in cls.bases):
+            return
+        for method in cls.methods:
+            key = self.function(Target(path=owner.path, qualname=f"{cls.qualname}.{method}"))
+            if key is not None and method != "__init__":
+                yield key
+
+    def _external(self, module: ModuleFacts, base: str) -> bool:
+        return self._outside(self.resolver.resolve(module, base))
+
+    def _outside(self, target: Target | None) -> bool:
+        """Whether ``target`` is library code: outside the workspace, or not defined in it.
+
+        A workspace folder can share a library's name (``agents/`` next to the ``agents``
+        package): a name its module does not define is the library's.
+        """
+        if target is None or target.path is None:
+            return _library(target)
+        module = self.modules.get(target.path)
+        head = target.qualname.split(".", 1)[0]
+        return module is None or not head or (head not in module.bindings
+                                              and head not in module.classes)
 
     def function(self, target: Target | None) -> Key | None:
         """The reachable workspace function ``target`` names (not an activity), if any."""
@@ -174,6 +215,12 @@ class Reach:
             current, span = hop.parent, hop.span
         steps.reverse()
         return steps
+
+
+def _library(target: Target | None) -> bool:
+    """Whether ``target`` is outside the workspace and not Temporal's or Python's own."""
+    return target is not None and target.path is None and not target.external.startswith(
+        ("temporalio.", "builtins.", "typing.", "abc.", "enum.", "dataclasses."))
 
 
 def _is_activity(function: FunctionFacts) -> bool:

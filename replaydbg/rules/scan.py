@@ -199,7 +199,18 @@ class BodyScanner(ast.NodeVisitor):
             name, method, self.pos.span(node), self.pos.span(func), len(node.args), keywords,
             star_kwargs, id(node) in self._awaited, id(node) in self._discarded, self.flags,
             self._receiver_type(func), refs,
+            self._passed([*node.args, *(k.value for k in node.keywords)])
+            if node.args or node.keywords else (),
         )
+
+    def _passed(self, values: list[ast.expr]) -> tuple[tuple[str, RawSpan], ...]:
+        found: list[tuple[str, RawSpan]] = []
+        for value in values:
+            if isinstance(value, ast.Call) and not value.args and dotted(value.func):
+                found.append((dotted(value.func) + "()", self.pos.span(value)))
+            elif isinstance(value, ast.Name):
+                found.append((value.id, self.pos.span(value)))
+        return tuple(found)
 
     def _receiver_type(self, func: ast.expr) -> str:
         if not isinstance(func, ast.Attribute):
