@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from replaydbg.rules import flow, settypes
+from replaydbg.rules import arguments, flow, settypes
 from replaydbg.rules.astutil import (
     CHILD_FIELDS,
     LEAF_TYPES,
@@ -41,14 +41,10 @@ from replaydbg.rules.facts import (
 _ORDERING_CALLS = frozenset({"list", "tuple", "enumerate", "iter", "next", "zip", "map",
                              "filter", "reversed"})
 #: Calls whose result does not depend on iteration order.
-_ORDER_FREE = frozenset({"sorted", "set", "frozenset", "len", "sum", "min", "max", "any",
-                         "all", "bool"})
+_ORDER_FREE = arguments.ORDER_FREE
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "add",
                        "discard", "update", "setdefault", "popitem", "appendleft",
                        "extendleft", "difference_update", "intersection_update"})
-#: Calls whose arguments are serialised into the history (their order matters on replay).
-_PAYLOAD_CALLS = ("execute_activity", "start_activity", "execute_local_activity",
-                  "start_local_activity", "execute_child_workflow", "start_child_workflow")
 
 
 class BodyScanner(ast.NodeVisitor):
@@ -172,8 +168,9 @@ class BodyScanner(ast.NodeVisitor):
         name = dotted(node.func)
         self.calls.append(self._call_fact(node, name))
         self._check_ordering_call(node, name)
-        if name.rsplit(".", 1)[-1].startswith(_PAYLOAD_CALLS):
-            self._payloads([*node.args[1:], *(k.value for k in node.keywords)])
+        if name.rsplit(".", 1)[-1].startswith(arguments.PAYLOAD_CALLS):
+            self.payloads.extend(arguments.payloads(
+                [*node.args[1:], *(k.value for k in node.keywords)], self.set_names, self.pos))
         self._check_mutating_call(node)
         if not name:
             self.generic_visit(node)
@@ -199,18 +196,9 @@ class BodyScanner(ast.NodeVisitor):
             name, method, self.pos.span(node), self.pos.span(func), len(node.args), keywords,
             star_kwargs, id(node) in self._awaited, id(node) in self._discarded, self.flags,
             self._receiver_type(func), refs,
-            self._passed([*node.args, *(k.value for k in node.keywords)])
+            arguments.passed([*node.args, *(k.value for k in node.keywords)], self.pos)
             if node.args or node.keywords else (),
         )
-
-    def _passed(self, values: list[ast.expr]) -> tuple[tuple[str, RawSpan], ...]:
-        found: list[tuple[str, RawSpan]] = []
-        for value in values:
-            if isinstance(value, ast.Call) and not value.args and dotted(value.func):
-                found.append((dotted(value.func) + "()", self.pos.span(value)))
-            elif isinstance(value, ast.Name):
-                found.append((value.id, self.pos.span(value)))
-        return tuple(found)
 
     def _receiver_type(self, func: ast.expr) -> str:
         if not isinstance(func, ast.Attribute):
@@ -223,21 +211,6 @@ class BodyScanner(ast.NodeVisitor):
         if isinstance(receiver, ast.Attribute) and self.attr_types:
             return self.attr_types.get(dotted(receiver), "")
         return ""
-
-    def _payloads(self, values: list[ast.expr]) -> None:
-        """Record what reaches an activity's arguments, through constructors too."""
-        for value in values:
-            if isinstance(value, ast.Call):
-                callee = dotted(value.func)
-                if callee in _ORDER_FREE:
-                    continue
-                if callee:
-                    self.payloads.append((callee, True, None, self.pos.span(value)))
-                self._payloads([*value.args, *(k.value for k in value.keywords)])
-            elif dotted(value):
-                name = dotted(value)
-                self.payloads.append((name, False, settypes.element_kind(value, self.set_names),
-                                      self.pos.span(value)))
 
     def _check_ordering_call(self, node: ast.Call, name: str) -> None:
         if name in _ORDER_FREE:
