@@ -44,7 +44,8 @@ from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(callable(getattr(_WorkflowInstanceImpl, name, None))
-                for name in ("_apply", "_add_command", "call_soon", "_run_once"))
+                for name in ("_apply", "_add_command", "call_soon", "_run_once",
+                             "_set_workflow_failure"))
 _CANCEL_COMMANDS = frozenset({
     "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
@@ -83,6 +84,9 @@ class StopHooks(Protocol):
 
         Called before the SDK completes the activation: a debugger can stop post mortem.
         """
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """``error`` fails the workflow: the command at ``position`` records it."""
 
 
 class ReplayContext:
@@ -215,6 +219,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 record.failure_site = (record.failure_traceback[-1]
                                        if record.failure_traceback else None)
         record.waiting_at = self._waiting_locations()
+
+    def _set_workflow_failure(self, err: BaseException) -> None:
+        """The SDK fails the workflow with ``err``; a debugger may stop at its raise."""
+        super()._set_workflow_failure(err)
+        stops = ReplayContext.stops
+        if stops is not None and self._rd_activation is not None:
+            stops.workflow_failed(self._rd_activation.index, len(self._rd_sites) - 1, err)
 
     def task_failed(self, error: BaseException) -> None:
         """The SDK is failing this activation with ``error`` (see TaskFailureCapture)."""
