@@ -19,6 +19,7 @@ import json
 import logging
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -37,7 +38,7 @@ from temporalio.client import (
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Worker
 
-from replaydbg.testing.devserver import DevServer
+from replaydbg.testing.devserver import DevServer, find_temporal_cli
 
 EXAMPLES_DIR = Path(__file__).resolve().parent
 NAMESPACE = "default"
@@ -60,6 +61,10 @@ class Recorded:
     workflow_id: str
     run_id: str | None
     history: WorkflowHistory
+    # A run fetched while still going: `temporal workflow show`'s rendering taken at the same
+    # moment (the run has been terminated since), and the file that keeps it when it differs.
+    shown: object = None
+    shown_file_name: str | None = None
 
 
 Recorder = Callable[[Client], Awaitable[list[Recorded]]]
@@ -215,15 +220,158 @@ async def record_lifecycle(client: Client) -> list[Recorded]:
     return [first, second, cancelled]
 
 
+# --- incidents ----------------------------------------------------------------------------
+
+
+def is_stuck(history: WorkflowHistory, failures: int) -> bool:
+    """At least `failures` failed workflow tasks persisted and a retry in flight.
+
+    The server persists the first failure of a task (and, after a failure on the sticky
+    queue, the first attempt on the normal queue); later attempts are transient: the SDK's
+    fetch shows the one in flight as WorkflowTaskScheduled (attempt >= 2) and Started.
+    """
+    events = history.events
+    failed = sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED for e in events)
+    return (
+        failed >= failures
+        and events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+        and events[-2].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
+        and events[-2].workflow_task_scheduled_event_attributes.attempt >= 2
+    )
+
+
+async def stuck(handle: WorkflowHandle[Any, Any], failures: int) -> WorkflowHistory:
+    """The history once the run is stuck with `failures` failed tasks (see `is_stuck`)."""
+    fetched: list[WorkflowHistory] = []
+
+    async def check() -> bool:
+        fetched.append(await handle.fetch_history())
+        return is_stuck(fetched[-1], failures)
+
+    await until(check, f"{handle.id} to fail {failures} workflow task(s)", timeout=90)
+    return fetched[-1]
+
+
+async def waiting_after_activity(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Whether the run's first activity completed and the task after it did too."""
+    types = [e.event_type for e in (await handle.fetch_history()).events]
+    return (
+        EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED in types
+        and types[-1] == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    )
+
+
+async def fetch_stuck(
+    client: Client, handle: WorkflowHandle[Any, Any], file_name: str, failures: int,
+) -> Recorded:
+    """Fetch a stuck run, SDK and CLI alike, while it is stuck; then terminate it."""
+    history = await stuck(handle, failures)
+    address = client.service_client.config.target_host
+    shown = await asyncio.to_thread(cli_show, address, handle.id, handle.result_run_id)
+    await handle.terminate("recorded: the stuck history is fetched")
+    shown_file_name = file_name.replace(".json", "_cli.json")
+    return Recorded(file_name, handle.id, handle.result_run_id, history, shown, shown_file_name)
+
+
+async def record_stuck_order(client: Client, queue: str) -> Recorded:
+    from incidents.workflows import StuckOrderWorkflow
+
+    handle = await client.start_workflow(
+        StuckOrderWorkflow.run, "7", id="stuck-order-7", task_queue=queue,
+    )
+    await until(lambda: waiting_after_activity(handle), "stuck-order-7 to wait for items")
+    # Not in the price list: the task after this signal raises KeyError, and so do its retries.
+    await handle.signal(StuckOrderWorkflow.add_item, "MUG-02")
+    await stuck(handle, failures=2)
+    # A signal during the retries: the failed attempt in flight is persisted and a new task
+    # (with both signals) scheduled, which fails the same way.
+    await handle.signal(StuckOrderWorkflow.add_item, "TEA-EARL")
+    return await fetch_stuck(client, handle, "stuck.json", failures=3)
+
+
+async def record_restricted(client: Client, queue: str) -> Recorded:
+    from incidents.workflows import NightlyReportWorkflow
+
+    handle = await client.start_workflow(
+        NightlyReportWorkflow.run, "2026-05-03", id="restricted-report-3", task_queue=queue,
+    )
+    return await fetch_stuck(client, handle, "restricted.json", failures=1)
+
+
+async def record_failing(client: Client, queue: str) -> Recorded:
+    from incidents.workflows import RefundWorkflow
+
+    handle = await client.start_workflow(
+        RefundWorkflow.run, "R-9", id="failing-refund-9", task_queue=queue,
+    )
+    try:
+        await finished(handle)
+        raise RuntimeError("the refund should have failed its validation")
+    except WorkflowFailureError as err:
+        log.info("incidents: refund failed as planned (%s)", err.cause)
+    return await fetch(client, "failed.json", handle.id, handle.result_run_id)
+
+
+async def record_deadlock(client: Client) -> Recorded:
+    """The deadlock, with its worker in a process of its own (see `deadlock_worker.py`)."""
+    from incidents.workflows import LedgerWorkflow
+
+    queue, address = "incidents-deadlock", client.service_client.config.target_host
+    with tempfile.TemporaryFile() as stderr:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "incidents.deadlock_worker", address, queue],
+            cwd=EXAMPLES_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+        )
+        try:
+            handle = await client.start_workflow(
+                LedgerWorkflow.run, "B-5", id="deadlock-ledger-5", task_queue=queue,
+            )
+            return await fetch_stuck(client, handle, "deadlock.json", failures=1)
+        except TimeoutError:
+            stderr.seek(0)
+            log.error("deadlock worker's stderr:\n%s", stderr.read().decode(errors="replace"))
+            raise
+        finally:
+            worker.kill()
+            worker.wait()
+
+
+async def record_incidents(client: Client) -> list[Recorded]:
+    from incidents.activities import ALL_ACTIVITIES
+    from incidents.workflows import NightlyReportWorkflow, RefundWorkflow, StuckOrderWorkflow
+
+    queue = "incidents"
+    workflows = [StuckOrderWorkflow, NightlyReportWorkflow, RefundWorkflow]
+    async with Worker(client, task_queue=queue, workflows=workflows, activities=ALL_ACTIVITIES):
+        recorded = [
+            await record_stuck_order(client, queue),
+            await record_restricted(client, queue),
+            await record_failing(client, queue),
+        ]
+    return [*recorded, await record_deadlock(client)]
+
+
 RECORDERS: dict[str, Recorder] = {
     "orders": record_orders,
     "batch": record_batch,
     "greeting": record_greeting,
     "lifecycle": record_lifecycle,
+    "incidents": record_incidents,
 }
 
 
 # --- writing and checking -----------------------------------------------------------------
+
+
+def write_json(path: Path, history: object) -> None:
+    path.write_text(json.dumps(history, indent=2) + "\n")
+
+
+def events_of(shown: object) -> list[Any]:
+    """The events of a history in CLI JSON form."""
+    assert isinstance(shown, dict)
+    events: list[Any] = shown["events"]
+    return events
 
 
 def event_counts(history: WorkflowHistory) -> Counter[str]:
@@ -235,14 +383,16 @@ def event_counts(history: WorkflowHistory) -> Counter[str]:
     )
 
 
-def cli_show(server: DevServer, recorded: Recorded) -> object:
+def cli_show(address: str, workflow_id: str, run_id: str | None) -> object:
     """The same history as `temporal workflow show --output json` prints it."""
+    cli = find_temporal_cli()
+    assert cli is not None, "the dev server runs, so the CLI is installed"
     args = [
-        server.cli, "workflow", "show", "--output", "json", "--address", server.address,
-        "--namespace", NAMESPACE, "--workflow-id", recorded.workflow_id,
+        cli, "workflow", "show", "--output", "json", "--address", address,
+        "--namespace", NAMESPACE, "--workflow-id", workflow_id,
     ]
-    if recorded.run_id:
-        args += ["--run-id", recorded.run_id]
+    if run_id:
+        args += ["--run-id", run_id]
     out = subprocess.run(args, capture_output=True, check=True, timeout=120).stdout
     return json.loads(out)
 
@@ -250,10 +400,18 @@ def cli_show(server: DevServer, recorded: Recorded) -> object:
 def write(server: DevServer, example: str, recorded: Recorded) -> None:
     """Write one history and check it against the CLI's rendering of the same run."""
     as_json = recorded.history.to_json_dict()
-    if as_json != cli_show(server, recorded):
-        log.warning("%s/%s differs from `temporal workflow show`", example, recorded.file_name)
+    shown = recorded.shown
+    if shown is None:
+        shown = cli_show(server.address, recorded.workflow_id, recorded.run_id)
+    if as_json != shown:
+        if recorded.shown_file_name is None:
+            log.warning("%s/%s differs from `temporal workflow show`", example, recorded.file_name)
+        else:
+            write_json(EXAMPLES_DIR / example / recorded.shown_file_name, shown)
+            log.info("wrote %s/%s: `temporal workflow show`'s rendering (%d events)",
+                     example, recorded.shown_file_name, len(events_of(shown)))
     path = EXAMPLES_DIR / example / recorded.file_name
-    path.write_text(json.dumps(as_json, indent=2) + "\n")
+    write_json(path, as_json)
     counts = event_counts(recorded.history)
     summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
     shown = path.relative_to(EXAMPLES_DIR)
