@@ -8,7 +8,9 @@ for each example, drives its workflows (signals, updates, a query, cancellation)
 them to finish, and writes each history as `<example>/<file>.json` in the format of
 `temporal workflow show --output json`. Every history written is also fetched once through
 that CLI command and compared, so a format drift between the SDK and the CLI shows up here.
-The server is always stopped at the end.
+Runs that get stuck on a failing workflow task (`incidents`) are fetched while stuck, through
+the SDK and the CLI at the same moment, then terminated. The server is always stopped at the
+end.
 """
 
 from __future__ import annotations
