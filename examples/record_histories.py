@@ -19,18 +19,26 @@ import argparse
 import asyncio
 import json
 import logging
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recording.common import (
+    EXAMPLES_DIR,
+    NAMESPACE,
+    Recorded,
+    Recorder,
+    cli_show,
+    events_of,
+    fetch,
+    finished,
+    log,
+    until,
+)
+from recording.incidents_recorder import record_incidents
+from recording.secure_recorder import record_secure
 from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.client import (
     Client,
@@ -42,56 +50,13 @@ from temporalio.client import (
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Worker
 
-from replaydbg.testing.devserver import DevServer, find_temporal_cli
+from replaydbg.testing.devserver import DevServer
 
-EXAMPLES_DIR = Path(__file__).resolve().parent
-NAMESPACE = "default"
 # `OrderWorkflow` upserts this custom Keyword search attribute.
 SERVER_ARGS = ("--search-attribute", "OrderStatus=Keyword")
-# Upper bound for any one workflow to finish; the batch is the slow one.
-RESULT_TIMEOUT = 300.0
 # The batch history should stay about this long; how many workflow tasks the server needs for
 # each chunk depends on timing, so the count moves a little from one recording to the next.
 BATCH_EVENTS = range(9_500, 11_001)
-
-log = logging.getLogger("record_histories")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One history to write: `<example>/<file_name>`."""
-
-    file_name: str
-    workflow_id: str
-    run_id: str | None
-    history: WorkflowHistory
-    # A run fetched while still going: `temporal workflow show`'s rendering taken at the same
-    # moment (the run has been terminated since), and the file that keeps it when it differs.
-    shown: object = None
-    shown_file_name: str | None = None
-
-
-Recorder = Callable[[Client], Awaitable[list[Recorded]]]
-
-
-async def fetch(client: Client, file_name: str, workflow_id: str, run_id: str | None) -> Recorded:
-    """The full history of one run (the latest run when `run_id` is None)."""
-    history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-    return Recorded(file_name, workflow_id, run_id, history)
-
-
-async def finished(handle: WorkflowHandle[Any, Any]) -> object:
-    """The workflow's result, bounded in time so that a stuck recording fails loudly."""
-    return await asyncio.wait_for(handle.result(), RESULT_TIMEOUT)
-
-
-async def until(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 30) -> None:
-    """Poll `condition` until it holds."""
-    deadline = time.monotonic() + timeout
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 # --- orders -------------------------------------------------------------------------------
@@ -224,241 +189,6 @@ async def record_lifecycle(client: Client) -> list[Recorded]:
     return [first, second, cancelled]
 
 
-# --- incidents ----------------------------------------------------------------------------
-
-
-def is_stuck(history: WorkflowHistory, failures: int) -> bool:
-    """At least `failures` failed workflow tasks persisted and a retry in flight.
-
-    The server persists the first failure of a task (and, after a failure on the sticky
-    queue, the first attempt on the normal queue); later attempts are transient: the SDK's
-    fetch shows the one in flight as WorkflowTaskScheduled (attempt >= 2) and Started.
-    """
-    events = history.events
-    failed = sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED for e in events)
-    return (
-        failed >= failures
-        and events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
-        and events[-2].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
-        and events[-2].workflow_task_scheduled_event_attributes.attempt >= 2
-    )
-
-
-async def stuck(handle: WorkflowHandle[Any, Any], failures: int) -> WorkflowHistory:
-    """The history once the run is stuck with `failures` failed tasks (see `is_stuck`)."""
-    fetched: list[WorkflowHistory] = []
-
-    async def check() -> bool:
-        fetched.append(await handle.fetch_history())
-        return is_stuck(fetched[-1], failures)
-
-    await until(check, f"{handle.id} to fail {failures} workflow task(s)", timeout=90)
-    return fetched[-1]
-
-
-async def waiting_after_activity(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether the run's first activity completed and the task after it did too."""
-    types = [e.event_type for e in (await handle.fetch_history()).events]
-    return (
-        EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED in types
-        and types[-1] == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-    )
-
-
-async def fetch_stuck(
-    client: Client, handle: WorkflowHandle[Any, Any], file_name: str, failures: int,
-) -> Recorded:
-    """Fetch a stuck run, SDK and CLI alike, while it is stuck; then terminate it."""
-    history = await stuck(handle, failures)
-    address = client.service_client.config.target_host
-    shown = await asyncio.to_thread(cli_show, address, handle.id, handle.result_run_id)
-    await handle.terminate("recorded: the stuck history is fetched")
-    shown_file_name = file_name.replace(".json", "_cli.json")
-    return Recorded(file_name, handle.id, handle.result_run_id, history, shown, shown_file_name)
-
-
-async def record_stuck_order(client: Client, queue: str) -> Recorded:
-    from incidents.workflows import StuckOrderWorkflow
-
-    handle = await client.start_workflow(
-        StuckOrderWorkflow.run, "7", id="stuck-order-7", task_queue=queue,
-    )
-    await until(lambda: waiting_after_activity(handle), "stuck-order-7 to wait for items")
-    # Not in the price list: the task after this signal raises KeyError, and so do its retries.
-    await handle.signal(StuckOrderWorkflow.add_item, "MUG-02")
-    await stuck(handle, failures=2)
-    # A signal during the retries: the failed attempt in flight is persisted and a new task
-    # (with both signals) scheduled, which fails the same way.
-    await handle.signal(StuckOrderWorkflow.add_item, "TEA-EARL")
-    return await fetch_stuck(client, handle, "stuck.json", failures=3)
-
-
-async def record_restricted(client: Client, queue: str) -> Recorded:
-    from incidents.workflows import NightlyReportWorkflow
-
-    handle = await client.start_workflow(
-        NightlyReportWorkflow.run, "2026-05-03", id="restricted-report-3", task_queue=queue,
-    )
-    return await fetch_stuck(client, handle, "restricted.json", failures=1)
-
-
-async def record_failing(client: Client, queue: str) -> Recorded:
-    from incidents.workflows import RefundWorkflow
-
-    handle = await client.start_workflow(
-        RefundWorkflow.run, "R-9", id="failing-refund-9", task_queue=queue,
-    )
-    try:
-        await finished(handle)
-        raise RuntimeError("the refund should have failed its validation")
-    except WorkflowFailureError as err:
-        log.info("incidents: refund failed as planned (%s)", err.cause)
-    return await fetch(client, "failed.json", handle.id, handle.result_run_id)
-
-
-async def record_deadlock(client: Client) -> Recorded:
-    """The deadlock, with its worker in a process of its own (see `deadlock_worker.py`)."""
-    from incidents.workflows import LedgerWorkflow
-
-    queue, address = "incidents-deadlock", client.service_client.config.target_host
-    with tempfile.TemporaryFile() as stderr:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "incidents.deadlock_worker", address, queue],
-            cwd=EXAMPLES_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-        )
-        try:
-            handle = await client.start_workflow(
-                LedgerWorkflow.run, "B-5", id="deadlock-ledger-5", task_queue=queue,
-            )
-            return await fetch_stuck(client, handle, "deadlock.json", failures=1)
-        except TimeoutError:
-            stderr.seek(0)
-            log.error("deadlock worker's stderr:\n%s", stderr.read().decode(errors="replace"))
-            raise
-        finally:
-            worker.kill()
-            worker.wait()
-
-
-async def record_incidents(client: Client) -> list[Recorded]:
-    from incidents.activities import ALL_ACTIVITIES
-    from incidents.workflows import NightlyReportWorkflow, RefundWorkflow, StuckOrderWorkflow
-
-    queue = "incidents"
-    workflows = [StuckOrderWorkflow, NightlyReportWorkflow, RefundWorkflow]
-    async with Worker(client, task_queue=queue, workflows=workflows, activities=ALL_ACTIVITIES):
-        recorded = [
-            await record_stuck_order(client, queue),
-            await record_restricted(client, queue),
-            await record_failing(client, queue),
-        ]
-    return [*recorded, await record_deadlock(client)]
-
-
-# --- secure -------------------------------------------------------------------------------
-
-
-async def activity_completed(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether the run's history holds an ActivityTaskCompleted yet."""
-    history = await handle.fetch_history()
-    return any(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED for e in history.events)
-
-
-async def signal_handled(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether a signal reached the run and the workflow task after it completed."""
-    types = [e.event_type for e in (await handle.fetch_history()).events]
-    return (
-        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED in types
-        and types[-1] == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-    )
-
-
-async def record_payroll(client: Client) -> Recorded:
-    from secure.activities import ALL_ACTIVITIES
-    from secure.context import requested_by
-    from secure.plugin import plugin
-    from secure.workflows import PayrollWorkflow
-
-    # The worker inherits the client's plugin: codec, interceptor and sandbox pass-through.
-    secure = Client(client.service_client, namespace=NAMESPACE, plugins=[plugin])
-    queue = "secure"
-    async with Worker(secure, task_queue=queue, workflows=[PayrollWorkflow],
-                      activities=ALL_ACTIVITIES):
-        token = requested_by.set("hr-lead@example.com")
-        try:
-            handle = await secure.start_workflow(
-                PayrollWorkflow.run, args=("E-1024", "2026-05"), id="payroll-E-1024-2026-05",
-                task_queue=queue,
-            )
-        finally:
-            requested_by.reset(token)
-        await until(lambda: activity_completed(handle), "the payslip")
-        # The requester's own approval does not count (four eyes); the second one does.
-        await handle.signal(PayrollWorkflow.approve, "hr-lead@example.com")
-        await until(lambda: signal_handled(handle), "the first approval's workflow task")
-        await handle.signal(PayrollWorkflow.approve, "cfo@example.com")
-        log.info("secure: payroll result %r", await finished(handle))
-    return await fetch(client, "history.json", handle.id, handle.result_run_id)
-
-
-async def record_invoice(client: Client) -> Recorded:
-    from secure.models import Invoice, LineItem
-    from secure.pydantic_activities import ALL_ACTIVITIES
-    from secure.pydantic_workflows import InvoiceWorkflow
-    from temporalio.contrib.pydantic import pydantic_data_converter
-
-    pydantic = Client(
-        client.service_client, namespace=NAMESPACE, data_converter=pydantic_data_converter,
-    )
-    items = [LineItem(sku="MUG-01", quantity=2, unit_price=Decimal("12.50")),
-             LineItem(sku="TEA-EARL", quantity=1, unit_price=Decimal("8.99"))]
-    invoice = Invoice(invoice_id="INV-2026-0042", customer="ada@example.com",
-                      issued_on=date(2026, 5, 3), items=items)
-    queue = "secure-pydantic"
-    async with Worker(pydantic, task_queue=queue, workflows=[InvoiceWorkflow],
-                      activities=ALL_ACTIVITIES):
-        handle = await pydantic.start_workflow(
-            InvoiceWorkflow.run, invoice, id="invoice-2026-0042", task_queue=queue,
-        )
-        log.info("secure: invoice result %r", await finished(handle))
-    return await fetch(client, "history_pydantic.json", handle.id, handle.result_run_id)
-
-
-def shown_through_codec_server(address: str, recorded: Recorded) -> object:
-    """The run as `temporal workflow show` prints it through `secure/codec_server.py`."""
-    token = "recording-token"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "secure.codec_server", "--port", "0", "--auth", token],
-        cwd=EXAMPLES_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True,
-    )
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip().removeprefix("listening on ")
-        codec = ("--codec-endpoint", url, "--codec-auth", f"Bearer {token}")
-        return cli_show(address, recorded.workflow_id, recorded.run_id, *codec)
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def check_codec_server(client: Client, recorded: Recorded) -> None:
-    """The Temporal CLI, pointed at the example's codec server, reads the payroll in clear."""
-    address = client.service_client.config.target_host
-    shown = shown_through_codec_server(address, recorded)
-    started = events_of(shown)[0]["workflowExecutionStartedEventAttributes"]
-    encodings = {p["metadata"]["encoding"] for p in started["input"]["payloads"]}
-    if encodings != {"anNvbi9wbGFpbg=="}:  # base64 of json/plain
-        raise RuntimeError(f"the codec server did not decode the payroll's input: {encodings}")
-    log.info("secure: `temporal workflow show --codec-endpoint` decodes through the codec server")
-
-
-async def record_secure(client: Client) -> list[Recorded]:
-    payroll = await record_payroll(client)
-    await asyncio.to_thread(check_codec_server, client, payroll)
-    return [payroll, await record_invoice(client)]
-
-
 RECORDERS: dict[str, Recorder] = {
     "orders": record_orders,
     "batch": record_batch,
@@ -476,13 +206,6 @@ def write_json(path: Path, history: object) -> None:
     path.write_text(json.dumps(history, indent=2) + "\n")
 
 
-def events_of(shown: object) -> list[Any]:
-    """The events of a history in CLI JSON form."""
-    assert isinstance(shown, dict)
-    events: list[Any] = shown["events"]
-    return events
-
-
 def event_counts(history: WorkflowHistory) -> Counter[str]:
     """How many events of each type, by short name (`ActivityTaskScheduled`)."""
     names = (EventType.Name(e.event_type) for e in history.events)
@@ -490,22 +213,6 @@ def event_counts(history: WorkflowHistory) -> Counter[str]:
         "".join(part.capitalize() for part in name.removeprefix("EVENT_TYPE_").split("_"))
         for name in names
     )
-
-
-def cli_show(
-    address: str, workflow_id: str, run_id: str | None, *extra_args: str,
-) -> object:
-    """The same history as `temporal workflow show --output json` prints it."""
-    cli = find_temporal_cli()
-    assert cli is not None, "the dev server runs, so the CLI is installed"
-    args = [
-        cli, "workflow", "show", "--output", "json", "--address", address,
-        "--namespace", NAMESPACE, "--workflow-id", workflow_id, *extra_args,
-    ]
-    if run_id:
-        args += ["--run-id", run_id]
-    out = subprocess.run(args, capture_output=True, check=True, timeout=120).stdout
-    return json.loads(out)
 
 
 def write(server: DevServer, example: str, recorded: Recorded) -> None:
