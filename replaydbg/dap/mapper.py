@@ -59,6 +59,9 @@ class StreamingMap:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Commands are mapped from the recording: nothing to do here."""
 
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """Not needed here: the command records it."""
+
     def task_failed(self, activation: int, error: BaseException) -> None:
         """The recording keeps the failure: nothing to do here."""
 
@@ -111,7 +114,9 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
-                                          user_roots=user_roots(specs), stops=hooks))
+                                          user_roots=user_roots(specs), stops=hooks,
+                                          deadlock_timeout=session.get("deadlockTimeout", 5.0)
+                                          or None))
     except ReplaydbgError as err:
         write(out, {"error": err.message, "hint": err.hint})
         return 2

@@ -44,7 +44,8 @@ from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(callable(getattr(_WorkflowInstanceImpl, name, None))
-                for name in ("_apply", "_add_command", "call_soon", "_run_once"))
+                for name in ("_apply", "_add_command", "call_soon", "_run_once",
+                             "_set_workflow_failure"))
 _CANCEL_COMMANDS = frozenset({
     "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
@@ -83,6 +84,9 @@ class StopHooks(Protocol):
 
         Called before the SDK completes the activation: a debugger can stop post mortem.
         """
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """``error`` fails the workflow: the command at ``position`` records it."""
 
 
 class ReplayContext:
@@ -148,6 +152,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_init_job: JobRecord | None = None
         self._rd_boundary: FrameType | None = None
         self._rd_error: BaseException | None = None
+        #: Where the task being resumed for a searching job goes on (see _chain_end).
+        self._rd_resumes_at: SourceLocation | None = None
         super().__init__(det)
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
@@ -216,6 +222,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                                        if record.failure_traceback else None)
         record.waiting_at = self._waiting_locations()
 
+    def _set_workflow_failure(self, err: BaseException) -> None:
+        """The SDK fails the workflow with ``err``; a debugger may stop at its raise."""
+        super()._set_workflow_failure(err)
+        stops = ReplayContext.stops
+        if stops is not None and self._rd_activation is not None:
+            stops.workflow_failed(self._rd_activation.index, len(self._rd_sites) - 1, err)
+
     def task_failed(self, error: BaseException) -> None:
         """The SDK is failing this activation with ``error`` (see TaskFailureCapture)."""
         self._rd_error = error
@@ -276,10 +289,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _run_owned(self, handle: asyncio.Handle, owner: JobRecord) -> None:
         previous, self._rd_cause = self._rd_cause, owner
+        if owner.searching:
+            self._rd_resumes_at = self._chain_end(handle)
         try:
             handle._run()
         finally:
             self._rd_cause = previous
+            self._rd_resumes_at = None
             owner.live_handles -= 1
             if owner.live_handles == 0 and owner.searching:
                 # Nothing scheduled on the job's behalf is left: it never reached user code
@@ -340,8 +356,24 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         owner = self._rd_cause or self._rd_init_job
         if owner is None or not owner.searching:
             return
+        if resumed and self._rd_resumes_at is not None:
+            location = self._rd_resumes_at
         owner.next_line, owner.resumed = location, resumed
         self._settle(owner)
+
+    def _chain_end(self, handle: asyncio.Handle) -> SourceLocation | None:
+        """Where a task about to resume goes on: the innermost user frame of its chain.
+
+        A chain resumes from its outermost coroutine (``run`` at ``await self.helper()``)
+        down to the one whose awaitable completed (the helper's ``await`` of the activity):
+        the first user frame to resume is the outermost, but the user's code goes on in the
+        innermost. Only now, before the task runs, is the whole ``await`` chain visible.
+        """
+        task = getattr(getattr(handle, "_callback", None), "__self__", None)
+        if not isinstance(task, asyncio.Task):
+            return None
+        frames = self._user_frames(task.get_coro())
+        return frame_location(frames[-1]) if frames else None
 
     def _waiting_locations(self) -> list[SourceLocation]:
         """Where each pending user coroutine chain waits: its innermost user frame."""
