@@ -134,13 +134,16 @@ def test_suppression_comment(project: Path) -> None:
 
 
 def test_bundled_examples(cli) -> None:
-    # The one finding is real: fault_injection's module-level switch is shared by every run
-    # in the worker (harmless only because nothing arms it during replays).
-    result = cli("check", str(EXAMPLES))
+    # Both findings are real: the recorded incident's wall-clock stamp in a helper, and
+    # fault_injection's module-level switch shared by every run in the worker (harmless only
+    # because nothing arms it during replays). The incidents' order loops end with a return:
+    # no unbounded history.
+    result = cli("check", "--no-cache", str(EXAMPLES))
     assert result.code == 1
-    codes = [line.split()[1] for line in result.out.splitlines()[:-1]]
-    assert codes == ["RDB214"]
-    assert "fault_injection.py" in result.out
+    found = [line.split()[:2] for line in result.out.splitlines()[:-1]]
+    assert [(Path(where.split(":")[0]).name, code) for where, code in found] == [
+        ("workflows.py", "RDB101"), ("fault_injection.py", "RDB214")]
+    assert "incidents" in found[0][0]
 
 
 def test_a_file_that_cannot_be_analysed_exits_3_not_1(tmp_path: Path) -> None:
