@@ -133,9 +133,14 @@ class FactCache:
         return value if stamp == self._stamp else None
 
 
-def workspace_state(config: object, texts: Iterable[tuple[Path, str]]) -> bytes:
-    """A key for everything a whole analysis depends on: the settings and every file's text."""
+def workspace_state(config: object, files: Iterable[tuple[Path, bytes]]) -> bytes:
+    """A key for everything a whole analysis depends on: the settings and every file.
+
+    Each file is given by a fingerprint: its size and modification time (as ruff and make
+    trust them; reading every file only to find it unchanged is most of a warm run), or
+    the hash of its text for editor buffers.
+    """
     digest = hashlib.blake2b(repr(config).encode(), digest_size=20)
-    for path, text in texts:
-        digest.update(os.fsencode(path) + b"\0" + text_key(text))
+    for path, fingerprint in files:
+        digest.update(os.fsencode(path) + b"\0" + fingerprint + b"\0")
     return digest.digest()

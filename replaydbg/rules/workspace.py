@@ -95,11 +95,12 @@ class Workspace:
             return self._paused_analysis()
 
     def _paused_analysis(self) -> AnalysisResult:
-        texts = self._texts()
-        state = workspace_state(self.config, texts.items()) if self.cache is not None else b""
+        state = workspace_state(self.config, self._fingerprints()) \
+            if self.cache is not None else b""
         known = self.cache.findings(state) if self.cache is not None else None
         if known is not None:  # a re-run over the very same files and settings
-            return AnalysisResult({p: known.get(p, []) for p in texts})
+            return AnalysisResult(known)
+        texts = self._texts()
         modules = self._current_modules(texts)
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
@@ -111,6 +112,20 @@ class Workspace:
             self.cache.save()
         self._last = (stamp, result)
         return result
+
+    def _fingerprints(self) -> Iterator[tuple[Path, bytes]]:
+        """Every file that is not excluded, with its size and time, or its buffer's hash."""
+        for path in dict.fromkeys([*self._workspace_files(), *self._documents]):
+            if self._excluded(path):
+                continue
+            if path in self._documents:
+                yield path, text_key(self._documents[path])
+                continue
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            yield path, b"%d:%d" % (stat.st_mtime_ns, stat.st_size)
 
     def _texts(self) -> dict[Path, str]:
         """The text of every file of the workspace that is not excluded."""

@@ -31,7 +31,7 @@ def test_unchanged_modules_come_from_the_cache(write: Write, tmp_path: Path,
     write("src/other.py", workflow_module("pass\npass"))
     assert _run(root, folder) == ["RDB102", "RDB002"]
     # A changed text is parsed again (here the parser refuses, so the file is RDB002).
-    write("src/flows.py", workflow_module("time.sleep(2)", imports="import time"))
+    write("src/flows.py", workflow_module("time.sleep(10)", imports="import time"))
     assert _run(root, folder) == ["RDB002", "RDB002"]
 
 
