@@ -15,6 +15,7 @@ from typing import Any
 from replaydbg.history.task_failures import RecordedTaskFailure, StackFrame, StuckTask
 from replaydbg.replay.recorder import ActivationRecord
 from replaydbg.replay.source import SourceLocation
+from replaydbg.rules.advice import restricted_access_advice
 
 REPRODUCED, DIFFERS, NEW, FIXED = "reproduced", "differs", "new", "fixed"
 #: The exception the deadlock watchdog raises (see replay/watchdog.py).
@@ -41,6 +42,14 @@ class TaskFailureCheck:
         return self.verdict != FIXED
 
     @property
+    def hint(self) -> str | None:
+        """What to do instead, when the sandbox refused a call the rules know."""
+        activation = self.activation
+        if activation is None or activation.failure_type != "RestrictedWorkflowAccessError":
+            return None
+        return restricted_access_advice(activation.failure or "")
+
+    @property
     def deadlock(self) -> bool:
         """The replayed task spun without yielding (the watchdog stopped it)."""
         return self.activation is not None and self.activation.failure_type == DEADLOCK_TYPE
@@ -51,6 +60,7 @@ class TaskFailureCheck:
         return {
             "verdict": self.verdict,
             "summary": self.summary,
+            "hint": self.hint,
             "replayed": None if activation is None else {
                 "type": activation.failure_type, "message": activation.failure,
                 "line": _location_json(activation.failure_site),
@@ -85,13 +95,19 @@ def raised(activation: ActivationRecord) -> str:
     """``KeyError: 'zz' at workflows.py:18 (lookup)``."""
     kind = activation.failure_type or "an exception"
     at = f" at {activation.failure_site.short()}" if activation.failure_site else ""
-    return f"{kind}: {activation.failure}{at}"
+    return f"{kind}: {_clip(activation.failure or '')}{at}"
 
 
 def _recorded(failure: RecordedTaskFailure) -> str:
     kind = failure.failure_type or failure.cause
     at = f" at {failure.raised_at.short()}" if failure.raised_at else ""
-    return f"{kind}: {failure.message}{at}"
+    return f"{kind}: {_clip(failure.message)}{at}"
+
+
+def _clip(message: str, limit: int = 100) -> str:
+    """A message short enough for a one-line summary (the full text is in the JSON)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 def _attempts(stuck: StuckTask) -> str:

@@ -78,6 +78,8 @@ def test_a_sandbox_restriction_in_a_helper_names_the_line_and_the_cause() -> Non
     assert f"incidents/workflows.py:{MARKERS['wall_clock']} (_stamp)" in result.out
     assert "history: reproduced" in result.out
     assert "temporalio/worker" not in result.out
+    # What the static rule for the same call says to use instead.
+    assert "hint: datetime.datetime.now reads the wall clock; use workflow.now()" in result.out
 
 
 def test_a_deadlock_is_stopped_and_located_on_the_spinning_line() -> None:
