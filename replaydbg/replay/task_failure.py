@@ -9,6 +9,7 @@ and the code now completes it (*fixed*: the check a user runs before deploying a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from replaydbg.replay.source import SourceLocation
 from replaydbg.rules.advice import restricted_access_advice
 
 REPRODUCED, DIFFERS, NEW, FIXED = "reproduced", "differs", "new", "fixed"
+_UNKNOWN_ENCODING = re.compile(r"Unknown payload encoding ([^\s'\"]+)")
 #: The exception the deadlock watchdog raises (see replay/watchdog.py).
 DEADLOCK_TYPE = "WorkflowDeadlock"
 
@@ -45,9 +47,24 @@ class TaskFailureCheck:
     def hint(self) -> str | None:
         """What to do instead, when the sandbox refused a call the rules know."""
         activation = self.activation
-        if activation is None or activation.failure_type != "RestrictedWorkflowAccessError":
+        if activation is None:
             return None
-        return restricted_access_advice(activation.failure or "")
+        if activation.failure_type == "RestrictedWorkflowAccessError":
+            return restricted_access_advice(activation.failure or "")
+        encoding = self.undecodable_encoding
+        if encoding is not None:
+            return (f"payloads encoded as {encoding} need the worker's converter or codec: give "
+                    "its plugin (--plugin MODULE:ATTR), data converter (--data-converter "
+                    "MODULE:ATTR) or codec server")
+        return None
+
+    @property
+    def undecodable_encoding(self) -> str | None:
+        """The payload encoding the replay could not decode, when that failed the task."""
+        activation = self.activation
+        cause = activation.failure_cause if activation is not None else None
+        found = _UNKNOWN_ENCODING.search(cause or "")
+        return found.group(1) if found else None
 
     @property
     def deadlock(self) -> bool:
@@ -63,6 +80,7 @@ class TaskFailureCheck:
             "hint": self.hint,
             "replayed": None if activation is None else {
                 "type": activation.failure_type, "message": activation.failure,
+                "cause": activation.failure_cause,
                 "line": _location_json(activation.failure_site),
                 "traceback": [_location_json(f) for f in activation.failure_traceback],
                 "workflowTaskStartedEventId": activation.history_length,
