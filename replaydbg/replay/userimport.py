@@ -29,7 +29,7 @@ _IMPORT_MACHINERY = ("<frozen", _OUR_CODE, os.path.dirname(importlib.__file__))
 
 
 class UserImportError(WorkflowDiscoveryError):
-    """A user module raised while importing; the message carries its traceback."""
+    """A user module could not be imported; the message says why in full (a traceback)."""
 
     def __init__(self, message: str, *, first_line: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -117,9 +117,10 @@ class UserModules:
         name = module_name_for(file)
         taken = sys.modules.get(name)
         if taken is not None:
-            raise WorkflowDiscoveryError(
-                f"{display_path(file)} imports as {name!r}, a name already taken by "
-                f"{display_path(getattr(taken, '__file__', None) or name)}",
+            clash = (f"imports as {name!r}, a name already taken by "
+                     f"{display_path(getattr(taken, '__file__', None) or name)}")
+            raise UserImportError(
+                f"{display_path(file)} {clash}", first_line=clash,
                 hint=f"replay with --workflow {display_path(file)}:Class in a run of its own")
         return self.load_name(name)
 
