@@ -65,3 +65,11 @@ class WorkflowDiscoveryError(InputError):
 
 class ConfigError(InputError):
     """A connection option or environment configuration profile is invalid."""
+
+
+class WorkerSetupError(InputError):
+    """What the worker was given (plugins, interceptors, converter, sandbox) is wrong or missing.
+
+    A replay without the worker's plugin can fail before any workflow code runs: a sandbox
+    restriction the plugin would lift, a payload only its codec can decode.
+    """

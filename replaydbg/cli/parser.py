@@ -45,6 +45,26 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="give up on an unreachable server after this long (default 10)")
 
 
+def add_setup_options(parser: argparse.ArgumentParser) -> None:
+    """What the worker was given that a replay needs too (plugins, interceptors, converter)."""
+    group = parser.add_argument_group(
+        "worker setup", "Give the replay what your worker is given, or it is not the replay the "
+        "worker did. MODULE:ATTR names an instance or a function without arguments returning one.")
+    group.add_argument("--plugin", action="append", default=[], metavar="MODULE:ATTR",
+                       help="a worker plugin (temporalio.plugin.SimplePlugin...; repeatable)")
+    group.add_argument("--interceptor", action="append", default=[], metavar="MODULE:ATTR",
+                       help="a worker interceptor (repeatable)")
+    group.add_argument("--data-converter", metavar="MODULE:ATTR",
+                       help="your DataConverter (or a function returning one)")
+    group.add_argument("--failure-type", action="append", default=[], metavar="MODULE:CLASS",
+                       help="an exception class of the worker's workflow_failure_exception_types "
+                       "(repeatable)")
+    group.add_argument("--passthrough", action="append", default=[], metavar="MODULE",
+                       help="a module the worker's sandbox passes through (repeatable)")
+    group.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                       help="run the workflow without the Temporal sandbox")
+
+
 def _show_help(parser: argparse.ArgumentParser) -> Any:
     """A handler for a command given without a sub-command: print its help, exit 2."""
 
@@ -104,10 +124,7 @@ def _add_replay(sub: Any) -> None:
                         help="package.module:Class, or a module, file or directory to scan for "
                         "the @workflow.defn matching the history's type (repeatable; default: "
                         "scan the working directory)")
-    replay.add_argument("--no-sandbox", dest="sandbox", action="store_false",
-                        help="run the workflow without the Temporal sandbox")
-    replay.add_argument("--data-converter", metavar="MODULE:ATTR",
-                        help="your DataConverter (or a function returning one)")
+    add_setup_options(replay)
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")

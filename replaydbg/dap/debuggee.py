@@ -207,9 +207,9 @@ def main() -> int:
 
 def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     # Imports here so that the control channel is up before the (slower) SDK imports.
-    from replaydbg.cli.replay_cmd import load_data_converter
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
+    from replaydbg.project.specs import SetupSpecs
     from replaydbg.replay import find_workflow
     from replaydbg.replay.discovery import ensure_import_path, user_roots
     from replaydbg.replay.engine import replay_recorded
@@ -219,24 +219,24 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     stops.wait_for_plan()
     # With the user's converter or codec, or justMyCode off, code the user may want to stop
     # in runs between activations: trace everything then.
-    stops.window = bool(not session.get("dataConverter") and session.get("justMyCode", True)
+    specs = SetupSpecs.from_json(session)
+    stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
                         and pydevd_glue.window_pays())
     try:
         history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
         # From here on the user's modules are imported and run: traced, unless nothing in
         # them can stop the debugger (see pydevd_glue.wanted).
         pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
-        specs = [session["workflow"]] if session.get("workflow") else []
-        cls = find_workflow(specs, history.workflow_type).cls
-        converter = (load_data_converter(session["dataConverter"])
-                     if session.get("dataConverter") else None)
-        stops.converter = converter
+        workflows = [session["workflow"]] if session.get("workflow") else []
+        cls = find_workflow(workflows, history.workflow_type).cls
+        setup = specs.resolve()
+        stops.converter = setup.effective_converter()
+        # The adapter maps the history (in the background): replay without mapping here.
+        raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
+                                          user_roots=user_roots(workflows),
+                                          track_next_lines=False))
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
-    # The adapter maps the history (in the background): replay without mapping here.
-    raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
-                                      data_converter=converter, stops=stops,
-                                      user_roots=user_roots(specs), track_next_lines=False))
     if raw.failure is None:
         return {"status": "ok", "message": ""}
     status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"

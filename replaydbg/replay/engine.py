@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 from temporalio import __version__ as temporalio_version
-from temporalio.converter import DataConverter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
-from temporalio.worker import Replayer, WorkflowRunner
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import Replayer
 
-from replaydbg.errors import ReplaydbgError
+from replaydbg.errors import ReplaydbgError, WorkerSetupError
 from replaydbg.history import History
 from replaydbg.replay.recorder import Recording
-from replaydbg.replay.runtime import (
-    SUPPORTED,
-    RecordingWorkflowRunner,
-    ReplayContext,
-    StopHooks,
-)
+from replaydbg.replay.runtime import SUPPORTED, ReplayContext, StopHooks
+from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import UserCode
 
 logger = logging.getLogger(__name__)
-
-#: Modules the sandbox must share with the host instead of re-importing: our recording
-#: runtime (so the sandbox instantiates *our* instance class) and pydevd's bundle, which debug
-#: mode adds for the SDK's own runner but not for a runner we wrap.
-PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "_pydevd_sys_monitoring",
-               "pydevd", "debugpy")
 
 
 @dataclass(frozen=True)
@@ -53,28 +40,18 @@ def quiet_runtime() -> Runtime:
     return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=quiet)))
 
 
-def make_runner(*, sandbox: bool, base: SandboxedWorkflowRunner | None = None) -> WorkflowRunner:
-    """The workflow runner that records: sandboxed (the default, as in production) or not."""
-    if not sandbox:
-        return RecordingWorkflowRunner()
-    base = base or SandboxedWorkflowRunner()
-    restrictions: SandboxRestrictions = base.restrictions.with_passthrough_modules(*PASSTHROUGH)
-    return dataclasses.replace(base, restrictions=restrictions,
-                               runner_class=RecordingWorkflowRunner)
-
-
 async def replay_recorded(
     history: History,
     workflow_cls: type,
     *,
-    sandbox: bool = True,
-    data_converter: DataConverter | None = None,
+    setup: WorkerSetup = DEFAULT_SETUP,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
     track_next_lines: bool = True,
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
 
+    ``setup`` is what the user's worker was given (plugins, interceptors, converter...);
     ``stops`` hears of every job and command (a debugger stops there).
     """
     if not SUPPORTED:
@@ -90,18 +67,41 @@ async def replay_recorded(
     try:
         replayer = Replayer(
             workflows=[workflow_cls],
-            workflow_runner=make_runner(sandbox=sandbox),
-            data_converter=data_converter or DataConverter.default,
+            **setup.replayer_arguments(),
             # Debug mode runs activations inline with no deadlock timeout: needed to pause
             # in a debugger, and it keeps replay on one thread.
             debug_mode=True,
             runtime=quiet_runtime(),
         )
-        result = await replayer.replay_workflow(
-            history.to_workflow_history(), raise_on_replay_failure=False
-        )
+        try:
+            result = await replayer.replay_workflow(
+                history.to_workflow_history(), raise_on_replay_failure=False
+            )
+        except RuntimeError as err:
+            if not str(err).startswith("Failed validating workflow"):
+                raise
+            raise validation_error(err) from err
     finally:
         ReplayContext.recording = ReplayContext.user_code = None
         ReplayContext.stops = None
         ReplayContext.track_next_lines = True
     return RawReplay(recording, result.replay_failure)
+
+
+def validation_error(err: RuntimeError) -> WorkerSetupError:
+    """The SDK could not load the workflow in its sandbox: say why and what lifts it.
+
+    The SDK says only "Failed validating workflow X"; the cause (a restricted call at import
+    time, most often) is chained.
+    """
+    cause = err.__cause__ or err
+    text = f"{type(cause).__name__}: {cause}".strip()
+    if type(cause).__name__ == "RestrictedWorkflowAccessError":
+        hint = ("if the worker runs with a plugin or passthrough modules that lift this "
+                "restriction, give them: --plugin MODULE:ATTR or --passthrough MODULE (or "
+                "[tool.replaydbg] plugins / passthrough_modules in pyproject.toml); otherwise "
+                "the worker fails the same way: move that code out of import time")
+    else:
+        hint = "fix the error above in the workflow's module, or give the worker's plugins"
+    return WorkerSetupError(f"{err}: the sandbox could not load the workflow's module:\n"
+                            f"    {text}", hint=hint)

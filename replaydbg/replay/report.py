@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from temporalio.converter import DataConverter
 from temporalio.workflow import NondeterminismError
 
 from replaydbg.history import History, short_details
@@ -14,6 +13,7 @@ from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.runtime import StopHooks
+from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import SourceLocation
 
 OK, NONDETERMINISM, FAILED = "ok", "nondeterminism", "failed"
@@ -162,15 +162,13 @@ async def replay_history(
     history: History,
     workflow_cls: type,
     *,
-    sandbox: bool = True,
-    data_converter: DataConverter | None = None,
+    setup: WorkerSetup = DEFAULT_SETUP,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
-    raw = await replay_recorded(history, workflow_cls, sandbox=sandbox,
-                                data_converter=data_converter, user_roots=user_roots,
+    raw = await replay_recorded(history, workflow_cls, setup=setup, user_roots=user_roots,
                                 stops=stops)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
-    codec = data_converter.payload_codec if data_converter is not None else None
+    codec = setup.effective_converter().payload_codec
     return explain(raw, history, name, compare_payloads=codec is None)
