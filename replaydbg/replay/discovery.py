@@ -31,10 +31,10 @@ from replaydbg.replay.userimport import (
     importable_from_cwd,
     module_name_for,
 )
-from replaydbg.replay.workflowfiles import python_files
+from replaydbg.replay.workflowfiles import workflow_files
 
-__all__ = ["WorkflowCandidate", "ensure_import_path", "find_workflow", "import_user_module",
-           "module_name_for", "user_roots", "workflow_name"]
+__all__ = ["Discovery", "WorkflowCandidate", "discover", "ensure_import_path", "find_workflow",
+           "import_user_module", "module_name_for", "user_roots", "workflow_name"]
 
 _log = logging.getLogger(__name__)
 
@@ -72,11 +72,23 @@ def find_workflow(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate
     explicit = [split for split in map(_class_spec, specs) if split is not None]
     if explicit:
         return _resolve_explicit(explicit, workflow_type)
-    scan = _Scan()
-    for spec in specs or [os.getcwd()]:
-        scan.spec(spec)
-    return scan.choose(workflow_type, ", ".join(specs) if specs
-                       else f"the working directory {os.getcwd()}")
+    where = ", ".join(specs) if specs else f"the working directory {os.getcwd()}"
+    found = discover(specs, workflow_type)
+    if not found.matching(workflow_type):
+        found.scan(specs, None)  # import every workflow file, to say what there is
+    return found.choose(workflow_type, where)
+
+
+def discover(specs: Sequence[str], workflow_type: str | None = None) -> Discovery:
+    """Scan what ``specs`` name (the working directory when empty) for workflow classes.
+
+    With ``workflow_type``, only files that can define that type are imported (see
+    workflowfiles): a search for one workflow runs as little of the user's code as it can.
+    """
+    ensure_import_path()
+    found = Discovery()
+    found.scan(specs, workflow_type)
+    return found
 
 
 def _path_part(spec: str) -> str:
@@ -138,7 +150,7 @@ def _load_spec(modules: UserModules, target: str, attr: str) -> WorkflowCandidat
 
 
 @dataclass
-class _Scan:
+class Discovery:
     """The candidates and the skipped modules of one discovery."""
 
     modules: UserModules = field(default_factory=UserModules)
@@ -147,34 +159,46 @@ class _Scan:
     found: dict[tuple[str, str], WorkflowCandidate] = field(default_factory=dict)
     failures: list[ImportFailure] = field(default_factory=list)
 
-    def spec(self, spec: str) -> None:
-        """Scan what one ``--workflow`` names: a directory, a file, a module or package."""
+    #: Files whose import failed: not tried again by a wider scan (their code ran once).
+    failed: set[Path] = field(default_factory=set)
+
+    def scan(self, specs: Sequence[str], workflow_type: str | None) -> None:
+        """Add what ``specs`` name (the working directory when empty) can define."""
+        for spec in specs or [os.getcwd()]:
+            self._spec(spec, workflow_type)
+
+    def _spec(self, spec: str, workflow_type: str | None) -> None:
         path = Path(spec)
         if path.is_dir():
-            for file in python_files(path):
-                self._try(file, None)
+            for found in workflow_files(path):
+                if found.may_hold(workflow_type):
+                    self._try(found.path, None)
         elif path.is_file():
             self._add(self.modules.load_file(path))  # named outright: errors are shown
         elif _looks_like_path(spec):
             raise WorkflowDiscoveryError(f"{spec}: no such file or directory")
         else:
-            self._package(spec)
+            self._package(spec, workflow_type)
 
-    def _package(self, name: str) -> None:
+    def _package(self, name: str, workflow_type: str | None) -> None:
         module = self.modules.load_name(name)
         self._add(module)
         for location in getattr(module, "__path__", []):  # a package: scan its modules too
-            for file in python_files(Path(location)):
-                dotted = _dotted(file, Path(location))
-                if dotted:  # "" is the package's own __init__, added above
-                    self._try(file, f"{name}.{dotted}")
+            for found in workflow_files(Path(location)):
+                dotted = _dotted(found.path, Path(location))
+                # "" is the package's own __init__, added above
+                if dotted and found.may_hold(workflow_type):
+                    self._try(found.path, f"{name}.{dotted}")
 
     def _try(self, file: Path, name: str | None) -> None:
+        if file in self.failed:
+            return
         try:
             module = self.modules.load_name(name, file) if name else self.modules.load_file(file)
         except WorkflowDiscoveryError as err:
             first = getattr(err, "first_line", None) or err.message.splitlines()[0]
             self.failures.append(ImportFailure(display_path(file), first))
+            self.failed.add(file)
             return
         self._add(module)
 
@@ -186,10 +210,19 @@ class _Scan:
             if known is None or len(candidate.qualified) < len(known.qualified):
                 self.found[key] = candidate
 
+    @property
+    def candidates(self) -> list[WorkflowCandidate]:
+        """Every workflow class found, once each."""
+        return list(self.found.values())
+
+    def matching(self, workflow_type: str) -> list[WorkflowCandidate]:
+        """The candidates of ``workflow_type``."""
+        return [c for c in self.found.values() if c.name == workflow_type]
+
     def choose(self, workflow_type: str, where: str) -> WorkflowCandidate:
         """The one candidate of ``workflow_type``, else an error that lists what was found."""
-        candidates = list(self.found.values())
-        matching = [c for c in candidates if c.name == workflow_type]
+        candidates = self.candidates
+        matching = self.matching(workflow_type)
         if len(matching) == 1:
             for failure in self.failures:
                 _log.info("skipped %s", failure)
@@ -209,7 +242,8 @@ class _Scan:
         hint = "pass --workflow path/to/file.py:Class (or package.module:Class), or a " \
                "module/file/directory to scan"
         if self.failures:
-            skipped = "\n".join(f"    {failure}" for failure in self.failures)
+            skipped = "\n".join(f"    {failure}"
+                                for failure in sorted(self.failures, key=lambda f: f.where))
             text += f"\nthese modules failed to import and were skipped:\n{skipped}"
             hint = ("if the workflow is in a module that failed, fix its import; --workflow "
                     "path/to/file.py:Class shows its full traceback. Otherwise " + hint)

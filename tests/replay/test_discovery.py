@@ -9,7 +9,7 @@ import pytest
 
 from replaydbg.errors import WorkflowDiscoveryError
 from replaydbg.replay.discovery import find_workflow, module_name_for
-from replaydbg.replay.workflowfiles import source_defines_workflow
+from replaydbg.replay.workflowfiles import declared_workflow_types, source_defines_workflow
 
 WORKFLOWS = """
 from temporalio import workflow
@@ -225,7 +225,8 @@ def test_a_file_is_imported_once_whatever_name_reaches_it(
     first = find_workflow(["flows:Alpha"], "Alpha")  # as the top-level module "flows"
     again = find_workflow([], "Alpha")  # the scan reaches it as "orders.flows"
     by_file = find_workflow(["orders/flows.py:Alpha"], "Alpha")
-    assert first.cls is again.cls is by_file.cls
+    by_dotted_name = find_workflow(["orders.flows:Alpha"], "Alpha")
+    assert first.cls is again.cls is by_file.cls is by_dotted_name.cls
     assert again.qualified == "flows:Alpha"
     assert "orders.flows" not in sys.modules
     assert (project / "runs.txt").read_text() == "ran\n"
@@ -247,8 +248,44 @@ def test_file_path_specs(project: Path) -> None:
 def test_two_files_of_one_module_name_do_not_shadow_each_other(project: Path) -> None:
     _write(project, "first/workflows.py", WORKFLOWS)
     _write(project, "second/workflows.py", OTHER)
+    # A search for one type imports only the file that declares it: no clash yet.
+    assert find_workflow([], "OtherName").qualified == "second/workflows.py:Beta"
     with pytest.raises(WorkflowDiscoveryError) as info:
-        find_workflow([], "OtherName")
-    assert ("second/workflows.py: imports as 'workflows', a name already taken by "
-            "first/workflows.py") in str(info.value)
-    assert find_workflow(["first"], "Alpha").qualified == "first/workflows.py:Alpha"
+        find_workflow([], "Alpha")
+    assert ("first/workflows.py: imports as 'workflows', a name already taken by "
+            "second/workflows.py") in str(info.value)
+
+
+@pytest.mark.parametrize(("source", "types"), [
+    (WORKFLOWS, {"Alpha", "CustomName"}),
+    ("from temporalio import workflow\n@workflow.defn(sandboxed=False)\nclass A: ...\n", {"A"}),
+    ("from temporalio import workflow\nN = 'x'\n@workflow.defn(name=N)\nclass A: ...\n", None),
+    ("from temporalio import workflow\n@workflow.defn(**OPTIONS)\nclass A: ...\n", None),
+    (SYNTAX_ERROR, None),
+    ("from temporalio import activity\n@activity.defn\ndef act() -> None: ...\n", set()),
+])
+def test_prefilter_reads_the_declared_workflow_types(source: str, types: set[str] | None) -> None:
+    declared = declared_workflow_types(textwrap.dedent(source))
+    assert declared == (frozenset(types) if types is not None else None)
+
+
+RECORDS_IMPORT = "open('runs.txt', 'a').write(__name__ + '\\n')\n"
+
+
+def test_a_search_imports_only_files_that_can_define_the_type(project: Path) -> None:
+    _broken_tree(project)
+    _write(project, "noisy/noisy_flows.py", RECORDS_IMPORT + WORKFLOWS.replace("Alpha", "Noisy"))
+    _write(project, "computed/computed_flows.py", RECORDS_IMPORT + "NAME = 'Computed'\n"
+           + WORKFLOWS.replace('name="CustomName"', "name=NAME") + "raise RuntimeError('no')\n")
+    assert find_workflow([], "OtherName").qualified == "good.flows:Beta"
+    # The computed name could be anything: that file was imported (and failed); the others
+    # declare other types and were left alone.
+    assert (project / "runs.txt").read_text().split() == ["computed_flows"]
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([], "Missing")
+    # This search tried the computed one again, found nothing, and listing everything
+    # imported the rest without running the failed module a second time.
+    assert (project / "runs.txt").read_text().split() == [
+        "computed_flows", "computed_flows", "noisy_flows"]
+    assert "computed/computed_flows.py: RuntimeError: no" in str(info.value)
+    assert "noisy/noisy_flows.py:Noisy (workflow type 'Noisy')" in str(info.value)
