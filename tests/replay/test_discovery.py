@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replaydbg.errors import WorkflowDiscoveryError
-from replaydbg.replay.discovery import find_workflow, module_name_for
+from replaydbg.replay.discovery import discover, find_workflow, module_name_for
 from replaydbg.replay.workflowfiles import declared_workflow_types, source_defines_workflow
 
 WORKFLOWS = """
@@ -118,11 +118,12 @@ def test_package_name_scans_its_modules(project: Path) -> None:
 
 # --- real repositories: modules that fail to import, aliases, duplicates, file specs --------
 
-RAISES = WORKFLOWS + "\nSETTINGS = {}\nZONE = SETTINGS['zone']\n"
-NEEDS_MISSING = "import replaydbg_no_such_dependency\n" + WORKFLOWS.replace("Alpha", "Gamma")
-SYNTAX_ERROR = "from temporalio import workflow\n\n@workflow.defn\nclass Broken(:\n    pass\n"
-EXITS = WORKFLOWS.replace("Alpha", "Quits") + "\nimport sys\nsys.exit(3)  # a script\n"
 OTHER = WORKFLOWS.replace("Alpha", "Delta").replace('"CustomName"', '"OtherName"')
+# Unrelated modules that also declare workflow type 'OtherName', so a search for it tries them.
+RAISES = OTHER + "\nSETTINGS = {}\nZONE = SETTINGS['zone']\n"
+NEEDS_MISSING = "import replaydbg_no_such_dependency\n" + OTHER.replace("Delta", "Gamma")
+SYNTAX_ERROR = "from temporalio import workflow\n\n@workflow.defn\nclass Broken(:\n    pass\n"
+EXITS = OTHER.replace("Delta", "Quits") + "\nimport sys\nsys.exit(3)  # a script\n"
 
 
 def _write(root: Path, relative: str, text: str) -> Path:
@@ -145,8 +146,11 @@ def _broken_tree(root: Path) -> None:
 def test_modules_that_fail_to_import_are_skipped_when_the_workflow_is_elsewhere(
         project: Path) -> None:
     _broken_tree(project)
-    found = find_workflow([], "OtherName")
-    assert found.qualified == "good.flows:Beta"
+    assert find_workflow([], "OtherName").qualified == "good.flows:Beta"
+    tried = discover([], "OtherName")
+    assert sorted(f.where for f in tried.failures) == [
+        "aws/workflows.py", "drafts/half_written.py", "fixtures/broken.py",
+        "scripts/cli_tool.py"]
 
 
 def test_no_match_lists_candidates_and_modules_that_failed(project: Path) -> None:
@@ -172,7 +176,7 @@ def test_no_match_lists_candidates_and_modules_that_failed(project: Path) -> Non
 def test_a_skipped_module_named_outright_shows_its_traceback(project: Path) -> None:
     _broken_tree(project)
     with pytest.raises(WorkflowDiscoveryError) as info:
-        find_workflow(["fixtures/broken.py:Alpha"], "Alpha")
+        find_workflow(["fixtures/broken.py:Delta"], "Delta")
     text = str(info.value)
     assert "Traceback (most recent call last):" in text and "KeyError: 'zone'" in text
     assert "ZONE = SETTINGS['zone']" in text
