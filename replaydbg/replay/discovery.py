@@ -231,7 +231,7 @@ class Discovery:
             several = "\n".join(f"    {c.qualified}" for c in matching)
             raise WorkflowDiscoveryError(
                 f"several workflows have type {workflow_type!r}:\n{several}",
-                hint="choose one with --workflow, e.g. --workflow " + matching[0].qualified)
+                hint="choose one with --workflow package.module:Class (as listed above)")
         raise self._none_matching(workflow_type, where, candidates)
 
     def _none_matching(self, workflow_type: str, where: str,
