@@ -134,9 +134,7 @@ class UserModules:
             if err.name and (name == err.name or name.startswith(err.name + ".")):
                 raise WorkflowDiscoveryError(
                     f"cannot import module {name!r}: {err} (sys.path starts with "
-                    f"{sys.path[0]!r})",
-                    hint="run from your project's root, set PYTHONPATH, or name the file: "
-                         "--workflow path/to/module.py:Class") from err
+                    f"{sys.path[0]!r})", hint=_name_the_file(name)) from err
             raise _import_failed(name, err) from err
         except (Exception, SystemExit) as err:  # the user's module raised while importing
             raise _import_failed(name, err) from err
@@ -157,6 +155,17 @@ class UserModules:
             file = getattr(module, "__file__", None)
             if isinstance(file, str):
                 self._by_file.setdefault(os.path.realpath(file), module)
+
+
+def _name_the_file(name: str) -> str:
+    """The hint for a module name that does not import from here: the file, if it is near."""
+    relative = Path(*name.split(".")).with_suffix(".py")
+    near = [Path(relative)] + [d / relative for d in sorted(Path.cwd().iterdir()) if d.is_dir()]
+    found = next((file for file in near if file.is_file()), None)
+    if found is not None:
+        return f"name the file instead: --workflow {display_path(found)}:Class"
+    return ("run from your project's root, set PYTHONPATH, or name the file: "
+            "--workflow path/to/module.py:Class")
 
 
 def _origin(name: str) -> str | None:

@@ -293,3 +293,13 @@ def test_a_search_imports_only_files_that_can_define_the_type(project: Path) -> 
         "computed_flows", "computed_flows", "noisy_flows"]
     assert "computed/computed_flows.py: RuntimeError: no" in str(info.value)
     assert "noisy/noisy_flows.py:Noisy (workflow type 'Noisy')" in str(info.value)
+
+
+def test_a_module_name_that_only_imports_from_elsewhere_suggests_its_file(project: Path) -> None:
+    (project / "examples").mkdir()
+    _package(project / "examples", "shop2")  # examples/ is no package and not on sys.path
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow(["shop2.flows:Alpha"], "Alpha")
+    assert "cannot import module 'shop2.flows'" in str(info.value)
+    assert "hint: name the file instead: --workflow examples/shop2/flows.py:Class" \
+        in str(info.value)
