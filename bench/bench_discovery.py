@@ -7,6 +7,12 @@ only the files that can define that type (what a replay does first). Prints the 
 scan time (the interpreter's start and replaydbg's own imports are not counted), how many
 files passed the pre-filter, the candidates, and the skipped modules grouped by their
 error. Asserts nothing about time (machines are noisy).
+
+Measured on temporalio/samples-python at e652a4d0e85042a34ec8fc46a4a03e51681fd7f9, from
+its root, without the samples' optional dependencies, on a shared 2-core machine: 785 .py
+files, 174 define workflows, the pre-filter reads them all in ~0.2 s; the whole tree
+(91 candidates, 100 modules skipped, all ModuleNotFoundError: agents, langgraph, boto3...)
+in 0.9-1.9 s; a search for PurchaseFruitsWorkflow imports one file and takes 0.3-1.0 s.
 """
 
 from __future__ import annotations
