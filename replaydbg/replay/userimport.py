@@ -115,10 +115,9 @@ class UserModules:
         if module is not None:
             return module
         name = module_name_for(file)
-        taken = sys.modules.get(name)
-        if taken is not None:
-            clash = (f"imports as {name!r}, a name already taken by "
-                     f"{display_path(getattr(taken, '__file__', None) or name)}")
+        holder = _name_holder(name, real)
+        if holder is not None:
+            clash = f"imports as {name!r}, a name already taken by {holder}"
             raise UserImportError(
                 f"{display_path(file)} {clash}", first_line=clash,
                 hint=f"replay with --workflow {display_path(file)}:Class in a run of its own")
@@ -155,6 +154,29 @@ class UserModules:
             file = getattr(module, "__file__", None)
             if isinstance(file, str):
                 self._by_file.setdefault(os.path.realpath(file), module)
+
+
+def _name_holder(name: str, real_file: str) -> str | None:
+    """Where the module ``name`` (or a package above it) already comes from, if elsewhere.
+
+    Importing ``name`` would then give that other module, or look for the file in that other
+    package, instead of importing ``real_file``.
+    """
+    parts = name.split(".")
+    taken = sys.modules.get(name)
+    if taken is not None:
+        file = getattr(taken, "__file__", None)
+        same = bool(file) and os.path.realpath(str(file)) == real_file
+        return None if same else display_path(file or name)
+    directory = Path(real_file).parent  # where the innermost package must live
+    for depth in range(len(parts) - 1, 0, -1):
+        package = sys.modules.get(".".join(parts[:depth]))
+        init = getattr(package, "__file__", None)
+        if package is not None and (
+                not init or Path(os.path.realpath(str(init))).parent != directory):
+            return display_path(Path(str(init)).parent) if init else ".".join(parts[:depth])
+        directory = directory.parent
+    return None
 
 
 def _name_the_file(name: str) -> str:

@@ -224,15 +224,15 @@ def test_a_class_re_exported_by_its_package_is_one_candidate_by_the_shortest_nam
 
 def test_a_file_is_imported_once_whatever_name_reaches_it(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pkg = _package(project, "orders", WORKFLOWS + "\nopen('runs.txt', 'a').write('ran\\n')\n")
+    pkg = _package(project, "tillshop", WORKFLOWS + "\nopen('runs.txt', 'a').write('ran\\n')\n")
     monkeypatch.syspath_prepend(str(pkg))
     first = find_workflow(["flows:Alpha"], "Alpha")  # as the top-level module "flows"
-    again = find_workflow([], "Alpha")  # the scan reaches it as "orders.flows"
-    by_file = find_workflow(["orders/flows.py:Alpha"], "Alpha")
-    by_dotted_name = find_workflow(["orders.flows:Alpha"], "Alpha")
+    again = find_workflow([], "Alpha")  # the scan reaches it as "tillshop.flows"
+    by_file = find_workflow(["tillshop/flows.py:Alpha"], "Alpha")
+    by_dotted_name = find_workflow(["tillshop.flows:Alpha"], "Alpha")
     assert first.cls is again.cls is by_file.cls is by_dotted_name.cls
     assert again.qualified == "flows:Alpha"
-    assert "orders.flows" not in sys.modules
+    assert "tillshop.flows" not in sys.modules
     assert (project / "runs.txt").read_text() == "ran\n"
 
 
@@ -303,3 +303,15 @@ def test_a_module_name_that_only_imports_from_elsewhere_suggests_its_file(projec
     assert "cannot import module 'shop2.flows'" in str(info.value)
     assert "hint: name the file instead: --workflow examples/shop2/flows.py:Class" \
         in str(info.value)
+
+
+def test_a_package_name_already_bound_elsewhere_is_named(project: Path) -> None:
+    _write(project, "vendor/__init__.py", "")
+    _write(project, "elsewhere/vendor/__init__.py", "")
+    _write(project, "elsewhere/vendor/flows.py", WORKFLOWS)
+    import vendor  # noqa: F401  (the working directory's vendor package, now in sys.modules)
+
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow(["elsewhere/vendor/flows.py:Alpha"], "Alpha")
+    assert "elsewhere/vendor/flows.py imports as 'vendor.flows', a name already taken by " \
+           "vendor" in str(info.value)
