@@ -24,6 +24,7 @@ from temporalio import workflow
 from replaydbg.errors import WorkflowDiscoveryError
 from replaydbg.replay.userimport import (
     ImportFailure,
+    UserImportError,
     UserModules,
     display_path,
     ensure_import_path,
@@ -196,7 +197,8 @@ class Discovery:
         try:
             module = self.modules.load_name(name, file) if name else self.modules.load_file(file)
         except WorkflowDiscoveryError as err:
-            first = getattr(err, "first_line", None) or err.message.splitlines()[0]
+            first = (err.first_line if isinstance(err, UserImportError)
+                     else err.message.splitlines()[0])
             self.failures.append(ImportFailure(display_path(file), first))
             self.failed.add(file)
             return
@@ -204,7 +206,8 @@ class Discovery:
 
     def _add(self, module: ModuleType) -> None:
         for candidate in _workflows_in(module):
-            key = (getattr(module, "__file__", None) or module.__name__,
+            file = getattr(module, "__file__", None)
+            key = (os.path.realpath(file) if file else module.__name__,
                    candidate.cls.__qualname__)
             known = self.found.get(key)
             if known is None or len(candidate.qualified) < len(known.qualified):
