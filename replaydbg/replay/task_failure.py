@@ -51,6 +51,11 @@ class TaskFailureCheck:
             return None
         if activation.failure_type == "RestrictedWorkflowAccessError":
             return restricted_access_advice(activation.failure or "")
+        if "is not JSON serializable" in (activation.failure or ""):
+            return ("the SDK's default converter cannot encode this value; if the worker uses "
+                    "another data converter (pydantic: --data-converter "
+                    "temporalio.contrib.pydantic:pydantic_data_converter), or a plugin that "
+                    "sets one, give it to the replay")
         encoding = self.undecodable_encoding
         if encoding is not None:
             return (f"payloads encoded as {encoding} need the worker's converter or codec: give "
