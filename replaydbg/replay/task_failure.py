@@ -19,6 +19,8 @@ from replaydbg.replay.source import SourceLocation
 from replaydbg.rules.advice import restricted_access_advice
 
 REPRODUCED, DIFFERS, NEW, FIXED = "reproduced", "differs", "new", "fixed"
+#: The history's task only timed out (the worker stopped answering); the code completes it.
+TIMED_OUT = "timed-out"
 _UNKNOWN_ENCODING = re.compile(r"Unknown payload encoding ([^\s'\"]+)")
 #: The exception the deadlock watchdog raises (see replay/watchdog.py).
 DEADLOCK_TYPE = "WorkflowDeadlock"
@@ -29,7 +31,8 @@ class TaskFailureCheck:
     """The replay's workflow-task failure (if any) against the history's record (if any)."""
 
     #: ``reproduced``, ``differs``, ``new`` (the code raises where history completed the
-    #: task) or ``fixed`` (history failed the task, the code now completes it).
+    #: task), ``fixed`` (history failed the task, the code now completes it) or
+    #: ``timed-out`` (history's attempts only timed out, the code completes the task).
     verdict: str
     #: The failing activation of the replay (None when ``fixed``).
     activation: ActivationRecord | None
@@ -40,8 +43,8 @@ class TaskFailureCheck:
 
     @property
     def failed(self) -> bool:
-        """Whether the replay fails on this (everything but ``fixed``)."""
-        return self.verdict != FIXED
+        """Whether the replay fails on this (not when the code completes the task)."""
+        return self.verdict not in (FIXED, TIMED_OUT)
 
     @property
     def hint(self) -> str | None:
@@ -106,6 +109,8 @@ def check_task_failure(activations: list[ActivationRecord],
     if failed is None:
         if stuck is None:
             return None
+        if all(f.cause == "TimedOut" for f in stuck.failures):
+            return TaskFailureCheck(TIMED_OUT, None, stuck, _timed_out_summary(stuck))
         return TaskFailureCheck(FIXED, None, stuck, _fixed_summary(stuck))
     if stuck is None or failed.history_length < stuck.last_started:
         return TaskFailureCheck(NEW, failed, None, _new_summary(failed))
@@ -172,6 +177,13 @@ def _new_summary(activation: ActivationRecord) -> str:
 def _fixed_summary(stuck: StuckTask) -> str:
     return (f"the code now completes the workflow task the history failed ({_attempts(stuck)}, "
             f"last: {_recorded(stuck.latest)}): deploying it unblocks the workflow")
+
+
+def _timed_out_summary(stuck: StuckTask) -> str:
+    count = len(stuck.failures)
+    return (f"the code completes the workflow task whose {count} attempt"
+            f"{'s' if count != 1 else ''} the history records as timed out: the worker stopped "
+            "answering (it crashed, was overloaded, or blocked in a call), the code did not fail")
 
 
 def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:
