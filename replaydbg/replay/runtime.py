@@ -217,6 +217,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             error = self._rd_error or getattr(self, "_current_activation_error", None)
             if isinstance(error, BaseException):
                 record.failure_type = type(error).__name__
+                record.failure_cause = _root_cause(error)
                 record.failure_traceback = self._user_traceback(error.__traceback__)
                 record.failure_site = (record.failure_traceback[-1]
                                        if record.failure_traceback else None)
@@ -408,3 +409,15 @@ class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):
         """Implements :py:meth:`WorkflowRunner.create_instance`."""
         # Abstract only on paper: the loop methods the SDK does not implement raise anyway.
         return RecordingWorkflowInstance(det)  # type: ignore[abstract]
+
+
+def _root_cause(error: BaseException) -> str | None:
+    """The innermost exception ``error`` was raised from or while handling, as text."""
+    cause, seen = error, {id(error)}
+    while True:
+        inner = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
+        if inner is None or id(inner) in seen:
+            break
+        cause = inner
+        seen.add(id(cause))
+    return None if cause is error else f"{type(cause).__name__}: {cause}"

