@@ -45,6 +45,32 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="give up on an unreachable server after this long (default 10)")
 
 
+def add_codec_options(parser: argparse.ArgumentParser) -> None:
+    """Options to decode payloads: the user's converter and a remote codec server."""
+    group = parser.add_argument_group(
+        "Payload decoding",
+        "A codec server (the Temporal CLI's and Web UI's protocol) can also come from the "
+        "temporal.toml profile ([profile.NAME.codec] endpoint/auth) or TEMPORAL_CODEC_ENDPOINT "
+        "and TEMPORAL_CODEC_AUTH.",
+    )
+    group.add_argument("--data-converter", metavar="MODULE:ATTR",
+                       help="your DataConverter (or a function returning one)")
+    group.add_argument("--codec-endpoint", metavar="URL",
+                       help="codec server base URL; replaydbg POSTs to URL/decode "
+                       "({namespace} is replaced by the namespace)")
+    group.add_argument("--codec-auth", metavar="VALUE",
+                       help="Authorization header for the codec server, e.g. 'Bearer TOKEN'; "
+                       "prefer the TEMPORAL_CODEC_AUTH variable")
+    group.add_argument("--codec-tls-ca", metavar="FILE",
+                       help="CA certificate (PEM) to trust for an https codec server "
+                       "(default: the system CAs)")
+    group.add_argument("--codec-connect-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="give up connecting to the codec server after this long (default 5)")
+    group.add_argument("--codec-timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="give up waiting for the codec server's answer after this long "
+                       "(default 30)")
+
+
 def _show_help(parser: argparse.ArgumentParser) -> Any:
     """A handler for a command given without a sub-command: print its help, exit 2."""
 
@@ -106,11 +132,10 @@ def _add_replay(sub: Any) -> None:
                         "scan the working directory)")
     replay.add_argument("--no-sandbox", dest="sandbox", action="store_false",
                         help="run the workflow without the Temporal sandbox")
-    replay.add_argument("--data-converter", metavar="MODULE:ATTR",
-                        help="your DataConverter (or a function returning one)")
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")
+    add_codec_options(replay)
     add_connection_options(replay)
     replay.set_defaults(handler=lazy_handler("replay_cmd", "run_replay"))
 
@@ -123,7 +148,10 @@ def _add_history(sub: Any) -> None:
     show = hsub.add_parser("show", help="print the event table of a history")
     add_common_options(show)
     show.add_argument("file", nargs="?", metavar="FILE", help="history file")
-    show.add_argument("--json", action="store_true", help="print the history as proto3 JSON")
+    show.add_argument("--json", action="store_true",
+                      help="print the history as proto3 JSON, each event with its payloads "
+                      "decoded under \"decoded\"")
+    add_codec_options(show)
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")

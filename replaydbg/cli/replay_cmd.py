@@ -17,12 +17,13 @@ from typing import Any
 
 from temporalio.converter import DataConverter
 
+from replaydbg.cli.converters import converter_from_args
 from replaydbg.cli.sources import fetch_from_args, history_files
 from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
-from replaydbg.replay.discovery import ensure_import_path, import_user_module, user_roots
+from replaydbg.replay.discovery import ensure_import_path, user_roots
 
 
 @dataclass
@@ -53,7 +54,7 @@ def run_replay(args: argparse.Namespace) -> int:
         raise InputError("no history given",
                          hint="pass history files or directories, or --workflow-id ID")
     ensure_import_path()
-    converter = load_data_converter(args.data_converter) if args.data_converter else None
+    converter, _ = converter_from_args(args)
     run = _Run()
     for source, history in _histories(args, run):
         try:
@@ -88,22 +89,6 @@ def _replay_one(history: History, args: argparse.Namespace,
     return asyncio.run(replay_history(history, candidate.cls, sandbox=args.sandbox,
                                       data_converter=converter,
                                       user_roots=user_roots(args.workflow)))
-
-
-def load_data_converter(spec: str) -> DataConverter:
-    """The user's DataConverter from ``module:attribute`` (an instance or a factory)."""
-    module_name, sep, attr = spec.partition(":")
-    if not sep or not module_name or not attr:
-        raise InputError(f"--data-converter {spec!r} is not MODULE:ATTRIBUTE",
-                         hint="e.g. --data-converter myapp.converters:data_converter")
-    value: Any = getattr(import_user_module(module_name), attr, None)
-    if value is None:
-        raise InputError(f"module {module_name!r} has no attribute {attr!r}")
-    if callable(value) and not isinstance(value, DataConverter):
-        value = value()
-    if not isinstance(value, DataConverter):
-        raise InputError(f"{spec} is a {type(value).__name__}, not a temporalio DataConverter")
-    return value
 
 
 def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:

@@ -207,10 +207,10 @@ def main() -> int:
 
 def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     # Imports here so that the control channel is up before the (slower) SDK imports.
-    from replaydbg.cli.replay_cmd import load_data_converter
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
     from replaydbg.replay import find_workflow
+    from replaydbg.replay.converters import load_data_converter
     from replaydbg.replay.discovery import ensure_import_path, user_roots
     from replaydbg.replay.engine import replay_recorded
     from replaydbg.replay.report import core_message

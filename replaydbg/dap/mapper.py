@@ -26,10 +26,10 @@ from types import FrameType
 from typing import IO, Any
 
 from replaydbg.cli.lifeline import exit_with_parent_if_asked
-from replaydbg.cli.replay_cmd import load_data_converter
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history, short_details
 from replaydbg.replay import find_workflow
+from replaydbg.replay.converters import load_data_converter
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
