@@ -50,9 +50,9 @@ def converter_from_args(
 def undecodable_hint(args: argparse.Namespace, endpoint: CodecEndpoint | None) -> str:
     """What to tell about a payload the chosen converter could not decode."""
     if endpoint is not None:
-        return (f"the codec server at {endpoint.shown} left it encoded; check that it serves "
-                "this namespace's codec, or pass --data-converter MODULE:ATTR")
+        return (f"the codec server at {endpoint.shown} returned payloads still encoded; check "
+                "that it serves this namespace's codec, or pass --data-converter MODULE:ATTR")
     if args.data_converter:
-        return (f"{args.data_converter} does not decode it; pass the converter that wrote it, "
-                "or a codec server (--codec-endpoint URL)")
+        return (f"{args.data_converter} does not decode them; pass the converter that wrote "
+                "the history, or a codec server (--codec-endpoint URL)")
     return DEFAULT_HINT

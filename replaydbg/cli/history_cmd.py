@@ -38,7 +38,7 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     print(format_event_table(history, decoded))
     if any(has_undecodable(v) for values in decoded.values() for v in values.values()):
-        print(f"\n<…: cannot decode> payloads: {decoder.hint}")
+        print(f"\npayloads shown <…: cannot decode>: {decoder.hint}")
     return 0
 
 

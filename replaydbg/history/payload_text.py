@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 #: Longest value in a one-line description (the event table, replay warnings).
 SHORT_LIMIT = 60
 
-DEFAULT_HINT = ("pass the data converter that wrote it (--data-converter MODULE:ATTR, e.g. the "
-                "one your plugin configures) or a codec server (--codec-endpoint URL)")
+DEFAULT_HINT = ("pass the data converter that wrote the history (--data-converter MODULE:ATTR, "
+                "e.g. the one your plugin configures) or a codec server (--codec-endpoint URL)")
 
 
 @dataclass(frozen=True)
