@@ -13,6 +13,7 @@ from replaydbg.history import History, short_details
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
+from replaydbg.replay.inputs import PayloadComparison, input_comparison
 from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.source import SourceLocation
 
@@ -108,7 +109,8 @@ def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
 
 
 def explain(raw: RawReplay, history: History, workflow: str, *,
-            compare_payloads: bool = True, event_map: EventMap | None = None) -> ReplayReport:
+            compare_payloads: PayloadComparison = True,
+            event_map: EventMap | None = None) -> ReplayReport:
     """Turn a raw replay into a report: status, event map, located divergence.
 
     ``event_map`` is the map already built while the replay ran, if any.
@@ -168,9 +170,9 @@ async def replay_history(
     stops: StopHooks | None = None,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
+    compare = await input_comparison(history, data_converter)  # a codec server fails early
     raw = await replay_recorded(history, workflow_cls, sandbox=sandbox,
                                 data_converter=data_converter, user_roots=user_roots,
                                 stops=stops)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
-    codec = data_converter.payload_codec if data_converter is not None else None
-    return explain(raw, history, name, compare_payloads=codec is None)
+    return explain(raw, history, name, compare_payloads=compare or False)

@@ -163,7 +163,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 # the cancelled task next runs (the user line is the one that cancelled it),
                 # continue-as-new or a failure from the exception the user code raised.
                 site = fallbacks[index] if index < len(fallbacks) else None
-            record.commands.append(CommandRecord(command, site, index))
+            # A copy: the worker encodes the completion in place afterwards (payload codec),
+            # and the record must keep what the code issued.
+            record.commands.append(CommandRecord(_copied(command), site, index))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = getattr(self, "_current_activation_error", None)
@@ -319,3 +321,9 @@ class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):
         """Implements :py:meth:`WorkflowRunner.create_instance`."""
         # Abstract only on paper: the loop methods the SDK does not implement raise anyway.
         return RecordingWorkflowInstance(det)  # type: ignore[abstract]
+
+
+def _copied(command: WorkflowCommand) -> WorkflowCommand:
+    copy = WorkflowCommand()
+    copy.CopyFrom(command)
+    return copy
