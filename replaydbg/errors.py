@@ -81,3 +81,11 @@ class CodecServerAuthError(CodecServerError):
 
 class CodecServerAnswerError(CodecServerError):
     """The codec server answered, but with an HTTP error or not with ``{"payloads": [...]}``."""
+
+
+class WorkerSetupError(InputError):
+    """What the worker was given (plugins, interceptors, converter, sandbox) is wrong or missing.
+
+    A replay without the worker's plugin can fail before any workflow code runs: a sandbox
+    restriction the plugin would lift, a payload only its codec can decode.
+    """

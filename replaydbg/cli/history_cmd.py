@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from replaydbg.cli.converters import converter_from_args, undecodable_hint
+from replaydbg.cli.converters import display_converter, undecodable_hint
 from replaydbg.cli.sources import fetch_from_args
 from replaydbg.errors import InputError
 from replaydbg.history import History, format_event_table, load_history, save_history
@@ -29,7 +29,7 @@ def run_show(args: argparse.Namespace) -> int:
     """Entry point of ``replaydbg history show``."""
     history = _history(args)
     ensure_import_path()
-    converter, endpoint = converter_from_args(args)
+    converter, endpoint = display_converter(args)
     decoder = PayloadDecoder(converter, hint=undecodable_hint(args, endpoint))
     decoded = asyncio.run(decode_history(history, decoder))
     if args.json:

@@ -45,16 +45,23 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="give up on an unreachable server after this long (default 10)")
 
 
-def add_codec_options(parser: argparse.ArgumentParser) -> None:
-    """Options to decode payloads: the user's converter and a remote codec server."""
+def add_codec_options(parser: argparse.ArgumentParser, *, converters: bool = False) -> None:
+    """Options to decode payloads through a remote codec server.
+
+    With ``converters``, also the user's converter and plugins, for commands that do not
+    take the worker setup options.
+    """
     group = parser.add_argument_group(
-        "Payload decoding",
+        "payload decoding",
         "A codec server (the Temporal CLI's and Web UI's protocol) can also come from the "
         "temporal.toml profile ([profile.NAME.codec] endpoint/auth) or TEMPORAL_CODEC_ENDPOINT "
         "and TEMPORAL_CODEC_AUTH.",
     )
-    group.add_argument("--data-converter", metavar="MODULE:ATTR",
-                       help="your DataConverter (or a function returning one)")
+    if converters:
+        group.add_argument("--data-converter", metavar="MODULE:ATTR",
+                           help="your DataConverter (or a function returning one)")
+        group.add_argument("--plugin", action="append", default=[], metavar="MODULE:ATTR",
+                           help="a worker plugin that sets the data converter (repeatable)")
     group.add_argument("--codec-endpoint", metavar="URL",
                        help="codec server base URL; replaydbg POSTs to URL/decode "
                        "({namespace} is replaced by the namespace)")
@@ -69,6 +76,37 @@ def add_codec_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--codec-timeout", type=float, default=30.0, metavar="SECONDS",
                        help="give up waiting for the codec server's answer after this long "
                        "(default 30)")
+
+
+def add_setup_options(parser: argparse.ArgumentParser) -> None:
+    """What the worker was given that a replay needs too (plugins, interceptors, converter)."""
+    group = parser.add_argument_group(
+        "worker setup", "Give the replay what your worker is given, or it is not the replay the "
+        "worker did. MODULE:ATTR names an instance or a function without arguments returning one.")
+    group.add_argument("--plugin", action="append", default=[], metavar="MODULE:ATTR",
+                       help="a worker plugin (temporalio.plugin.SimplePlugin...; repeatable)")
+    group.add_argument("--interceptor", action="append", default=[], metavar="MODULE:ATTR",
+                       help="a worker interceptor (repeatable)")
+    group.add_argument("--data-converter", metavar="MODULE:ATTR",
+                       help="your DataConverter (or a function returning one)")
+    group.add_argument("--failure-type", action="append", default=[], metavar="MODULE:CLASS",
+                       help="an exception class of the worker's workflow_failure_exception_types "
+                       "(repeatable)")
+    group.add_argument("--passthrough", action="append", default=[], metavar="MODULE",
+                       help="a module the worker's sandbox passes through (repeatable)")
+    group.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                       help="run the workflow without the Temporal sandbox")
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more, not {text!r}")
+    return value
 
 
 def _show_help(parser: argparse.ArgumentParser) -> Any:
@@ -130,12 +168,14 @@ def _add_replay(sub: Any) -> None:
                         help="package.module:Class, or a module, file or directory to scan for "
                         "the @workflow.defn matching the history's type (repeatable; default: "
                         "scan the working directory)")
-    replay.add_argument("--no-sandbox", dest="sandbox", action="store_false",
-                        help="run the workflow without the Temporal sandbox")
+    add_setup_options(replay)
+    add_codec_options(replay)
+    replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",
+                        help="a workflow task running this long without yielding is a deadlock, "
+                        "reported at the line it spins on (default 5; 0: never)")
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")
-    add_codec_options(replay)
     add_connection_options(replay)
     replay.set_defaults(handler=lazy_handler("replay_cmd", "run_replay"))
 
@@ -151,7 +191,7 @@ def _add_history(sub: Any) -> None:
     show.add_argument("--json", action="store_true",
                       help="print the history as proto3 JSON, each event with its payloads "
                       "decoded under \"decoded\"")
-    add_codec_options(show)
+    add_codec_options(show, converters=True)
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")

@@ -15,15 +15,15 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from temporalio.converter import DataConverter
-
-from replaydbg.cli.converters import converter_from_args
+from replaydbg.cli.converters import with_codec_server
 from replaydbg.cli.sources import fetch_from_args, history_files
 from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
+from replaydbg.project import SetupSpecs
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
 from replaydbg.replay.discovery import ensure_import_path, user_roots
+from replaydbg.replay.setup import WorkerSetup
 
 
 @dataclass
@@ -54,11 +54,11 @@ def run_replay(args: argparse.Namespace) -> int:
         raise InputError("no history given",
                          hint="pass history files or directories, or --workflow-id ID")
     ensure_import_path()
-    converter, _ = converter_from_args(args)
+    setup, _ = with_codec_server(setup_specs(args).resolve(), args)
     run = _Run()
     for source, history in _histories(args, run):
         try:
-            report = _replay_one(history, args, converter)
+            report = _replay_one(history, args, setup)
         except ReplaydbgError as err:
             run.input_errors.append((source, err))
             _emit_error(args, source, err)
@@ -84,11 +84,17 @@ def _histories(args: argparse.Namespace, run: _Run) -> Any:
 
 
 def _replay_one(history: History, args: argparse.Namespace,
-                converter: DataConverter | None) -> ReplayReport:
+                setup: WorkerSetup) -> ReplayReport:
     candidate = find_workflow(args.workflow, history.workflow_type)
-    return asyncio.run(replay_history(history, candidate.cls, sandbox=args.sandbox,
-                                      data_converter=converter,
-                                      user_roots=user_roots(args.workflow)))
+    return asyncio.run(replay_history(history, candidate.cls, setup=setup,
+                                      user_roots=user_roots(args.workflow),
+                                      deadlock_timeout=args.deadlock_timeout or None))
+
+
+def setup_specs(args: argparse.Namespace) -> SetupSpecs:
+    """The worker setup the command line names (see ``add_setup_options``)."""
+    return SetupSpecs(tuple(args.plugin), tuple(args.interceptor), args.data_converter,
+                      tuple(args.failure_type), tuple(args.passthrough), args.sandbox)
 
 
 def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from replaydbg.errors import InputError
+from replaydbg.project.specs import SetupSpecs
 
 #: Attribute -> (accepted JSON types, description). Keys every DAP client adds are allowed too.
 ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -68,6 +69,11 @@ class LaunchConfig:
     sandbox: bool = True
     stop_on_entry: bool = False
     data_converter: str | None = None
+
+    @property
+    def setup(self) -> SetupSpecs:
+        """The worker setup this launch names (plugins, converter, sandbox...)."""
+        return SetupSpecs(data_converter=self.data_converter, sandbox=self.sandbox)
 
 
 def _snake(name: str) -> str:

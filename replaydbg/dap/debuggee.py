@@ -50,6 +50,9 @@ class PlannedStops:
         self.window = False
         #: The last job or command point the replay reached: (activation, kind, position).
         self.reached: tuple[int, str, int] | None = None
+        #: How many waits for the adapter (a plan, an ack) are in progress: time the deadlock
+        #: watchdog must not count against the workflow task.
+        self._waiting = 0
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -137,14 +140,20 @@ class PlannedStops:
         """
         self._have_plan.wait(timeout)
 
-    def _planned(self, key: tuple[int, str, int]) -> dict[str, Any] | None:
-        """The stop planned at ``key``; waits while the plan is not final for its activation."""
+    def _planned(self, key: tuple[int, str, int], *,
+                 final: bool = False) -> dict[str, Any] | None:
+        """The stop planned at ``key``; waits while the plan is not final for its activation.
+
+        ``final``: wait for the complete plan (failure stops are planned from the whole map).
+        """
         with self._grown:
             stop = self._plan.get(key)
-            while stop is None and not self._complete and key[0] > self._through \
+            self._waiting += 1
+            while stop is None and not self._complete and (final or key[0] > self._through) \
                     and not self._pause:
                 self._grown.wait()
                 stop = self._plan.get(key)
+            self._waiting -= 1
             if self._pause:
                 self._pause = False
                 if stop is None:
@@ -161,7 +170,13 @@ class PlannedStops:
         self._next += 1
         acked = self._acks[self._next] = threading.Event()
         self._channel.send({"type": "stop", "id": self._next, "stop": stop})
+        self._waiting += 1
         acked.wait(10.0)
+        self._waiting -= 1
+
+    def held(self) -> bool:
+        """Whether the replay is held by the debugger or the adapter, not by workflow code."""
+        return self._waiting > 0 or pydevd_glue.suspended()
 
     def after_job(self, activation: int, position: int,
                   waiting: Callable[[], list[FrameType]]) -> None:
@@ -174,6 +189,28 @@ class PlannedStops:
             self._announce({**stop, "awaiting": [[f.f_code.co_filename, f.f_lineno]
                                                  for f in frames]})
             pydevd_glue.arm_step_into_user_code(frames)
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The code raised and fails the task: stop at the raising line, if planned.
+
+        Whether this task's failure is one to stop at (the history may have completed it...)
+        is known once the whole map is in: wait for it.
+        """
+        self._stop_post_mortem((activation, "failure", 0), error)
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """The code raised and fails the workflow: stop at the raising line, if planned."""
+        self.reached = (activation, "command", position)
+        self._stop_post_mortem((activation, "command", position), error)
+
+    def _stop_post_mortem(self, key: tuple[int, str, int], error: BaseException) -> None:
+        from replaydbg.replay.runtime import ReplayContext
+
+        stop = self._planned(key, final=True)
+        user_code = ReplayContext.user_code
+        if stop is not None and user_code is not None:
+            self._announce(stop)
+            pydevd_glue.stop_post_mortem(error, user_code.is_user_file)
 
     def workflow_code(self, running: bool) -> None:
         """Trace only while workflow code runs and the debugger needs to see it."""
@@ -209,35 +246,43 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     # Imports here so that the control channel is up before the (slower) SDK imports.
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
+    from replaydbg.project.specs import SetupSpecs
     from replaydbg.replay import find_workflow
-    from replaydbg.replay.converters import load_data_converter
     from replaydbg.replay.discovery import ensure_import_path, user_roots
-    from replaydbg.replay.engine import replay_recorded
+    from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, replay_recorded
     from replaydbg.replay.report import core_message
 
     ensure_import_path()
     stops.wait_for_plan()
     # With the user's converter or codec, or justMyCode off, code the user may want to stop
     # in runs between activations: trace everything then.
-    stops.window = bool(not session.get("dataConverter") and session.get("justMyCode", True)
+    specs = SetupSpecs.from_json(session)
+    stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
                         and pydevd_glue.window_pays())
     try:
         history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
         # From here on the user's modules are imported and run: traced, unless nothing in
         # them can stop the debugger (see pydevd_glue.wanted).
         pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
-        specs = [session["workflow"]] if session.get("workflow") else []
-        cls = find_workflow(specs, history.workflow_type).cls
-        converter = (load_data_converter(session["dataConverter"])
-                     if session.get("dataConverter") else None)
-        stops.converter = converter
+        workflows = [session["workflow"]] if session.get("workflow") else []
+        cls = find_workflow(workflows, history.workflow_type).cls
+        setup = specs.resolve()
+        stops.converter = setup.effective_converter()
+        # The adapter maps the history (in the background): replay without mapping here.
+        raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
+                                          user_roots=user_roots(workflows),
+                                          track_next_lines=False, paused=stops.held,
+                                          deadlock_timeout=session.get("deadlockTimeout",
+                                                                       DEFAULT_DEADLOCK_TIMEOUT)
+                                          or None))
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
-    # The adapter maps the history (in the background): replay without mapping here.
-    raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
-                                      data_converter=converter, stops=stops,
-                                      user_roots=user_roots(specs), track_next_lines=False))
     if raw.failure is None:
+        # The SDK calls a task failure a success; the recording knows the code raised.
+        failed = next((a for a in raw.recording.activations
+                       if a.failure and not a.is_eviction), None)
+        if failed is not None:
+            return {"status": "failed", "message": f"{failed.failure_type}: {failed.failure}"}
         return {"status": "ok", "message": ""}
     status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
     return {"status": status, "message": core_message(str(raw.failure))}

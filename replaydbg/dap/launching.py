@@ -189,8 +189,8 @@ class Launcher:
         """The arguments of debugpy's ``launch`` for the debuggee."""
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
-        session = {"workflow": config.workflow, "sandbox": config.sandbox,
-                   "dataConverter": config.data_converter, "justMyCode": config.just_my_code}
+        session = {"workflow": config.workflow, **config.setup.to_json(),
+                   "justMyCode": config.just_my_code}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})

@@ -28,8 +28,8 @@ from typing import IO, Any
 from replaydbg.cli.lifeline import exit_with_parent_if_asked
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history, short_details
+from replaydbg.project.specs import SetupSpecs
 from replaydbg.replay import find_workflow
-from replaydbg.replay.converters import load_data_converter
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
@@ -58,6 +58,12 @@ class StreamingMap:
 
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Commands are mapped from the recording: nothing to do here."""
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """Not needed here: the command records it."""
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The recording keeps the failure: nothing to do here."""
 
     def workflow_code(self, running: bool) -> None:
         """An activation starts: the ones before it are closed, and may settle a task."""
@@ -104,16 +110,14 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         history = load_history(session["historyFile"], workflow_id=session.get("workflowId"))
         specs = [session["workflow"]] if session.get("workflow") else []
         cls = find_workflow(specs, history.workflow_type).cls
-        converter = (load_data_converter(session["dataConverter"])
-                     if session.get("dataConverter") else None)
+        setup = SetupSpecs.from_json(session).resolve()
+        compare = setup.effective_converter().payload_codec is None
+        hooks = StreamingMap(history, out, compare_payloads=compare)
+        raw = asyncio.run(replay_recorded(history, cls, setup=setup,
+                                          user_roots=user_roots(specs), stops=hooks))
     except ReplaydbgError as err:
         write(out, {"error": err.message, "hint": err.hint})
         return 2
-    compare = converter is None or converter.payload_codec is None
-    hooks = StreamingMap(history, out, compare_payloads=compare)
-    raw = asyncio.run(replay_recorded(history, cls, sandbox=session.get("sandbox", True),
-                                      data_converter=converter, user_roots=user_roots(specs),
-                                      stops=hooks))
     if hooks.stream is not None:  # the last task: the debuggee need not wait for the report
         hooks.settle(final=True)
     hooks.flush()

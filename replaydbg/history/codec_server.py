@@ -17,6 +17,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.plugin import SimplePlugin
 
 from replaydbg.errors import CodecServerAnswerError
 from replaydbg.history.codec_http import CodecEndpoint, post_json
@@ -97,3 +98,13 @@ def with_codec_server(converter: DataConverter | None, codec: PayloadCodec) -> D
     own = base.payload_codec
     chained = codec if own is None else _ChainedCodec(own, codec)
     return dataclasses.replace(base, payload_codec=chained)
+
+
+def codec_server_plugin(codec: PayloadCodec) -> SimplePlugin:
+    """A plugin that adds ``codec`` to whatever converter the plugins before it configured.
+
+    A plugin, not a converter, so that it composes with the worker's own plugins (which may
+    set the converter themselves): it runs after them and wraps their result.
+    """
+    return SimplePlugin("replaydbg.codec-server",
+                        data_converter=lambda converter: with_codec_server(converter, codec))

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 SHORT_LIMIT = 60
 
 DEFAULT_HINT = ("pass the data converter that wrote the history (--data-converter MODULE:ATTR, "
-                "e.g. the one your plugin configures) or a codec server (--codec-endpoint URL)")
+                "or the worker's --plugin MODULE:ATTR) or a codec server (--codec-endpoint URL)")
 
 
 @dataclass(frozen=True)

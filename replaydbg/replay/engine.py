@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import logging
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from temporalio import __version__ as temporalio_version
-from temporalio.converter import DataConverter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
-from temporalio.worker import Replayer, WorkflowRunner
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import Replayer
 
-from replaydbg.errors import ReplaydbgError
+from replaydbg.errors import ReplaydbgError, WorkerSetupError
 from replaydbg.history import History
 from replaydbg.replay.recorder import Recording
 from replaydbg.replay.runtime import (
+    SDK_INSTANCE_LOGGER,
     SUPPORTED,
-    RecordingWorkflowRunner,
     ReplayContext,
     StopHooks,
+    TaskFailureCapture,
 )
-from replaydbg.replay.source import UserCode
+from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
+from replaydbg.replay.source import SourceLocation, UserCode
+from replaydbg.replay.watchdog import DeadlockWatchdog
 
 logger = logging.getLogger(__name__)
 
-#: Modules the sandbox must share with the host instead of re-importing: our recording
-#: runtime (so the sandbox instantiates *our* instance class) and pydevd's bundle, which debug
-#: mode adds for the SDK's own runner but not for a runner we wrap.
-PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "_pydevd_sys_monitoring",
-               "pydevd", "debugpy")
+
+#: Seconds a workflow task may run without yielding before the replay calls it a deadlock
+#: (the SDK's own detector, off in debug mode, allows 2 s on a worker).
+DEFAULT_DEADLOCK_TIMEOUT = 5.0
+
+
+def _never() -> bool:
+    return False
+
+
+def _blocked_for_good(where: SourceLocation | None) -> None:
+    """A task blocked in a call that never returns: nothing can unwind it, so stop here."""
+    at = f" at {where.short()}" if where else ""
+    sys.stderr.write(f"replaydbg: the workflow task is blocked in a call that does not return"
+                     f"{at} (deadlock); the replay cannot go on\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -53,29 +69,23 @@ def quiet_runtime() -> Runtime:
     return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=quiet)))
 
 
-def make_runner(*, sandbox: bool, base: SandboxedWorkflowRunner | None = None) -> WorkflowRunner:
-    """The workflow runner that records: sandboxed (the default, as in production) or not."""
-    if not sandbox:
-        return RecordingWorkflowRunner()
-    base = base or SandboxedWorkflowRunner()
-    restrictions: SandboxRestrictions = base.restrictions.with_passthrough_modules(*PASSTHROUGH)
-    return dataclasses.replace(base, restrictions=restrictions,
-                               runner_class=RecordingWorkflowRunner)
-
-
 async def replay_recorded(
     history: History,
     workflow_cls: type,
     *,
-    sandbox: bool = True,
-    data_converter: DataConverter | None = None,
+    setup: WorkerSetup = DEFAULT_SETUP,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
     track_next_lines: bool = True,
+    deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
+    paused: Callable[[], bool] = _never,
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
 
-    ``stops`` hears of every job and command (a debugger stops there).
+    ``setup`` is what the user's worker was given (plugins, interceptors, converter...);
+    ``stops`` hears of every job and command (a debugger stops there). A workflow task that
+    runs ``deadlock_timeout`` seconds without yielding (time ``paused`` says a debugger holds
+    it does not count) fails with :class:`WorkflowDeadlock` at the line it spins on.
     """
     if not SUPPORTED:
         raise ReplaydbgError(
@@ -84,24 +94,56 @@ async def replay_recorded(
             hint="install a temporalio release replaydbg is tested with (1.29 to 1.35)",
         )
     recording = Recording()
-    ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
+    user_code = UserCode(user_roots)
+    ReplayContext.recording, ReplayContext.user_code = recording, user_code
     ReplayContext.stops = stops
     ReplayContext.track_next_lines = track_next_lines
+    sdk_log = logging.getLogger(SDK_INSTANCE_LOGGER)
+    capture = TaskFailureCapture()
+    sdk_log.addFilter(capture)
+    watchdog = (DeadlockWatchdog(deadlock_timeout, user_code, paused=paused,
+                                 on_stuck=_blocked_for_good)
+                if deadlock_timeout else contextlib.nullcontext())
     try:
         replayer = Replayer(
             workflows=[workflow_cls],
-            workflow_runner=make_runner(sandbox=sandbox),
-            data_converter=data_converter or DataConverter.default,
+            **setup.replayer_arguments(),
             # Debug mode runs activations inline with no deadlock timeout: needed to pause
             # in a debugger, and it keeps replay on one thread.
             debug_mode=True,
             runtime=quiet_runtime(),
         )
-        result = await replayer.replay_workflow(
-            history.to_workflow_history(), raise_on_replay_failure=False
-        )
+        try:
+            with watchdog:
+                result = await replayer.replay_workflow(
+                    history.to_workflow_history(), raise_on_replay_failure=False
+                )
+        except RuntimeError as err:
+            if not str(err).startswith("Failed validating workflow"):
+                raise
+            raise validation_error(err) from err
     finally:
+        sdk_log.removeFilter(capture)
         ReplayContext.recording = ReplayContext.user_code = None
         ReplayContext.stops = None
         ReplayContext.track_next_lines = True
     return RawReplay(recording, result.replay_failure)
+
+
+def validation_error(err: RuntimeError) -> WorkerSetupError:
+    """The SDK could not load the workflow in its sandbox: say why and what lifts it.
+
+    The SDK says only "Failed validating workflow X"; the cause (a restricted call at import
+    time, most often) is chained.
+    """
+    cause = err.__cause__ or err
+    text = f"{type(cause).__name__}: {cause}".strip()
+    if type(cause).__name__ == "RestrictedWorkflowAccessError":
+        hint = ("if the worker runs with a plugin or passthrough modules that lift this "
+                "restriction, give them: --plugin MODULE:ATTR or --passthrough MODULE (or "
+                "[tool.replaydbg] plugins / passthrough_modules in pyproject.toml); otherwise "
+                "the worker fails the same way: move that code out of import time")
+    else:
+        hint = "fix the error above in the workflow's module, or give the worker's plugins"
+    return WorkerSetupError(f"{err}: the sandbox could not load the workflow's module:\n"
+                            f"    {text}", hint=hint)

@@ -7,6 +7,7 @@ from temporalio.client import WorkflowHistory
 
 from replaydbg.history import History
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
+from replaydbg.replay.setup import WorkerSetup
 
 
 def load(path: Path) -> History:
@@ -18,4 +19,4 @@ def load(path: Path) -> History:
 def replay(path: Path, spec: str, *, sandbox: bool = True) -> ReplayReport:
     history = load(path)
     cls = find_workflow([spec], history.workflow_type).cls
-    return asyncio.run(replay_history(history, cls, sandbox=sandbox))
+    return asyncio.run(replay_history(history, cls, setup=WorkerSetup(sandbox=sandbox)))

@@ -1,0 +1,88 @@
+"""The worker's setup reaches the replay: plugins, interceptors, passthrough, failure types."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from replaydbg.errors import WorkerSetupError
+from replaydbg.project import SetupSpecs
+from replaydbg.replay import find_workflow, replay_history
+from replaydbg.replay.setup import WorkerSetup
+from tests.replay.conftest import EXAMPLES
+from tests.replay.helpers import load
+from tests.replay.setup_fixtures import worker_setup
+
+ORDERS = EXAMPLES / "orders" / "history.json"
+
+
+def _replay(specs: SetupSpecs, path: Path = ORDERS, workflow: str = "orders.workflows"):
+    history = load(path)
+    cls = find_workflow([workflow], history.workflow_type).cls
+    return asyncio.run(replay_history(history, cls, setup=specs.resolve()))
+
+
+@pytest.mark.parametrize("spec", ["tests.replay.setup_fixtures.worker_setup:plugin",
+                                  "tests.replay.setup_fixtures.worker_setup:make_plugin"])
+def test_a_plugin_runs_and_recording_survives_its_runner(spec: str) -> None:
+    worker_setup.SEEN.clear()
+    report = _replay(SetupSpecs(plugins=(spec,)))
+    assert report.ok, report.error
+    assert worker_setup.SEEN, "the plugin's interceptor never ran"
+    # The recording runtime still ran (the plugin replaced the runner): lines are mapped.
+    issued = [m for m in report.event_map if m.role == "command" and m.source is not None]
+    assert len(issued) > 10
+
+
+def test_an_interceptor_given_alone_runs() -> None:
+    worker_setup.SEEN.clear()
+    spec = "tests.replay.setup_fixtures.worker_setup:CountingInterceptor"
+    assert _replay(SetupSpecs(interceptors=(spec,))).ok
+    assert worker_setup.SEEN
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("tests.replay.setup_fixtures.worker_setup", "is not MODULE:ATTRIBUTE"),
+    ("tests.replay.setup_fixtures.worker_setup:nothing", "has no attribute 'nothing'"),
+    ("tests.replay.setup_fixtures.worker_setup:not_a_plugin", "is a int, not a temporalio"),
+    ("tests.replay.setup_fixtures.worker_setup:needs_arguments", "needs arguments"),
+    ("no_such_package.plugins:plugin", "cannot load the plugin"),
+])
+def test_bad_plugin_specs_are_input_errors(spec: str, expected: str) -> None:
+    with pytest.raises(WorkerSetupError, match=expected) as caught:
+        SetupSpecs(plugins=(spec,)).resolve()
+    assert caught.value.exit_code == 2
+
+
+def test_failure_types_must_be_exception_classes() -> None:
+    with pytest.raises(WorkerSetupError, match="not an exception class"):
+        SetupSpecs(failure_types=("tests.replay.setup_fixtures.worker_setup:plugin",)).resolve()
+    setup = SetupSpecs(failure_types=("builtins:KeyError",)).resolve()
+    assert setup.workflow_failure_exception_types == (KeyError,)
+
+
+def test_a_restriction_at_import_is_a_setup_error_that_passthrough_lifts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_modules: None) -> None:
+    # A library the workflow imports reads the clock at import time: the sandbox refuses it
+    # unless the worker passes the library through, as real workers do for such libraries.
+    (tmp_path / "clocklib.py").write_text("import datetime\nSTARTED = datetime.datetime.now()\n")
+    source = (EXAMPLES / "greeting" / "original_workflows.py").read_text()
+    source = source.replace("from temporalio import workflow\n",
+                            "from temporalio import workflow\n\nimport clocklib  # noqa: F401\n")
+    (tmp_path / "clocked.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    history = EXAMPLES / "greeting" / "history.json"
+    with pytest.raises(WorkerSetupError) as caught:
+        _replay(SetupSpecs(), history, "clocked")
+    message = str(caught.value)
+    assert "RestrictedWorkflowAccessError" in message and "datetime.datetime.now" in message
+    assert "--passthrough" in message and "--plugin" in message
+    assert _replay(SetupSpecs(passthrough=("clocklib",)), history, "clocked").ok
+
+
+def test_setup_specs_travel_as_json() -> None:
+    specs = SetupSpecs(("a:b",), ("c:d",), "e:f", ("g:h",), ("i",), False)
+    assert SetupSpecs.from_json(specs.to_json()) == specs
+    assert WorkerSetup().effective_converter() is not None
