@@ -4,6 +4,8 @@ history recorded from a dev server with the zlib codec (``tests/history/data``).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,3 +193,21 @@ def test_replay_with_refused_credentials_is_unusable(codec: CodecServer) -> None
     assert result.code == 2
     assert "UNUSABLE" in result.out and "refused the credentials" in result.out
     assert "nope-31337" not in result.out + result.err
+
+
+def test_the_secure_examples_codec_server_decodes_its_history() -> None:
+    """Another codec server implementation (the bundled example's, AES-GCM), same protocol."""
+    server = subprocess.Popen(
+        [sys.executable, "examples/secure/codec_server.py", "--port", "0", "--auth", "T0K"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None
+        endpoint = server.stdout.readline().strip().removeprefix("listening on ")
+        result = run_cli("history", "show", "examples/secure/history.json",
+                         "--codec-endpoint", endpoint, env={"TEMPORAL_CODEC_AUTH": "Bearer T0K"})
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+    assert result.code == 0, result.err
+    assert _row(result.out, 5).endswith('compute_payslip id=1 input=["E-1024", "2026-05"]')
+    assert "cannot decode" not in result.out
