@@ -80,8 +80,11 @@ async def input_comparison(history: History,
     events = [e for e in history.events if e.event_type == _SCHEDULED]
     recorded = [list(e.activity_task_scheduled_event_attributes.input.payloads) for e in events]
     flat = [p for payloads in recorded for p in payloads]
+    # The workflow's input goes along (and is dropped): the replay decodes it first, so a
+    # codec server that fails is reported here, with its name, even without activities.
+    started = list(history.events[0].workflow_execution_started_event_attributes.input.payloads)
     try:
-        decoded = await codec.decode(flat) if flat else []
+        decoded = (await codec.decode(started + flat))[len(started):] if started or flat else []
     except ReplaydbgError:
         raise
     except Exception as err:  # the user's codec: say why arguments are not compared

@@ -211,3 +211,11 @@ def test_the_secure_examples_codec_server_decodes_its_history() -> None:
     assert result.code == 0, result.err
     assert _row(result.out, 5).endswith('compute_payslip id=1 input=["E-1024", "2026-05"]')
     assert "cannot decode" not in result.out
+
+
+def test_replay_with_the_codec_server_down_names_it() -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    result = run_cli("replay", HISTORY, "--workflow", ORIGINAL, "--codec-endpoint", endpoint)
+    assert result.code == 2
+    assert f"cannot connect to the codec server at {endpoint}" in result.out
+    assert "Traceback" not in result.out + result.err
