@@ -36,10 +36,13 @@ ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
     "env": ((dict,), "extra environment variables"),
     "justMyCode": ((bool,), "only stop in your own code (default true)"),
     "sandbox": ((bool,), "run the workflow in the Temporal sandbox (default true)"),
+    "deadlockTimeout": ((int, float), "seconds a workflow task may run without yielding "
+                        "before the replay stops it as a deadlock (default 5; 0: never)"),
     "stopOnEntry": ((bool,), "stop at the first history event"),
     "dataConverter": ((str,), "package.module:attribute of your DataConverter"),
 }
-_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object"}
+_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object", int: "number",
+               float: "number"}
 _CLIENT_KEYS = {"type", "request", "name", "__sessionId", "__configurationTarget",
                 "preLaunchTask", "postDebugTask", "presentation", "internalConsoleOptions",
                 "debugServer", "noDebug", "__restart", "console"}
@@ -67,6 +70,7 @@ class LaunchConfig:
     env: Mapping[str, str] = field(default_factory=dict)
     just_my_code: bool = True
     sandbox: bool = True
+    deadlock_timeout: float = 5.0
     stop_on_entry: bool = False
     data_converter: str | None = None
 
@@ -121,6 +125,10 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
     env = values.get("env")
     if env is not None and not all(isinstance(v, str) for v in env.values()):
         raise InputError("launch attribute 'env' must map names to strings")
+    deadlock = values.get("deadlock_timeout")
+    if deadlock is not None and not 0 <= deadlock < float("inf"):
+        raise InputError("launch attribute 'deadlockTimeout' must be a number of seconds, 0 or "
+                         "more (0: never stop a task that does not yield)")
     cwd = values.get("cwd")
     if cwd is not None and not os.path.isdir(cwd):
         raise InputError(f"launch attribute 'cwd' is not a directory: {cwd}")
@@ -138,6 +146,7 @@ _OPTION_ATTRIBUTES = {
     "--tls-ca": "tlsCaFile", "--tls-cert": "tlsCertFile", "--tls-key": "tlsKeyFile",
     "--tls-server-name": "tlsServerName", "--tls": "tls", "--no-tls": "tls",
     "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
+    "--deadlock-timeout": "deadlockTimeout",
 }
 #: An option, and the value after it unless the next word is a conjunction.
 _OPTION = re.compile(

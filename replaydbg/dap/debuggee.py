@@ -38,7 +38,9 @@ class PlannedStops:
         self._pause = False
         #: Events already stopped for: a stop placed by the preliminary plan must not be
         #: taken again when the complete plan places it at another job of the activation.
-        self._taken: set[int] = set()
+        #: A failure stop is apart: it names the task's last event, which may have stopped
+        #: the replay already (going back to it, then on to the raise).
+        self._taken: set[tuple[int, bool]] = set()
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
@@ -161,9 +163,10 @@ class PlannedStops:
                     return {"activation": activation, "kind": kind, "position": position,
                             "eventId": 0, "reason": "pause", "description": "Paused"}
         event_id = int(stop.get("eventId") or 0) if stop is not None else 0
-        if stop is None or event_id in self._taken:
+        taken = (event_id, key[1] == "failure")
+        if stop is None or taken in self._taken:
             return None
-        self._taken.add(event_id)
+        self._taken.add(taken)
         return stop
 
     def _announce(self, stop: dict[str, Any]) -> None:

@@ -114,7 +114,9 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
-                                          user_roots=user_roots(specs), stops=hooks))
+                                          user_roots=user_roots(specs), stops=hooks,
+                                          deadlock_timeout=session.get("deadlockTimeout", 5.0)
+                                          or None))
     except ReplaydbgError as err:
         write(out, {"error": err.message, "hint": err.hint})
         return 2
