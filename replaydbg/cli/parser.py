@@ -176,6 +176,9 @@ def _add_replay(sub: Any) -> None:
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")
+    replay.add_argument("--no-progress", action="store_true",
+                        help="no progress on stderr (by default a bar on a terminal, else a "
+                        "line every few seconds while a long history loads and replays)")
     add_connection_options(replay)
     replay.set_defaults(handler=lazy_handler("replay_cmd", "run_replay"))
 

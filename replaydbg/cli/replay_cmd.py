@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from replaydbg.cli.converters import with_codec_server
+from replaydbg.cli.progress import Progress
 from replaydbg.cli.sources import fetch_from_args, history_files
 from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
@@ -56,9 +60,10 @@ def run_replay(args: argparse.Namespace) -> int:
     ensure_import_path()
     setup, _ = with_codec_server(setup_specs(args).resolve(), args)
     run = _Run()
-    for source, history in _histories(args, run):
+    progress = Progress(enabled=not args.no_progress)
+    for source, history in _histories(args, run, progress):
         try:
-            report = _replay_one(history, args, setup)
+            report = _replay_one(history, args, setup, progress)
         except ReplaydbgError as err:
             run.input_errors.append((source, err))
             _emit_error(args, source, err)
@@ -69,26 +74,58 @@ def run_replay(args: argparse.Namespace) -> int:
     return run.exit_code
 
 
-def _histories(args: argparse.Namespace, run: _Run) -> Any:
+def _histories(args: argparse.Namespace, run: _Run, progress: Progress) -> Any:
     if args.workflow_id:
         history = fetch_from_args(args)
         yield history.source, history
     for path in history_files(args.histories):
         try:
+            progress.start(f"loading {path}")
+            _announce_big(progress, path)
             history = load_history(path)
+            progress.close()
         except ReplaydbgError as err:
+            progress.close()
             run.input_errors.append((str(path), err))
             _emit_error(args, str(path), err)
             continue
         yield str(path), history
 
 
+#: Files from this size on are announced before loading (seconds of parsing, no output).
+_BIG_FILE = 10_000_000
+
+
+def _announce_big(progress: Progress, path: Path) -> None:
+    with contextlib.suppress(OSError):
+        size = path.stat().st_size
+        if size >= _BIG_FILE:
+            progress.note(f"loading {path} ({size / 1e6:.0f} MB)")
+
+
 def _replay_one(history: History, args: argparse.Namespace,
-                setup: WorkerSetup) -> ReplayReport:
+                setup: WorkerSetup, progress: Progress) -> ReplayReport:
     candidate = find_workflow(args.workflow, history.workflow_type)
-    return asyncio.run(replay_history(history, candidate.cls, setup=setup,
-                                      user_roots=user_roots(args.workflow),
-                                      deadlock_timeout=args.deadlock_timeout or None))
+    try:
+        return asyncio.run(replay_history(history, candidate.cls, setup=setup,
+                                          user_roots=user_roots(args.workflow),
+                                          deadlock_timeout=args.deadlock_timeout or None,
+                                          progress=_stages(progress)))
+    finally:
+        progress.close()
+
+
+def _stages(progress: Progress) -> Callable[[str, int, int], None]:
+    """Feed the replay's (stage, done, total) reports to ``progress``, one stage at a time."""
+    current = [""]
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage != current[0]:
+            current[0] = stage
+            progress.start(stage, total)
+        progress.update(done)
+
+    return report
 
 
 def setup_specs(args: argparse.Namespace) -> SetupSpecs:
@@ -100,13 +137,13 @@ def setup_specs(args: argparse.Namespace) -> SetupSpecs:
 def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:
     if args.json:
         return
+    # One write per chunk of lines: a big history's trace is tens of thousands of lines.
+    lines = [] if args.quiet else list(trace_lines(report))
+    lines.extend(outcome_lines(report))
     if not args.quiet:
-        for line in trace_lines(report):
-            print(line)
-    for line in outcome_lines(report):
-        print(line)
-    if not args.quiet:
-        print()
+        lines.append("")
+    sys.stdout.writelines(line + "\n" for line in lines)
+    sys.stdout.flush()
 
 
 def _emit_error(args: argparse.Namespace, source: str, err: ReplaydbgError) -> None:

@@ -79,6 +79,7 @@ async def replay_recorded(
     track_next_lines: bool = True,
     deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
     paused: Callable[[], bool] = _never,
+    progress: Callable[[int], None] | None = None,
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
 
@@ -86,6 +87,7 @@ async def replay_recorded(
     ``stops`` hears of every job and command (a debugger stops there). A workflow task that
     runs ``deadlock_timeout`` seconds without yielding (time ``paused`` says a debugger holds
     it does not count) fails with :class:`WorkflowDeadlock` at the line it spins on.
+    ``progress`` hears each workflow task's history length as the replay reaches it.
     """
     if not SUPPORTED:
         raise ReplaydbgError(
@@ -93,7 +95,7 @@ async def replay_recorded(
             "replaydbg records through (_apply, _add_command, call_soon, _run_once)",
             hint="install a temporalio release replaydbg is tested with (1.29 to 1.35)",
         )
-    recording = Recording()
+    recording = Recording(on_activation=progress)
     user_code = UserCode(user_roots)
     ReplayContext.recording, ReplayContext.user_code = recording, user_code
     ReplayContext.stops = stops

@@ -7,6 +7,7 @@ against the history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from temporalio.bridge.proto.workflow_activation import WorkflowActivationJob
@@ -96,9 +97,15 @@ class Recording:
     """Everything recorded during one replay, in activation order."""
 
     activations: list[ActivationRecord] = field(default_factory=list)
+    #: Told each activation's history length as it starts: how far the replay has come
+    #: (a progress bar on a long history).
+    on_activation: Callable[[int], None] | None = field(default=None, repr=False,
+                                                        compare=False)
 
     def new_activation(self, history_length: int, is_replaying: bool) -> ActivationRecord:
         """Start recording the next activation."""
         record = ActivationRecord(len(self.activations), history_length, is_replaying)
         self.activations.append(record)
+        if self.on_activation is not None:
+            self.on_activation(history_length)
         return record

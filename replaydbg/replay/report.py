@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -172,6 +173,11 @@ def _unlocated(raw: RawReplay) -> str:
             f"started at event {last.history_length}{where}")
 
 
+def _stage_progress(progress: Callable[[str, int, int], None], stage: str,
+                    total: int) -> Callable[[int], None]:
+    return lambda done: progress(stage, done, total)
+
+
 async def replay_history(
     history: History,
     workflow_cls: type,
@@ -180,12 +186,22 @@ async def replay_history(
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
     deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReplayReport:
-    """Replay ``history`` against ``workflow_cls`` and explain the result."""
+    """Replay ``history`` against ``workflow_cls`` and explain the result.
+
+    ``progress(stage, done, total)`` hears how far the replay ("replaying": events reached)
+    and the event map ("mapping events") have come.
+    """
     # Before the replay: a codec server that fails is named here, not deep in the SDK.
     compare = await input_comparison(history, setup.effective_converter())
+    replayed = None if progress is None else _stage_progress(progress, "replaying",
+                                                             len(history.events))
     raw = await replay_recorded(history, workflow_cls, setup=setup, user_roots=user_roots,
-                                stops=stops, deadlock_timeout=deadlock_timeout)
+                                stops=stops, deadlock_timeout=deadlock_timeout,
+                                progress=replayed)
+    if progress is not None:
+        progress("mapping events", 0, 0)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     report = explain(raw, history, name, compare_payloads=compare or False)
     check = report.task_failure
