@@ -60,16 +60,16 @@ def run_replay(args: argparse.Namespace) -> int:
     ensure_import_path()
     setup, _ = with_codec_server(setup_specs(args).resolve(), args)
     run = _Run()
-    progress = Progress(enabled=not args.no_progress)
-    for source, history in _histories(args, run, progress):
-        try:
-            report = _replay_one(history, args, setup, progress)
-        except ReplaydbgError as err:
-            run.input_errors.append((source, err))
-            _emit_error(args, source, err)
-            continue
-        run.reports.append(report)
-        _emit_report(args, report)
+    with Progress(enabled=not args.no_progress) as progress:
+        for source, history in _histories(args, run, progress):
+            try:
+                report = _replay_one(history, args, setup, progress)
+            except ReplaydbgError as err:
+                run.input_errors.append((source, err))
+                _emit_error(args, source, err)
+                continue
+            run.reports.append(report)
+            _emit_report(args, report)
     _emit_summary(args, run)
     return run.exit_code
 
