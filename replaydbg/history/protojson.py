@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Callable
-from functools import cache
+from datetime import datetime, timezone
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from google.protobuf import json_format
@@ -148,6 +150,8 @@ def _scalar_setter(field: FieldDescriptor) -> _Setter:
 
 
 def _filler(descriptor: Descriptor) -> _Filler:
+    if descriptor.full_name == "google.protobuf.Timestamp":
+        return _fill_timestamp
     if descriptor.full_name in _STRING_WELL_KNOWN:
         return _fill_from_json_string
     if descriptor.full_name.startswith("google.protobuf."):
@@ -159,6 +163,32 @@ def _fill_from_json_string(value: Any, message: Any) -> None:
     if type(value) is not str:
         raise UnsupportedShape(f"expected a string for {message.DESCRIPTOR.full_name}")
     message.FromJsonString(value)
+
+
+#: The RFC 3339 UTC form servers write ("2024-05-01T12:00:00.123456789Z"); other forms (an
+#: offset, a lower-case "z") go to protobuf's own parser.
+_UTC_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z")
+
+
+def _fill_timestamp(value: Any, message: Any) -> None:
+    """A timestamp, without protobuf's strptime per event (a fifth of a big history's load)."""
+    match = _UTC_TIMESTAMP.fullmatch(value) if type(value) is str else None
+    if match is None:
+        _fill_from_json_string(value, message)
+        return
+    seconds, fraction = match.groups()
+    message.seconds = _epoch_seconds(seconds)
+    message.nanos = int(fraction.ljust(9, "0")) if fraction else 0
+
+
+@lru_cache(maxsize=4096)
+def _epoch_seconds(text: str) -> int:
+    """Seconds since the epoch of a UTC "YYYY-MM-DDTHH:MM:SS" (events share many seconds)."""
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError as err:
+        raise UnsupportedShape(f"not a timestamp: {text!r}") from err
+    return int(moment.timestamp())
 
 
 def _fill_with_reference_parser(value: Any, message: Any) -> None:

@@ -43,6 +43,11 @@ def _event(**attrs: Any) -> dict[str, Any]:
         _event(retryPolicy={"backoffCoefficient": 2, "maximumAttempts": 3}),
         _event(header={"fields": {"k": {"metadata": {"encoding": "YQ=="}, "data": ""}}}),
         _event(workflowRunTimeout="1.5s", workflowExecutionExpirationTime="2024-01-01T00:00:00Z"),
+        # Timestamps: nanoseconds, fewer digits, before 1970, an offset (protobuf's parser).
+        _event(workflowExecutionExpirationTime="2024-02-29T23:59:59.123456789Z"),
+        _event(workflowExecutionExpirationTime="2024-05-01T12:00:00.5Z"),
+        _event(workflowExecutionExpirationTime="1969-12-31T23:59:59.000001Z"),
+        _event(workflowExecutionExpirationTime="2024-05-01T14:00:00.25+02:00"),
     ],
     ids=lambda d: next(iter(d["events"][0]["workflowExecutionStartedEventAttributes"])),
 )
@@ -58,6 +63,7 @@ def test_edge_shapes_match_parse_dict(document: dict[str, Any]) -> None:
         _event(attempt=1.0),
         _event(identity=5),
         _event(taskQueue="a string where an object belongs"),
+        _event(workflowExecutionExpirationTime="2024-02-30T00:00:00Z"),
         {"events": {"not": "a list"}},
     ],
 )
