@@ -1,4 +1,4 @@
-"""Four workflows with the bugs that get workflows stuck or failed in production.
+"""Five workflows with the bugs that get workflows stuck or failed in production.
 
 - `StuckOrderWorkflow` prices each SKU signalled in; `_price_of` indexes the price list, so an
   unknown SKU raises KeyError in the workflow task after the signal. The server retries the
@@ -8,6 +8,10 @@
 - `LedgerWorkflow` busy-waits in a helper for a counter that only a signal handler lowers; no
   handler can run while the task never yields, so the worker's deadlock detector fails the
   task (TMPRL1101). The loop is deterministic: it spins on replay too.
+- `IngestWorkflow` checks a batch's rows in a helper, a pure-Python loop over billions of
+  rows: the task runs for hours. In production the worker process was killed while in it (a
+  liveness probe that found the event loop blocked, the OOM killer) and never answered, so the
+  server records the task as timed out (WorkflowTaskTimedOut), not failed.
 - `RefundWorkflow` validates the refund in a helper that raises a non-retryable
   ApplicationError: the workflow execution fails (no retry).
 
@@ -27,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from incidents.activities import (
         Refund,
         build_report,
+        load_manifest,
         load_price_list,
         load_refund,
         open_ledger,
@@ -34,8 +39,11 @@ with workflow.unsafe.imports_passed_through():
         post_ledger,
         publish_report,
         reserve_item,
+        store_batch,
     )
 
+#: A prime modulus for the rows' checksum.
+PRIME = 1_000_000_007
 QUICK = workflow.ActivityConfig(start_to_close_timeout=timedelta(seconds=10))
 
 
@@ -110,6 +118,25 @@ class LedgerWorkflow:
     def _wait_until_settled(self) -> None:
         while self._pending > 0:  # @spin
             pass
+
+
+@workflow.defn(name="Ingest")
+class IngestWorkflow:
+    """Loads a batch's manifest, checks its rows, then stores the batch."""
+
+    @workflow.run
+    async def run(self, batch_id: str) -> str:
+        manifest = await workflow.execute_activity(load_manifest, batch_id, **QUICK)  # @manifest
+        checksum = self._checksum(manifest.rows)  # @checksum_call
+        checked = dataclasses.replace(manifest, checksum=checksum)
+        return await workflow.execute_activity(store_batch, checked, **QUICK)  # @store
+
+    @staticmethod
+    def _checksum(rows: int) -> int:
+        checksum = 0
+        for row in range(rows):
+            checksum = (checksum * 31 + row) % PRIME  # @crunch
+        return checksum
 
 
 @workflow.defn(name="Refund")
