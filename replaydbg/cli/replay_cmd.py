@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from replaydbg.cli.converters import with_codec_server
 from replaydbg.cli.sources import fetch_from_args, history_files
 from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
@@ -53,7 +54,7 @@ def run_replay(args: argparse.Namespace) -> int:
         raise InputError("no history given",
                          hint="pass history files or directories, or --workflow-id ID")
     ensure_import_path()
-    setup = setup_specs(args).resolve()
+    setup, _ = with_codec_server(setup_specs(args).resolve(), args)
     run = _Run()
     for source, history in _histories(args, run):
         try:
