@@ -90,7 +90,7 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror}",
-                          hint="fix its permissions, or run with --no-config") from err
+                          hint="make it readable") from err
 
 
 def _table(path: Path) -> dict[str, Any] | None:
