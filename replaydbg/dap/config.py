@@ -114,7 +114,8 @@ def parse_launch(arguments: Mapping[str, Any]) -> LaunchConfig:
             continue
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             kinds = " or ".join(_JSON_NAMES[t] for t in types)
-            raise InputError(f"launch attribute {key!r} must be a {kinds} ({what}), "
+            article = "an" if kinds.startswith(("a", "o")) else "a"
+            raise InputError(f"launch attribute {key!r} must be {article} {kinds} ({what}), "
                              f"not {json_type(value)}")
         if key in _STRING_ARRAYS:
             _check_strings(key, value)
