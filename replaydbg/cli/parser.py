@@ -69,6 +69,17 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
                        help="ignore [tool.replaydbg] in pyproject.toml")
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more, not {text!r}")
+    return value
+
+
 def _show_help(parser: argparse.ArgumentParser) -> Any:
     """A handler for a command given without a sub-command: print its help, exit 2."""
 
@@ -130,6 +141,9 @@ def _add_replay(sub: Any) -> None:
                         "the @workflow.defn matching the history's type (repeatable; default: "
                         "workflows of [tool.replaydbg], else scan the working directory)")
     add_setup_options(replay)
+    replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",
+                        help="a workflow task running this long without yielding is a deadlock, "
+                        "reported at the line it spins on (default 5; 0: never)")
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")

@@ -94,7 +94,8 @@ def _replay_one(history: History, args: argparse.Namespace,
                 setup: WorkerSetup) -> ReplayReport:
     candidate = find_workflow(args.workflow, history.workflow_type)
     return asyncio.run(replay_history(history, candidate.cls, setup=setup,
-                                      user_roots=user_roots(args.workflow)))
+                                      user_roots=user_roots(args.workflow),
+                                      deadlock_timeout=args.deadlock_timeout or None))
 
 
 def setup_specs(args: argparse.Namespace) -> SetupSpecs:

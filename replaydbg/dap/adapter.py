@@ -244,11 +244,16 @@ class Session:
             self.proxy.forward(request)
             return
         text, kind = stop.get("text", ""), stop.get("exceptionId") or "NondeterminismError"
-        type_name = ("the workflow task failed during replay" if kind == "WorkflowTaskFailed"
-                     else "temporalio.workflow.NondeterminismError")
+        type_name = stop.get("typeName") or {
+            "WorkflowTaskFailed": "the workflow task failed during replay",
+            "WorkflowFailed": "the workflow failed"}.get(kind,
+                                                         "temporalio.workflow.NondeterminismError")
+        details = {"message": text, "typeName": type_name}
+        if stop.get("stackTrace"):
+            details["stackTrace"] = stop["stackTrace"]
         self.proxy.respond(request, {
             "exceptionId": kind, "breakMode": "always", "description": text,
-            "details": {"message": text, "typeName": type_name}})
+            "details": details})
 
     def on_scopes(self, request: Message) -> None:
         """Debugpy's scopes, plus "Temporal" when stopped on a history event."""

@@ -137,11 +137,15 @@ class PlannedStops:
         """
         self._have_plan.wait(timeout)
 
-    def _planned(self, key: tuple[int, str, int]) -> dict[str, Any] | None:
-        """The stop planned at ``key``; waits while the plan is not final for its activation."""
+    def _planned(self, key: tuple[int, str, int], *,
+                 final: bool = False) -> dict[str, Any] | None:
+        """The stop planned at ``key``; waits while the plan is not final for its activation.
+
+        ``final``: wait for the complete plan (failure stops are planned from the whole map).
+        """
         with self._grown:
             stop = self._plan.get(key)
-            while stop is None and not self._complete and key[0] > self._through \
+            while stop is None and not self._complete and (final or key[0] > self._through) \
                     and not self._pause:
                 self._grown.wait()
                 stop = self._plan.get(key)
@@ -174,6 +178,28 @@ class PlannedStops:
             self._announce({**stop, "awaiting": [[f.f_code.co_filename, f.f_lineno]
                                                  for f in frames]})
             pydevd_glue.arm_step_into_user_code(frames)
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The code raised and fails the task: stop at the raising line, if planned.
+
+        Whether this task's failure is one to stop at (the history may have completed it...)
+        is known once the whole map is in: wait for it.
+        """
+        self._stop_post_mortem((activation, "failure", 0), error)
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """The code raised and fails the workflow: stop at the raising line, if planned."""
+        self.reached = (activation, "command", position)
+        self._stop_post_mortem((activation, "command", position), error)
+
+    def _stop_post_mortem(self, key: tuple[int, str, int], error: BaseException) -> None:
+        from replaydbg.replay.runtime import ReplayContext
+
+        stop = self._planned(key, final=True)
+        user_code = ReplayContext.user_code
+        if stop is not None and user_code is not None:
+            self._announce(stop)
+            pydevd_glue.stop_post_mortem(error, user_code.is_user_file)
 
     def workflow_code(self, running: bool) -> None:
         """Trace only while workflow code runs and the debugger needs to see it."""
@@ -239,6 +265,11 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
     if raw.failure is None:
+        # The SDK calls a task failure a success; the recording knows the code raised.
+        failed = next((a for a in raw.recording.activations
+                       if a.failure and not a.is_eviction), None)
+        if failed is not None:
+            return {"status": "failed", "message": f"{failed.failure_type}: {failed.failure}"}
         return {"status": "ok", "message": ""}
     status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
     return {"status": status, "message": core_message(str(raw.failure))}

@@ -25,11 +25,18 @@ from temporalio.api.enums.v1 import EventType
 from replaydbg.replay.eventmap import NO_CODE_EVENT_TYPES
 
 NONDETERMINISM = "temporal.nondeterminism"
+TASK_FAILURE = "temporal.taskFailure"
+WORKFLOW_FAILURE = "temporal.workflowFailure"
 
 #: The exception-breakpoint filters an editor shows as checkboxes.
 FILTERS: list[dict[str, Any]] = [
     {"filter": NONDETERMINISM, "label": "Temporal: non-determinism", "default": True,
      "description": "Stop at the line whose command the history contradicts"},
+    {"filter": TASK_FAILURE, "label": "Temporal: workflow task failure", "default": True,
+     "description": "Stop at the line whose raise fails a workflow task (a stuck workflow), "
+     "or where a task spins without yielding"},
+    {"filter": WORKFLOW_FAILURE, "label": "Temporal: workflow failure", "default": False,
+     "description": "Stop at the line whose raise fails the workflow"},
     {"filter": "temporal.event", "label": "Temporal: every history event", "default": False},
     {"filter": "temporal.workflowTask", "label": "Temporal: workflow task started",
      "default": False},
@@ -61,6 +68,7 @@ def _filter_matches(name: str, event: Mapping[str, Any]) -> bool:
         "temporal.child": "ChildWorkflow" in kind,
         # Issued by a line of code: not an update's acceptance, which the SDK answers.
         "temporal.command": role == "command" and bool(event.get("source")),
+        WORKFLOW_FAILURE: kind == "WorkflowExecutionFailed" and bool(event.get("source")),
     }.get(name, False)
     return matched
 
@@ -131,8 +139,12 @@ class PlannedStop:
     breakpoint_ids: list[int] = field(default_factory=list)
     #: The stop is where a suspended coroutine resumes (Python 3.11 stops one line early).
     resumed: bool = False
-    #: For an exception stop: ``NondeterminismError`` or ``WorkflowTaskFailed``.
+    #: For an exception stop: ``NondeterminismError``, ``WorkflowTaskFailed``,
+    #: ``WorkflowDeadlock`` or ``WorkflowFailed``.
     exception_id: str = ""
+    #: For a failure stop: the exception's type and the user-only traceback, as text.
+    type_name: str = ""
+    stack_trace: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The form the debuggee receives."""
@@ -140,7 +152,8 @@ class PlannedStop:
                 "eventId": self.event_id, "description": self.description,
                 "reason": self.reason, "text": self.text,
                 "breakpointIds": self.breakpoint_ids, "resumed": self.resumed,
-                "exceptionId": self.exception_id}
+                "exceptionId": self.exception_id, "typeName": self.type_name,
+                "stackTrace": self.stack_trace}
 
 
 def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
@@ -159,9 +172,12 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+_KIND_ORDER = {"job": 0, "command": 1, "failure": 2}
+
+
 def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
-    """Replay order of stop points: activation by activation, jobs before commands."""
-    return point[0], 0 if point[1] == "job" else 1, point[2]
+    """Replay order of stop points: activation by activation, jobs, commands, a failure."""
+    return point[0], _KIND_ORDER.get(point[1], 1), point[2]
 
 
 def _before(point: tuple[int, str, int], current: tuple[int, str, int],
@@ -203,11 +219,13 @@ class EventPlan:
                  divergence: Mapping[str, Any] | None = None, *, complete: bool = True) -> None:
         self.events = list(events)
         self.divergence = divergence
+        #: The report's ``taskFailure`` (replay/task_failure.py), once the map is complete.
+        self.task_failure: Mapping[str, Any] | None = None
         self.complete = complete
         #: The last activation whose stops are final (all of them once ``complete``).
         self.through = -1
         self.function_breakpoints: list[tuple[int, EventSelector, dict[str, Any]]] = []
-        self.filters: set[str] = {NONDETERMINISM}
+        self.filters: set[str] = {f["filter"] for f in FILTERS if f["default"]}
         self.stop_on_entry = False
         #: A stop for one event only (``temporal/nextEvent``), dropped once reached.
         self.one_shot: int | None = None
@@ -237,10 +255,11 @@ class EventPlan:
         self._plan_events(sorted(events, key=lambda e: int(e["eventId"])), planned, [])
         return sorted(planned.values(), key=lambda s: s.event_id)
 
-    def map(self, events: Sequence[Mapping[str, Any]],
-            divergence: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    def map(self, events: Sequence[Mapping[str, Any]], divergence: Mapping[str, Any] | None,
+            task_failure: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Take the whole event map; returns the breakpoints whose verification changed."""
         self.events, self.divergence, self.complete = list(events), divergence, True
+        self.task_failure = task_failure
         changed = []
         for bp_id, selector, _ in self.function_breakpoints:
             answer = self._verify(bp_id, selector)
@@ -292,6 +311,7 @@ class EventPlan:
             planned[ENTRY_POINT] = PlannedStop(*ENTRY_POINT, 1, describe(first), reason="entry")
         if self.complete:
             self._plan_divergence(planned)
+            self._plan_task_failure(planned)
         return sorted(planned.values(), key=lambda s: s.event_id), problems
 
     def previous_stoppable(self, current: tuple[int, str, int], *,
@@ -356,6 +376,8 @@ class EventPlan:
                 if asked:
                     stop.reason = "breakpoint"
                 stop.breakpoint_ids.extend(ids)
+                if WORKFLOW_FAILURE in self.filters and _filter_matches(WORKFLOW_FAILURE, event):
+                    _as_workflow_failure(stop, event)
 
     def next_stoppable(self, current: tuple[int, str, int] | None) -> int | None:
         """The first event whose stop point the replay reaches after ``current``.
@@ -389,10 +411,35 @@ class EventPlan:
     def _filtered(self, event: Mapping[str, Any]) -> bool:
         return any(_filter_matches(name, event) for name in self.filters)
 
+    def _plan_task_failure(self, planned: dict[tuple[int, str, int], PlannedStop]) -> None:
+        """A stop at the raise that fails a workflow task (see the debuggee's post mortem)."""
+        check = self.task_failure
+        replayed = check.get("replayed") if check else None
+        if TASK_FAILURE not in self.filters or not replayed:
+            return
+        activation = (self.divergence or {}).get("activation")
+        if activation is None:
+            return
+        point = (int(activation), "failure", 0)
+        event = self.latest_reached(point)
+        deadlock = bool(replayed.get("deadlock"))
+        kind = replayed.get("type") or "an exception"
+        stop = planned[point] = PlannedStop(
+            *point, int(event["eventId"]) if event else 0,
+            "Deadlock: the workflow task never yields" if deadlock
+            else f"Workflow task failed: {kind}", reason="exception",
+            exception_id="WorkflowDeadlock" if deadlock else "WorkflowTaskFailed",
+            type_name=str(kind))
+        stop.text = f"{replayed.get('message') or kind}\nhistory: {check.get('summary')}" \
+            if check else ""
+        stop.stack_trace = _traceback_text(replayed.get("traceback") or [])
+
     def _plan_divergence(self, planned: dict[tuple[int, str, int], PlannedStop]) -> None:
         divergence = self.divergence
         if NONDETERMINISM not in self.filters or not divergence:
             return
+        if divergence.get("kind") == "task-failure" and self.task_failure:
+            return  # planned as a task failure, at the raising line
         activation, position = divergence.get("activation"), divergence.get("position")
         if activation is None:
             return
@@ -410,3 +457,17 @@ class EventPlan:
         stop.description = "Workflow task failed" if failed else "Non-determinism"
         stop.exception_id = "WorkflowTaskFailed" if failed else "NondeterminismError"
         stop.text = str(divergence.get("message", ""))
+
+
+def _as_workflow_failure(stop: PlannedStop, event: Mapping[str, Any]) -> None:
+    """A WorkflowExecutionFailed stop is an exception stop at the raise (see the debuggee)."""
+    stop.reason = "exception"
+    stop.exception_id = "WorkflowFailed"
+    stop.description = f"Workflow failed: {describe(event)}"
+    stop.text = str(event.get("details") or "")
+
+
+def _traceback_text(frames: Sequence[Mapping[str, Any]]) -> str:
+    """A user-only traceback, most recent call last, as Python prints one."""
+    return "".join(f'  File "{f["file"]}", line {f["line"]}, in {f["function"]}\n'
+                   for f in frames)

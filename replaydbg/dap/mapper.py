@@ -59,6 +59,12 @@ class StreamingMap:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Commands are mapped from the recording: nothing to do here."""
 
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """Not needed here: the command records it."""
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The recording keeps the failure: nothing to do here."""
+
     def workflow_code(self, running: bool) -> None:
         """An activation starts: the ones before it are closed, and may settle a task."""
         if not running:

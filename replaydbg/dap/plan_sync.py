@@ -66,7 +66,8 @@ class PlanSync:
         assert session.plan is not None
         with session.plan_lock:
             session.map_result = result
-            changed = session.plan.map(result.report["events"], result.report["divergence"])
+            changed = session.plan.map(result.report["events"], result.report["divergence"],
+                                       result.report.get("taskFailure"))
             for breakpoint in changed:
                 session.proxy.send_event("breakpoint", {"reason": "changed",
                                                         "breakpoint": breakpoint})

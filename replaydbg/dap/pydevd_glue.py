@@ -14,8 +14,8 @@ importer: :func:`prepare` imports everything up front, outside it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from types import FrameType, SimpleNamespace
+from collections.abc import Callable, Iterable
+from types import FrameType, SimpleNamespace, TracebackType
 from typing import Any
 
 _pydevd: Any = None
@@ -58,6 +58,35 @@ def suspend_at(frame: FrameType) -> None:
     finally:
         if traced:
             monitoring.resume_current_thread_tracing()
+
+
+def stop_post_mortem(error: BaseException, is_user_file: Callable[[str], bool]) -> None:
+    """Stop at the line that raised ``error``, its frames and locals as they were.
+
+    The exception has unwound the user's frames already (the SDK caught it), but its
+    traceback keeps them: pydevd stops on them as on an uncaught exception. The traceback is
+    cut down to the user's frames, so the stack the editor shows starts in their code and
+    its top is the raising line, not the SDK or sandbox code under it.
+    """
+    py_db = _pydevd.pydevd.get_global_debugger() if _pydevd else None
+    trigger = getattr(py_db, "trigger_exception_handler", None)
+    tb = _user_traceback(error.__traceback__, is_user_file)
+    if trigger is None or tb is None:
+        return
+    trigger((type(error), error, tb), as_uncaught=False)
+
+
+def _user_traceback(tb: TracebackType | None,
+                    is_user_file: Callable[[str], bool]) -> TracebackType | None:
+    frames = []
+    while tb is not None:
+        if is_user_file(tb.tb_frame.f_code.co_filename):
+            frames.append((tb.tb_frame, tb.tb_lasti, tb.tb_lineno))
+        tb = tb.tb_next
+    chain = None
+    for frame, lasti, lineno in reversed(frames):
+        chain = TracebackType(chain, frame, lasti, lineno)
+    return chain
 
 
 def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:

@@ -94,7 +94,8 @@ class Divergence:
         """The workflow code raised during replay, so its workflow task failed."""
         site = activation.failure_site
         where = f" at {site.short()}" if site else ""
+        kind = f"{activation.failure_type}: " if activation.failure_type else ""
         message = (f"the workflow task started at event {activation.history_length} failed "
-                   f"during replay: {activation.failure}{where}")
+                   f"during replay: {kind}{activation.failure}{where}")
         return cls("task-failure", activation.index, activation.history_length, None, None,
                    None, site, tuple(activation.waiting_at), message)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,11 +17,36 @@ from temporalio.worker import Replayer
 from replaydbg.errors import ReplaydbgError, WorkerSetupError
 from replaydbg.history import History
 from replaydbg.replay.recorder import Recording
-from replaydbg.replay.runtime import SUPPORTED, ReplayContext, StopHooks
+from replaydbg.replay.runtime import (
+    SDK_INSTANCE_LOGGER,
+    SUPPORTED,
+    ReplayContext,
+    StopHooks,
+    TaskFailureCapture,
+)
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
-from replaydbg.replay.source import UserCode
+from replaydbg.replay.source import SourceLocation, UserCode
+from replaydbg.replay.watchdog import DeadlockWatchdog
 
 logger = logging.getLogger(__name__)
+
+
+#: Seconds a workflow task may run without yielding before the replay calls it a deadlock
+#: (the SDK's own detector, off in debug mode, allows 2 s on a worker).
+DEFAULT_DEADLOCK_TIMEOUT = 5.0
+
+
+def _never() -> bool:
+    return False
+
+
+def _blocked_for_good(where: SourceLocation | None) -> None:
+    """A task blocked in a call that never returns: nothing can unwind it, so stop here."""
+    at = f" at {where.short()}" if where else ""
+    sys.stderr.write(f"replaydbg: the workflow task is blocked in a call that does not return"
+                     f"{at} (deadlock); the replay cannot go on\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -48,11 +77,15 @@ async def replay_recorded(
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
     track_next_lines: bool = True,
+    deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
+    paused: Callable[[], bool] = _never,
 ) -> RawReplay:
     """Replay ``history`` in debug mode and return the recording and the SDK's verdict.
 
     ``setup`` is what the user's worker was given (plugins, interceptors, converter...);
-    ``stops`` hears of every job and command (a debugger stops there).
+    ``stops`` hears of every job and command (a debugger stops there). A workflow task that
+    runs ``deadlock_timeout`` seconds without yielding (time ``paused`` says a debugger holds
+    it does not count) fails with :class:`WorkflowDeadlock` at the line it spins on.
     """
     if not SUPPORTED:
         raise ReplaydbgError(
@@ -61,9 +94,16 @@ async def replay_recorded(
             hint="install a temporalio release replaydbg is tested with (1.29 to 1.35)",
         )
     recording = Recording()
-    ReplayContext.recording, ReplayContext.user_code = recording, UserCode(user_roots)
+    user_code = UserCode(user_roots)
+    ReplayContext.recording, ReplayContext.user_code = recording, user_code
     ReplayContext.stops = stops
     ReplayContext.track_next_lines = track_next_lines
+    sdk_log = logging.getLogger(SDK_INSTANCE_LOGGER)
+    capture = TaskFailureCapture()
+    sdk_log.addFilter(capture)
+    watchdog = (DeadlockWatchdog(deadlock_timeout, user_code, paused=paused,
+                                 on_stuck=_blocked_for_good)
+                if deadlock_timeout else contextlib.nullcontext())
     try:
         replayer = Replayer(
             workflows=[workflow_cls],
@@ -74,14 +114,16 @@ async def replay_recorded(
             runtime=quiet_runtime(),
         )
         try:
-            result = await replayer.replay_workflow(
-                history.to_workflow_history(), raise_on_replay_failure=False
-            )
+            with watchdog:
+                result = await replayer.replay_workflow(
+                    history.to_workflow_history(), raise_on_replay_failure=False
+                )
         except RuntimeError as err:
             if not str(err).startswith("Failed validating workflow"):
                 raise
             raise validation_error(err) from err
     finally:
+        sdk_log.removeFilter(capture)
         ReplayContext.recording = ReplayContext.user_code = None
         ReplayContext.stops = None
         ReplayContext.track_next_lines = True

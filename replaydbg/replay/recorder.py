@@ -71,6 +71,11 @@ class ActivationRecord:
     failure: str | None = None
     #: ...raised at this user line, when the exception came from user code.
     failure_site: SourceLocation | None = None
+    #: The exception's class name (``KeyError``, ``RestrictedWorkflowAccessError``...).
+    failure_type: str | None = None
+    #: The user frames of the exception's traceback, outermost first (the last one is
+    #: ``failure_site``).
+    failure_traceback: list[SourceLocation] = field(default_factory=list)
 
     @property
     def is_eviction(self) -> bool:

@@ -9,12 +9,14 @@ from typing import Any
 from temporalio.workflow import NondeterminismError
 
 from replaydbg.history import History, short_details
+from replaydbg.history.task_failures import stuck_task
 from replaydbg.replay.divergence import Divergence
-from replaydbg.replay.engine import RawReplay, replay_recorded
+from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import SourceLocation
+from replaydbg.replay.task_failure import TaskFailureCheck, check_task_failure
 
 OK, NONDETERMINISM, FAILED = "ok", "nondeterminism", "failed"
 
@@ -42,6 +44,9 @@ class ReplayReport:
     divergence: Divergence | None = None
     #: Divergences Temporal itself does not detect, and other remarks.
     warnings: list[str] = field(default_factory=list)
+    #: A workflow task that fails in the replay or in the history, compared (see
+    #: replay/task_failure.py).
+    task_failure: TaskFailureCheck | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,6 +65,7 @@ class ReplayReport:
             "error": self.error,
             "divergence": _divergence_json(self.divergence),
             "warnings": self.warnings,
+            "taskFailure": self.task_failure.to_json() if self.task_failure else None,
             "events": [mapping_json(m, short_details(e))
                        for m, e in zip(self.event_map, self.history.events, strict=True)],
         }
@@ -116,19 +122,24 @@ def explain(raw: RawReplay, history: History, workflow: str, *,
     if event_map is None:
         event_map = build_event_map(history, raw.recording, compare_payloads=compare_payloads)
     failure = raw.failure
-    if failure is None:
+    nondeterministic = isinstance(failure, NondeterminismError)
+    # The SDK calls a replay whose code raised a success: the recording knows better.
+    check = None if nondeterministic else check_task_failure(
+        raw.recording.activations, stuck_task(history.events))
+    if failure is None and (check is None or not check.failed):
         warnings = [f"possible divergence that Temporal does not check: {d.message}"
                     for d in event_map.divergences] + event_map.quiet_differences
-        return ReplayReport(history, workflow, OK, event_map, warnings=warnings)
-    status = NONDETERMINISM if isinstance(failure, NondeterminismError) else FAILED
+        return ReplayReport(history, workflow, OK, event_map, warnings=warnings,
+                            task_failure=check)
+    status = NONDETERMINISM if nondeterministic else FAILED
     divergence = event_map.divergences[0] if event_map.divergences else None
-    failed = [a for a in raw.recording.activations if a.failure and not a.is_eviction]
-    if status == FAILED and failed:
+    if check is not None and check.activation is not None:
         # The code raised: that, not the commands it never got to issue, is the story.
-        divergence = Divergence.task_failure(failed[0])
+        divergence = Divergence.task_failure(check.activation)
     _mark_not_reached(event_map, raw)
-    report = ReplayReport(history, workflow, status, event_map, core_message(str(failure)),
-                          divergence, warnings=list(event_map.quiet_differences))
+    error = core_message(str(failure)) if failure is not None else None
+    report = ReplayReport(history, workflow, status, event_map, error, divergence,
+                          warnings=list(event_map.quiet_differences), task_failure=check)
     if divergence is None:
         report.warnings.append(_unlocated(raw))
     return report
@@ -165,10 +176,11 @@ async def replay_history(
     setup: WorkerSetup = DEFAULT_SETUP,
     user_roots: tuple[str, ...] = (),
     stops: StopHooks | None = None,
+    deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
     raw = await replay_recorded(history, workflow_cls, setup=setup, user_roots=user_roots,
-                                stops=stops)
+                                stops=stops, deadlock_timeout=deadlock_timeout)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     codec = setup.effective_converter().payload_codec
     return explain(raw, history, name, compare_payloads=codec is None)

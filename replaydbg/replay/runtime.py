@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, Protocol
@@ -41,7 +44,8 @@ from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(callable(getattr(_WorkflowInstanceImpl, name, None))
-                for name in ("_apply", "_add_command", "call_soon", "_run_once"))
+                for name in ("_apply", "_add_command", "call_soon", "_run_once",
+                             "_set_workflow_failure"))
 _CANCEL_COMMANDS = frozenset({
     "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
@@ -75,6 +79,15 @@ class StopHooks(Protocol):
         Between activations only the SDK and the core run: a debugger can stop watching.
         """
 
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """The activation failed with ``error`` (its traceback still holds the user frames).
+
+        Called before the SDK completes the activation: a debugger can stop post mortem.
+        """
+
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """``error`` fails the workflow: the command at ``position`` records it."""
+
 
 class ReplayContext:
     """Where the instance of the replay in progress records (one replay at a time)."""
@@ -88,6 +101,34 @@ class ReplayContext:
     #: Find each job's next user line (the event map needs it; a debug session that already
     #: has the map does not, and saves the cost of watching calls under a debugger).
     track_next_lines: bool = True
+    #: When the activation running now started (``time.monotonic()``) and on which thread;
+    #: None between activations. The deadlock watchdog reads these.
+    activation_started: float | None = None
+    activation_thread: int | None = None
+
+
+#: The SDK logs every failed activation here, with the exception, before completing it.
+SDK_INSTANCE_LOGGER = "temporalio.worker._workflow_instance"
+
+
+class TaskFailureCapture(logging.Filter):
+    """Takes the SDK's "Failed activation" record: the exception is ours to report.
+
+    The record is the only place the SDK hands out the exception that failed the task (a
+    raise in a signal handler never reaches ``_current_activation_error``); it is dropped,
+    since replaydbg reports the failure itself, located in the user's code.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False (drop) for a failed activation of the replay in progress."""
+        instance = ReplayContext.instance
+        if (instance is None or not record.exc_info
+                or getattr(record, "__temporal_error_identifier", None) != "WorkflowTaskFailure"):
+            return True
+        if record.exc_info[1] is None:
+            return True
+        instance.task_failed(record.exc_info[1])
+        return False
 
 
 class RecordingWorkflowInstance(_WorkflowInstanceImpl):
@@ -110,6 +151,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_watch = EntryWatch(user_code, self._on_user_entry)
         self._rd_init_job: JobRecord | None = None
         self._rd_boundary: FrameType | None = None
+        self._rd_error: BaseException | None = None
         super().__init__(det)
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
@@ -122,13 +164,17 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_woken_by = {}
         self._rd_unresolved = 0
         self._rd_init_job = None
+        self._rd_error = None
         self._rd_boundary = sys._getframe()
         stops = ReplayContext.stops
         if stops is not None:
             stops.workflow_code(True)
+        ReplayContext.activation_thread = threading.get_ident()
+        ReplayContext.activation_started = time.monotonic()
         try:
             completion: WorkflowActivationCompletion = super().activate(act)
         finally:
+            ReplayContext.activation_started = None
             self._rd_watch.stop()
             self._rd_cause = None
             if stops is not None:
@@ -166,10 +212,27 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             record.commands.append(CommandRecord(command, site, index))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
-            error = getattr(self, "_current_activation_error", None)
+            error = self._rd_error or getattr(self, "_current_activation_error", None)
             if isinstance(error, BaseException):
-                record.failure_site = self._traceback_site(error.__traceback__)
+                record.failure_type = type(error).__name__
+                record.failure_traceback = self._user_traceback(error.__traceback__)
+                record.failure_site = (record.failure_traceback[-1]
+                                       if record.failure_traceback else None)
         record.waiting_at = self._waiting_locations()
+
+    def _set_workflow_failure(self, err: BaseException) -> None:
+        """The SDK fails the workflow with ``err``; a debugger may stop at its raise."""
+        super()._set_workflow_failure(err)
+        stops = ReplayContext.stops
+        if stops is not None and self._rd_activation is not None:
+            stops.workflow_failed(self._rd_activation.index, len(self._rd_sites) - 1, err)
+
+    def task_failed(self, error: BaseException) -> None:
+        """The SDK is failing this activation with ``error`` (see TaskFailureCapture)."""
+        self._rd_error = error
+        stops = ReplayContext.stops
+        if stops is not None and self._rd_activation is not None:
+            stops.task_failed(self._rd_activation.index, error)
 
     def _apply(self, job: WorkflowActivationJob) -> None:
         assert self._rd_activation is not None
@@ -269,13 +332,18 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _traceback_site(self, tb: TracebackType | None) -> SourceLocation | None:
         """The innermost user line of a traceback."""
-        site = None
+        frames = self._user_traceback(tb)
+        return frames[-1] if frames else None
+
+    def _user_traceback(self, tb: TracebackType | None) -> list[SourceLocation]:
+        """The user lines of a traceback, outermost first."""
+        found = []
         while tb is not None:
             if self._rd_user.is_user_file(tb.tb_frame.f_code.co_filename):
                 code = tb.tb_frame.f_code
-                site = SourceLocation(code.co_filename, tb.tb_lineno, code.co_name)
+                found.append(SourceLocation(code.co_filename, tb.tb_lineno, code.co_name))
             tb = tb.tb_next
-        return site
+        return found
 
     # -- the first user line per job ----------------------------------------------------
 

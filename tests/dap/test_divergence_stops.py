@@ -58,18 +58,24 @@ def test_missing_command_stops_at_the_last_line_that_ran() -> None:
         assert "replay nondeterminism: [TMPRL1100]" in _finish(adapter, thread)
 
 
-def test_code_that_raises_stops_as_a_failed_workflow_task_not_as_non_determinism() -> None:
+def test_code_that_raises_stops_on_the_raising_line_as_a_failed_workflow_task() -> None:
     workflow_file = CHANGED / "raises.py"
+    raise_line = _marker(workflow_file, "raise")
     with adapter_session() as adapter:
         stopped = _launch(adapter, "raises")
-        assert stopped["body"]["description"] == "Workflow task failed"
+        assert stopped["body"]["description"] == "Workflow task failed: KeyError"
         thread = stopped["body"]["threadId"]
-        top = adapter.request(4, "stackTrace", threadId=thread)["body"]["stackFrames"][0]
-        # In the task that raises, on its first line: stepping on reaches the raise.
-        assert top["source"]["path"] == str(workflow_file)
-        assert _marker(workflow_file, "fetch") < top["line"] <= _marker(workflow_file, "raise")
+        frames = adapter.request(4, "stackTrace", threadId=thread)["body"]["stackFrames"]
+        # Post mortem, on the line that raised, with the user's frames only.
+        assert (frames[0]["source"]["path"], frames[0]["line"]) == (str(workflow_file),
+                                                                    raise_line)
+        assert all(f["source"]["path"] == str(workflow_file) for f in frames), frames
         info = adapter.request(5, "exceptionInfo", threadId=thread)["body"]
         assert info["exceptionId"] == "WorkflowTaskFailed"
-        assert f"'display_name' at raises.py:{_marker(workflow_file, 'raise')}" in \
-            info["description"]
-        assert "replay failed: 'display_name'" in _finish(adapter, thread)
+        assert info["details"]["typeName"] == "KeyError"
+        assert f'raises.py", line {raise_line}, in run' in info["details"]["stackTrace"]
+        # The history completed that task: the code now raises where it did not.
+        assert "which the history completed" in info["description"]
+        scopes = adapter.request(7, "scopes", frameId=frames[0]["id"])["body"]["scopes"]
+        assert [s["name"] for s in scopes][-1] == "Temporal"
+        assert "replay failed" in _finish(adapter, thread)

@@ -34,6 +34,12 @@ class _Settler:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Not needed here."""
 
+    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+        """Not needed here: the command records it."""
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """Not needed here."""
+
     def workflow_code(self, running: bool) -> None:
         if not running:
             return

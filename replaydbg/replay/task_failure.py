@@ -1,0 +1,149 @@
+"""A workflow task that fails during replay, compared with what the history recorded.
+
+The SDK calls a replay whose code raises a success (it only logs the traceback), so this is
+where replaydbg decides: the code raised and the history failed the same way (*reproduced*),
+differently (*differs*), or completed that task (*new*); or the history's last task failed
+and the code now completes it (*fixed*: the check a user runs before deploying a fix).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from replaydbg.history.task_failures import RecordedTaskFailure, StackFrame, StuckTask
+from replaydbg.replay.recorder import ActivationRecord
+from replaydbg.replay.source import SourceLocation
+
+REPRODUCED, DIFFERS, NEW, FIXED = "reproduced", "differs", "new", "fixed"
+#: The exception the deadlock watchdog raises (see replay/watchdog.py).
+DEADLOCK_TYPE = "WorkflowDeadlock"
+
+
+@dataclass(frozen=True)
+class TaskFailureCheck:
+    """The replay's workflow-task failure (if any) against the history's record (if any)."""
+
+    #: ``reproduced``, ``differs``, ``new`` (the code raises where history completed the
+    #: task) or ``fixed`` (history failed the task, the code now completes it).
+    verdict: str
+    #: The failing activation of the replay (None when ``fixed``).
+    activation: ActivationRecord | None
+    #: The task the history ends in, failing (None for ``new``).
+    stuck: StuckTask | None
+    #: One line that says it all, for the trace and messages.
+    summary: str
+
+    @property
+    def failed(self) -> bool:
+        """Whether the replay fails on this (everything but ``fixed``)."""
+        return self.verdict != FIXED
+
+    @property
+    def deadlock(self) -> bool:
+        """The replayed task spun without yielding (the watchdog stopped it)."""
+        return self.activation is not None and self.activation.failure_type == DEADLOCK_TYPE
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``taskFailure`` of a report's JSON."""
+        activation, stuck = self.activation, self.stuck
+        return {
+            "verdict": self.verdict,
+            "summary": self.summary,
+            "replayed": None if activation is None else {
+                "type": activation.failure_type, "message": activation.failure,
+                "line": _location_json(activation.failure_site),
+                "traceback": [_location_json(f) for f in activation.failure_traceback],
+                "workflowTaskStartedEventId": activation.history_length,
+                "deadlock": self.deadlock,
+            },
+            "recorded": None if stuck is None else {
+                "failedAttempts": len(stuck.failures), "attempt": stuck.attempt,
+                "deliveredEvents": list(stuck.delivered),
+                "failures": [_recorded_json(f) for f in stuck.failures],
+            },
+        }
+
+
+def check_task_failure(activations: list[ActivationRecord],
+                       stuck: StuckTask | None) -> TaskFailureCheck | None:
+    """Compare the replay's first failing activation with the history's stuck task."""
+    failed = next((a for a in activations if a.failure and not a.is_eviction), None)
+    if failed is None:
+        if stuck is None:
+            return None
+        return TaskFailureCheck(FIXED, None, stuck, _fixed_summary(stuck))
+    if stuck is None or failed.history_length < stuck.last_started:
+        return TaskFailureCheck(NEW, failed, None, _new_summary(failed))
+    same = _same_failure(failed, stuck.latest)
+    summary = (_reproduced_summary(failed, stuck) if same else _differs_summary(failed, stuck))
+    return TaskFailureCheck(REPRODUCED if same else DIFFERS, failed, stuck, summary)
+
+
+def raised(activation: ActivationRecord) -> str:
+    """``KeyError: 'zz' at workflows.py:18 (lookup)``."""
+    kind = activation.failure_type or "an exception"
+    at = f" at {activation.failure_site.short()}" if activation.failure_site else ""
+    return f"{kind}: {activation.failure}{at}"
+
+
+def _recorded(failure: RecordedTaskFailure) -> str:
+    kind = failure.failure_type or failure.cause
+    at = f" at {failure.raised_at.short()}" if failure.raised_at else ""
+    return f"{kind}: {failure.message}{at}"
+
+
+def _attempts(stuck: StuckTask) -> str:
+    count = len(stuck.failures)
+    return f"{count} failed attempt{'s' if count != 1 else ''} recorded"
+
+
+def _same_failure(activation: ActivationRecord, recorded: RecordedTaskFailure) -> bool:
+    if activation.failure_type == DEADLOCK_TYPE:
+        return recorded.deadlock
+    if recorded.failure_type != activation.failure_type:
+        return False
+    site, at = activation.failure_site, recorded.raised_at
+    return site is None or at is None or _same_line(site, at)
+
+
+def _same_line(site: SourceLocation, frame: StackFrame) -> bool:
+    """The same line, wherever the worker's copy of the code lived (another path)."""
+    return (os.path.basename(site.file) == os.path.basename(frame.file.replace("\\", "/"))
+            and site.line == frame.line and site.function == frame.function)
+
+
+def _reproduced_summary(activation: ActivationRecord, stuck: StuckTask) -> str:
+    what = "a deadlock" if activation.failure_type == DEADLOCK_TYPE else raised(activation)
+    return (f"reproduced: the code raises what the history recorded ({_attempts(stuck)}, "
+            f"attempt {stuck.attempt} scheduled): {what}")
+
+
+def _differs_summary(activation: ActivationRecord, stuck: StuckTask) -> str:
+    return (f"differs: the history failed the task with {_recorded(stuck.latest)} "
+            f"({_attempts(stuck)}); the code now raises {raised(activation)}")
+
+
+def _new_summary(activation: ActivationRecord) -> str:
+    return (f"the code raises {raised(activation)} in the workflow task started at event "
+            f"{activation.history_length}, which the history completed")
+
+
+def _fixed_summary(stuck: StuckTask) -> str:
+    return (f"the code now completes the workflow task the history failed ({_attempts(stuck)}, "
+            f"last: {_recorded(stuck.latest)}): deploying it unblocks the workflow")
+
+
+def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line, "function": location.function}
+
+
+def _recorded_json(failure: RecordedTaskFailure) -> dict[str, Any]:
+    at = failure.raised_at
+    return {"eventId": failure.event_id, "cause": failure.cause, "type": failure.failure_type,
+            "message": failure.message, "deadlock": failure.deadlock,
+            "line": None if at is None else {"file": at.file, "line": at.line,
+                                             "function": at.function}}
