@@ -36,8 +36,6 @@ class ProjectConfig:
     path: Path | None = None
     workflows: tuple[str, ...] = ()
     setup: SetupSpecs = SetupSpecs()
-    #: Whether the table sets ``sandbox`` (a replacement, unlike the lists that add up).
-    sets_sandbox: bool = False
     histories: tuple[str, ...] = ()
     profile: str | None = None
 
@@ -138,8 +136,7 @@ def _build(path: Path, values: Mapping[str, Any]) -> ProjectConfig:
         sandbox=values.get("sandbox", True), import_paths=(root,), origins=origins)
     workflows = tuple(_relative_path(path.parent, w) for w in values.get("workflows", ()))
     histories = tuple(str(path.parent / h) for h in values.get("histories", ()))
-    return ProjectConfig(path, workflows, setup, "sandbox" in values, histories,
-                         values.get("profile"))
+    return ProjectConfig(path, workflows, setup, histories, values.get("profile"))
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:

@@ -60,7 +60,7 @@ ignore = ["RDB101"]
     assert project.path == path and project.root == tmp_path
     assert project.workflows == (str(tmp_path / "flows"), "app.workflows:Order")
     assert project.histories == (str(tmp_path / "tests" / "histories"),)
-    assert project.profile == "staging" and project.sets_sandbox
+    assert project.profile == "staging"
     setup = project.setup
     assert setup.plugins == ("app.worker:plugin",)
     assert setup.interceptors == ("app.worker:Tracing",)
