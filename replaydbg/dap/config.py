@@ -6,6 +6,7 @@ identical. Every problem names the attribute and the fix, and becomes a DAP erro
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -16,6 +17,8 @@ from typing import Any
 from replaydbg.errors import InputError
 from replaydbg.project.pyproject import load_project
 from replaydbg.project.specs import SetupSpecs
+
+logger = logging.getLogger(__name__)
 
 #: Attribute -> (accepted JSON types, description). Keys every DAP client adds are allowed too.
 ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -170,6 +173,7 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
 def _with_project(config: LaunchConfig, sandbox: bool | None) -> LaunchConfig:
     """``config`` with the settings of the pyproject.toml around its ``cwd`` merged in."""
     project = load_project(config.cwd)
+    logger.info("project configuration: %s", project.path or "none above " + config.cwd)
     if project.path is None:
         return replace(config, setup=replace(config.setup, sandbox=sandbox is not False))
     return replace(config, setup=project.merged_setup(config.setup, sandbox=sandbox),
