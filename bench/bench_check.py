@@ -8,13 +8,17 @@
    temporalint's determinism rules (TPL001, TPL007, TPL008, TPL009) must have a replaydbg
    finding on the same line. Needs ``pip install temporalint``; part 2 is skipped without it.
 
-Run: /work/venv/bin/python bench/bench_check.py [--repeat 5]
+3. With ``--tree PATH``: only both linters on a real tree, alternating, medians and ratio.
+
+Run: /work/venv/bin/python bench/bench_check.py [--repeat 5] [--tree PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -124,11 +128,23 @@ def bench_editor(repeat: int) -> tuple[float, float, int, int]:
             text.count("\n"), count)
 
 
-def _timed(command: list[str], repeat: int) -> tuple[float, str]:
+def installed_env(pycache: str) -> dict[str, str]:
+    """The environment of an installed tool: with bytecode (in ``pycache``, not the tree).
+
+    ``PYTHONDONTWRITEBYTECODE`` would compile every module of replaydbg from source on every
+    run (~0.2 s), while the tool compared with was installed with its bytecode.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
+
+
+def _timed(command: list[str], repeat: int,
+           env: dict[str, str] | None = None) -> tuple[float, str]:
     best, out = float("inf"), ""
     for _ in range(repeat):
         started = time.perf_counter()
-        proc = subprocess.run(command, capture_output=True, text=True)
+        proc = subprocess.run(command, capture_output=True, text=True, env=env)
         best = min(best, time.perf_counter() - started)
         out = proc.stdout
     return best, out
@@ -153,8 +169,10 @@ def bench_corpus(repeat: int, files: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for index in range(files):
             Path(folder, f"flows_{index}.py").write_text(generate(500))
-        ours, our_out = _timed([sys.executable, "-m", "replaydbg", "check", folder], repeat)
-        theirs, their_out = _timed([temporalint, folder], repeat)
+        env = installed_env(str(Path(folder, "pycache")))
+        ours, our_out = _timed([sys.executable, "-m", "replaydbg", "check", "--no-cache",
+                                folder], repeat, env)
+        theirs, their_out = _timed([temporalint, folder], repeat, env)
     found = {(Path(m["path"]).name, m["line"], m["code"]) for m in _LINE.finditer(our_out)}
     missing = [key for key in ((Path(m["path"]).name, m["line"], m["code"])
                                for m in _LINE.finditer(their_out)) if key[2] in _PARITY
@@ -169,12 +187,77 @@ def bench_corpus(repeat: int, files: int) -> None:
           + (f" e.g. {missing[:3]}" if missing else ""))
 
 
+def _cpu_timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall and CPU (user + system) seconds of one run of ``command``, and its output.
+
+    On a shared machine the wall time of one run swings with the other jobs' load; the CPU
+    time it needs does far less, so the ratios are given on both.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, proc.stdout
+
+
+def _ratio_line(label: str, ours: list[float], theirs: list[float], goal: float) -> str:
+    ratios = sorted(o / t for o, t in zip(ours, theirs, strict=True))
+    return (f"{label} median {statistics.median(ratios):.2f}x (rounds "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}; goal <= {goal}x)")
+
+
+def bench_tree(tree: Path, repeat: int) -> None:
+    """Both linters on a real tree, alternating, one run each per round; medians and ratios.
+
+    Alternating keeps both under the same machine load (a shared machine's load drifts
+    between a block of runs of one and a block of the other). replaydbg runs cold
+    (``--no-cache``) against temporalint, and warm (its facts cache filled) against itself.
+    """
+    temporalint = shutil.which("temporalint") or str(Path(sys.executable).with_name("temporalint"))
+    if not Path(temporalint).exists():
+        print("temporalint is not installed: skipping the comparison")
+        return
+    check = [sys.executable, "-m", "replaydbg", "check"]
+    wall: dict[str, list[float]] = {"cold": [], "warm": [], "temporalint": []}
+    cpu: dict[str, list[float]] = {"cold": [], "warm": [], "temporalint": []}
+    outs: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as pycache:
+        env = {**installed_env(pycache), "REPLAYDBG_CACHE_DIR": cache}
+        _timed([*check, str(tree)], 1, env)  # fill the caches: facts, bytecode of both
+        _timed([temporalint, str(tree)], 1, env)
+        commands = {"cold": [*check, "--no-cache", str(tree)], "warm": [*check, str(tree)],
+                    "temporalint": [temporalint, str(tree)]}
+        for _ in range(repeat):
+            for name, command in commands.items():
+                seconds, cpu_seconds, outs[name] = _cpu_timed(command, env)
+                wall[name].append(seconds)
+                cpu[name].append(cpu_seconds)
+    print(f"tree {tree}: {repeat} rounds, medians (wall / CPU)")
+    for name, label in (("cold", "replaydbg check, cold"), ("warm", "replaydbg check, warm"),
+                        ("temporalint", "temporalint")):
+        print(f"{label + ':':23}{statistics.median(wall[name]) * 1000:5.0f} ms / "
+              f"{statistics.median(cpu[name]) * 1000:5.0f} ms, "
+              f"{len(_LINE.findall(outs[name]))} findings")
+    print(_ratio_line("wall cold/temporalint:", wall["cold"], wall["temporalint"], 1.0))
+    print(_ratio_line("CPU  cold/temporalint:", cpu["cold"], cpu["temporalint"], 1.0))
+    print(_ratio_line("wall warm/cold:       ", wall["warm"], wall["cold"], 0.3))
+    print(_ratio_line("CPU  warm/cold:       ", cpu["warm"], cpu["cold"], 0.3))
+
+
 def main() -> None:
     """Run both benchmarks and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--tree", type=Path,
+                        help="only compare both linters on this tree (e.g. a checkout of "
+                        "temporalio/samples-python)")
     args = parser.parse_args()
+    if args.tree is not None:
+        bench_tree(args.tree, args.repeat)
+        return
     cold, warm, lines, count = bench_editor(args.repeat)
     print(f"editor: {lines}-line workflow module, {count} findings")
     print(f"  cold:       {cold:6.1f} ms (goal < 100 ms, ratio {cold / 100:.2f})")

@@ -8,7 +8,9 @@ for each example, drives its workflows (signals, updates, a query, cancellation)
 them to finish, and writes each history as `<example>/<file>.json` in the format of
 `temporal workflow show --output json`. Every history written is also fetched once through
 that CLI command and compared, so a format drift between the SDK and the CLI shows up here.
-The server is always stopped at the end.
+Runs that get stuck on a failing workflow task (`incidents`) are fetched while stuck, through
+the SDK and the CLI at the same moment, then terminated. The server is always stopped at the
+end.
 """
 
 from __future__ import annotations
@@ -17,15 +19,26 @@ import argparse
 import asyncio
 import json
 import logging
-import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recording.common import (
+    EXAMPLES_DIR,
+    NAMESPACE,
+    Recorded,
+    Recorder,
+    cli_show,
+    events_of,
+    fetch,
+    finished,
+    log,
+    until,
+)
+from recording.incidents_recorder import record_incidents
+from recording.secure_recorder import record_secure
 from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.client import (
     Client,
@@ -39,50 +52,11 @@ from temporalio.worker import Worker
 
 from replaydbg.testing.devserver import DevServer
 
-EXAMPLES_DIR = Path(__file__).resolve().parent
-NAMESPACE = "default"
 # `OrderWorkflow` upserts this custom Keyword search attribute.
 SERVER_ARGS = ("--search-attribute", "OrderStatus=Keyword")
-# Upper bound for any one workflow to finish; the batch is the slow one.
-RESULT_TIMEOUT = 300.0
 # The batch history should stay about this long; how many workflow tasks the server needs for
 # each chunk depends on timing, so the count moves a little from one recording to the next.
 BATCH_EVENTS = range(9_500, 11_001)
-
-log = logging.getLogger("record_histories")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One history to write: `<example>/<file_name>`."""
-
-    file_name: str
-    workflow_id: str
-    run_id: str | None
-    history: WorkflowHistory
-
-
-Recorder = Callable[[Client], Awaitable[list[Recorded]]]
-
-
-async def fetch(client: Client, file_name: str, workflow_id: str, run_id: str | None) -> Recorded:
-    """The full history of one run (the latest run when `run_id` is None)."""
-    history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-    return Recorded(file_name, workflow_id, run_id, history)
-
-
-async def finished(handle: WorkflowHandle[Any, Any]) -> object:
-    """The workflow's result, bounded in time so that a stuck recording fails loudly."""
-    return await asyncio.wait_for(handle.result(), RESULT_TIMEOUT)
-
-
-async def until(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 30) -> None:
-    """Poll `condition` until it holds."""
-    deadline = time.monotonic() + timeout
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 # --- orders -------------------------------------------------------------------------------
@@ -220,10 +194,16 @@ RECORDERS: dict[str, Recorder] = {
     "batch": record_batch,
     "greeting": record_greeting,
     "lifecycle": record_lifecycle,
+    "incidents": record_incidents,
+    "secure": record_secure,
 }
 
 
 # --- writing and checking -----------------------------------------------------------------
+
+
+def write_json(path: Path, history: object) -> None:
+    path.write_text(json.dumps(history, indent=2) + "\n")
 
 
 def event_counts(history: WorkflowHistory) -> Counter[str]:
@@ -235,25 +215,21 @@ def event_counts(history: WorkflowHistory) -> Counter[str]:
     )
 
 
-def cli_show(server: DevServer, recorded: Recorded) -> object:
-    """The same history as `temporal workflow show --output json` prints it."""
-    args = [
-        server.cli, "workflow", "show", "--output", "json", "--address", server.address,
-        "--namespace", NAMESPACE, "--workflow-id", recorded.workflow_id,
-    ]
-    if recorded.run_id:
-        args += ["--run-id", recorded.run_id]
-    out = subprocess.run(args, capture_output=True, check=True, timeout=120).stdout
-    return json.loads(out)
-
-
 def write(server: DevServer, example: str, recorded: Recorded) -> None:
     """Write one history and check it against the CLI's rendering of the same run."""
     as_json = recorded.history.to_json_dict()
-    if as_json != cli_show(server, recorded):
-        log.warning("%s/%s differs from `temporal workflow show`", example, recorded.file_name)
+    shown = recorded.shown
+    if shown is None:
+        shown = cli_show(server.address, recorded.workflow_id, recorded.run_id)
+    if as_json != shown:
+        if recorded.shown_file_name is None:
+            log.warning("%s/%s differs from `temporal workflow show`", example, recorded.file_name)
+        else:
+            write_json(EXAMPLES_DIR / example / recorded.shown_file_name, shown)
+            log.info("wrote %s/%s: `temporal workflow show`'s rendering (%d events)",
+                     example, recorded.shown_file_name, len(events_of(shown)))
     path = EXAMPLES_DIR / example / recorded.file_name
-    path.write_text(json.dumps(as_json, indent=2) + "\n")
+    write_json(path, as_json)
     counts = event_counts(recorded.history)
     summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
     shown = path.relative_to(EXAMPLES_DIR)

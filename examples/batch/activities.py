@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from temporalio import activity
 
@@ -35,4 +37,4 @@ async def publish_summary(summary: BatchSummary) -> str:
     return f"report/{summary.batch_id}.csv"
 
 
-ALL_ACTIVITIES = [process_item, publish_summary]
+ALL_ACTIVITIES: list[Callable[..., Any]] = [process_item, publish_summary]

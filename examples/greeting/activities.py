@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from temporalio import activity
 
@@ -66,7 +68,7 @@ async def record_delivery(delivery: Delivery) -> None:
     activity.logger.info("delivered to %s by %s", delivery.user_id, delivery.channel)
 
 
-ALL_ACTIVITIES = [
+ALL_ACTIVITIES: list[Callable[..., Any]] = [
     fetch_profile,
     compose_greeting,
     render_template,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from temporalio import activity
 
@@ -37,4 +39,4 @@ async def bill_period(subscription: Subscription) -> str:
     return f"INV-{subscription.account_id}-{subscription.period:03d}"
 
 
-ALL_ACTIVITIES = [send_welcome, close_trial, expire_trial, bill_period]
+ALL_ACTIVITIES: list[Callable[..., Any]] = [send_welcome, close_trial, expire_trial, bill_period]

@@ -7,7 +7,9 @@ that a re-recorded history carries the same payloads.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from temporalio import activity
 
@@ -96,7 +98,7 @@ async def book_courier(request: ShipmentRequest) -> str:
     return f"TRK-{request.order_id}-{request.parcels:02d}"
 
 
-ALL_ACTIVITIES = [
+ALL_ACTIVITIES: list[Callable[..., Any]] = [
     clean_address,
     remind_to_pay,
     charge_payment,

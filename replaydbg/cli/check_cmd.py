@@ -1,13 +1,17 @@
 """``replaydbg check PATHS``: the determinism rules for CI, as text, JSON or SARIF 2.1.0.
 
 Exit codes: 0 when nothing at warning or error level is found (escape hatches are information
-and do not fail a build), 1 when something is, 2 for bad usage or a path that does not exist.
+and do not fail a build), 1 when something is, 2 for bad usage or a path that does not exist,
+3 when the analysis failed on some file (RDB002; the other files' findings are still
+printed): a defect of the checker must never read as "your code has findings".
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,8 +20,22 @@ from typing import Any
 from replaydbg import __version__
 from replaydbg.cli.parser import add_common_options, lazy_handler
 from replaydbg.errors import InputError
-from replaydbg.rules import RULES, Config, Finding, Severity, Span, Workspace, load_config
+from replaydbg.rules import (
+    RULES,
+    Config,
+    FactCache,
+    Finding,
+    Severity,
+    Span,
+    Workspace,
+    load_config,
+)
 
+logger = logging.getLogger(__name__)
+
+#: The analysis failed on a file: neither "clean" nor "findings".
+EXIT_INCOMPLETE = 3
+NOT_ANALYSED = "RDB002"
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
                  Severity.INFORMATION: "note"}
@@ -40,6 +58,9 @@ def add_parser(sub: Any) -> None:
                        help="only these codes or prefixes, comma-separated (repeatable)")
     check.add_argument("--ignore", action="append", metavar="CODES",
                        help="never these codes or prefixes, comma-separated (repeatable)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the facts cache (kept per checked folder "
+                       "in $REPLAYDBG_CACHE_DIR, else ~/.cache/replaydbg)")
     check.set_defaults(handler=lazy_handler("check_cmd", "run_check"))
 
 
@@ -51,9 +72,24 @@ def run_check(args: argparse.Namespace) -> int:
         raise InputError(f"no such file or directory: {', '.join(missing)}")
     root = _root(paths)
     config = _config(root, args)
-    findings = Workspace(root, config).analyze(_python_files(paths))
+    try:
+        cache = None if args.no_cache else FactCache(root)
+        # One short-lived process: the cyclic collector would only walk the facts again.
+        gc.disable()
+        # The folder itself: every file the workspace lists, without listing it twice.
+        wanted = None if paths == [root] else _python_files(paths)
+        findings = Workspace(root, config, cache).analyze(wanted)
+    except Exception as error:  # a checker defect must not read as "findings" (exit 1)
+        logger.debug("the analysis failed", exc_info=True)
+        print(f"replaydbg: internal error: {type(error).__name__}: {error}\n"
+              "  hint: run again with -v to see the traceback, and report it", file=sys.stderr)
+        return EXIT_INCOMPLETE
     ordered = [f for path in sorted(findings) for f in findings[path]]
     sys.stdout.write(_FORMATS[args.format](ordered, Path.cwd()))
+    if any(f.code == NOT_ANALYSED for f in ordered):
+        print("replaydbg: some files could not be analysed (RDB002): the check is "
+              "incomplete\n  hint: run again with -v to see why, and report it", file=sys.stderr)
+        return EXIT_INCOMPLETE
     failing = [f for f in ordered if f.severity is not Severity.INFORMATION]
     return 1 if failing else 0
 

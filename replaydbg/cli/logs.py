@@ -18,7 +18,5 @@ def configure_logging(*, verbose: int, log_file: str | None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    if verbose == 0:
-        # The SDK logs every failed activation with a traceback; replay reports the same
-        # failure itself, located in the user's code.
-        logging.getLogger("temporalio").setLevel(logging.CRITICAL)
+    # The SDK's log of every failed activation (with a traceback) is taken by the replay
+    # engine, which reports the same failure itself, located in the user's code.

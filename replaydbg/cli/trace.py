@@ -85,6 +85,8 @@ def outcome_lines(report: ReplayReport, *, base: str | None = None) -> Iterator[
         if check is not None and check.activation is not None:
             yield from _task_failure_lines(report, check.activation, base)
             yield f"    history: {check.summary}"
+            if check.hint:
+                yield f"    hint: {check.hint}"
         if report.error:
             yield f"    Temporal says: {report.error.splitlines()[0][:300]}"
     shown = report.warnings[:_MAX_WARNINGS]

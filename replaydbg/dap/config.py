@@ -40,6 +40,8 @@ ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
     "env": ((dict,), "extra environment variables"),
     "justMyCode": ((bool,), "only stop in your own code (default true)"),
     "sandbox": ((bool,), "run the workflow in the Temporal sandbox (default true)"),
+    "deadlockTimeout": ((int, float), "seconds a workflow task may run without yielding "
+                        "before the replay stops it as a deadlock (default 5; 0: never)"),
     "stopOnEntry": ((bool,), "stop at the first history event"),
     "dataConverter": ((str,), "package.module:attribute of your DataConverter"),
     "plugins": ((list,), "package.module:attribute of each worker plugin"),
@@ -52,7 +54,8 @@ ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
 _STRING_ARRAYS = {"plugins": "package.module:attribute", "interceptors": "package.module:attribute",
                   "workflowFailureExceptionTypes": "package.module:Class",
                   "passthroughModules": "module name"}
-_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object"}
+_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object", int: "number",
+               float: "number"}
 _CLIENT_KEYS = {"type", "request", "name", "__sessionId", "__configurationTarget",
                 "preLaunchTask", "postDebugTask", "presentation", "internalConsoleOptions",
                 "debugServer", "noDebug", "__restart", "console"}
@@ -82,6 +85,7 @@ class LaunchConfig:
     cwd: str = field(default_factory=os.getcwd)
     env: Mapping[str, str] = field(default_factory=dict)
     just_my_code: bool = True
+    deadlock_timeout: float = 5.0
     stop_on_entry: bool = False
     #: The worker setup: the launch's plugins, converter, sandbox... and the project's.
     setup: SetupSpecs = SetupSpecs()
@@ -155,6 +159,10 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
     env = values.get("env")
     if env is not None and not all(isinstance(v, str) for v in env.values()):
         raise InputError("launch attribute 'env' must map names to strings")
+    deadlock = values.get("deadlock_timeout")
+    if deadlock is not None and not 0 <= deadlock < float("inf"):
+        raise InputError("launch attribute 'deadlockTimeout' must be a number of seconds, 0 or "
+                         "more (0: never stop a task that does not yield)")
     cwd = values.get("cwd")
     if cwd is not None and not os.path.isdir(cwd):
         raise InputError(f"launch attribute 'cwd' is not a directory: {cwd}")
@@ -190,6 +198,7 @@ _OPTION_ATTRIBUTES = {
     "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
     "--plugin": "plugins", "--interceptor": "interceptors",
     "--failure-type": "workflowFailureExceptionTypes", "--passthrough": "passthroughModules",
+    "--deadlock-timeout": "deadlockTimeout",
 }
 #: An option, and the value after it unless the next word is a conjunction.
 _OPTION = re.compile(

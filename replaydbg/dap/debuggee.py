@@ -38,7 +38,9 @@ class PlannedStops:
         self._pause = False
         #: Events already stopped for: a stop placed by the preliminary plan must not be
         #: taken again when the complete plan places it at another job of the activation.
-        self._taken: set[int] = set()
+        #: A failure stop is apart: it names the task's last event, which may have stopped
+        #: the replay already (going back to it, then on to the raise).
+        self._taken: set[tuple[int, bool]] = set()
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
@@ -50,6 +52,9 @@ class PlannedStops:
         self.window = False
         #: The last job or command point the replay reached: (activation, kind, position).
         self.reached: tuple[int, str, int] | None = None
+        #: How many waits for the adapter (a plan, an ack) are in progress: time the deadlock
+        #: watchdog must not count against the workflow task.
+        self._waiting = 0
         reader = threading.Thread(target=self._read, name="replaydbg-control", daemon=True)
         # Not the user's thread: pydevd must neither trace it nor suspend it with the others,
         # or plan updates and acks would wait until the user resumes.
@@ -145,10 +150,12 @@ class PlannedStops:
         """
         with self._grown:
             stop = self._plan.get(key)
+            self._waiting += 1
             while stop is None and not self._complete and (final or key[0] > self._through) \
                     and not self._pause:
                 self._grown.wait()
                 stop = self._plan.get(key)
+            self._waiting -= 1
             if self._pause:
                 self._pause = False
                 if stop is None:
@@ -156,16 +163,23 @@ class PlannedStops:
                     return {"activation": activation, "kind": kind, "position": position,
                             "eventId": 0, "reason": "pause", "description": "Paused"}
         event_id = int(stop.get("eventId") or 0) if stop is not None else 0
-        if stop is None or event_id in self._taken:
+        taken = (event_id, key[1] == "failure")
+        if stop is None or taken in self._taken:
             return None
-        self._taken.add(event_id)
+        self._taken.add(taken)
         return stop
 
     def _announce(self, stop: dict[str, Any]) -> None:
         self._next += 1
         acked = self._acks[self._next] = threading.Event()
         self._channel.send({"type": "stop", "id": self._next, "stop": stop})
+        self._waiting += 1
         acked.wait(10.0)
+        self._waiting -= 1
+
+    def held(self) -> bool:
+        """Whether the replay is held by the debugger or the adapter, not by workflow code."""
+        return self._waiting > 0 or pydevd_glue.suspended()
 
     def after_job(self, activation: int, position: int,
                   waiting: Callable[[], list[FrameType]]) -> None:
@@ -238,7 +252,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.project.specs import SetupSpecs
     from replaydbg.replay import find_workflow
     from replaydbg.replay.discovery import ensure_import_path, user_roots
-    from replaydbg.replay.engine import replay_recorded
+    from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, replay_recorded
     from replaydbg.replay.report import core_message
 
     ensure_import_path()
@@ -261,7 +275,10 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         # The adapter maps the history (in the background): replay without mapping here.
         raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
                                           user_roots=user_roots(workflows),
-                                          track_next_lines=False))
+                                          track_next_lines=False, paused=stops.held,
+                                          deadlock_timeout=session.get("deadlockTimeout",
+                                                                       DEFAULT_DEADLOCK_TIMEOUT)
+                                          or None))
     except ReplaydbgError as err:
         return {"status": "error", "message": str(err)}
     if raw.failure is None:

@@ -430,7 +430,8 @@ class EventPlan:
             else f"Workflow task failed: {kind}", reason="exception",
             exception_id="WorkflowDeadlock" if deadlock else "WorkflowTaskFailed",
             type_name=str(kind))
-        stop.text = f"{replayed.get('message') or kind}\nhistory: {check.get('summary')}" \
+        hint = f"\nhint: {check['hint']}" if check and check.get("hint") else ""
+        stop.text = f"{replayed.get('message') or kind}\nhistory: {check.get('summary')}{hint}" \
             if check else ""
         stop.stack_trace = _traceback_text(replayed.get("traceback") or [])
 

@@ -190,7 +190,7 @@ class Launcher:
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
         session = {"workflows": config.workflows, **config.setup.to_json(),
-                   "justMyCode": config.just_my_code}
+                   "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})

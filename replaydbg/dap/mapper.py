@@ -10,7 +10,7 @@ to need:
 * ``{"report": {...}}`` — last: the whole report (``replaydbg replay --json``'s result);
 * ``{"error": message, "hint": hint}`` — instead of a report, for unusable input.
 
-The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflow``,
+The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflows``,
 ``sandbox``, ``dataConverter``. Anything the user's code prints goes to stderr.
 """
 
@@ -116,7 +116,9 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
-                                          user_roots=user_roots(specs), stops=hooks))
+                                          user_roots=user_roots(specs), stops=hooks,
+                                          deadlock_timeout=session.get("deadlockTimeout", 5.0)
+                                          or None))
     except ReplaydbgError as err:
         write(out, {"error": err.message, "hint": err.hint})
         return 2

@@ -114,6 +114,14 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
         monitoring.restart_events()
 
 
+def suspended() -> bool:
+    """Whether the debugger holds some thread suspended (the user is looking at a stop)."""
+    if _pydevd is None:
+        return False
+    return any(getattr(getattr(thread, "additional_info", None), "pydev_state", None)
+               == _pydevd.STATE_SUSPEND for thread in threading.enumerate())
+
+
 def window_pays() -> bool:
     """Whether tracing only while workflow code runs saves time.
 

@@ -7,10 +7,13 @@ input error that names the spec, what it was for, and the fix.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from replaydbg.errors import WorkerSetupError
-from replaydbg.replay.discovery import import_user_module
+from replaydbg.replay.userimport import UserModules, import_user_module
 
 
 def load_object(spec: str, what: str, *, option: str, call: bool = True) -> Any:
@@ -18,13 +21,14 @@ def load_object(spec: str, what: str, *, option: str, call: bool = True) -> Any:
 
     ``what`` says what it is for ("plugin"); ``option`` names where it was given (``--plugin``).
     """
-    module_name, sep, attr = spec.partition(":")
+    module_name, sep, attr = spec.rpartition(":")
     if not sep or not module_name or not attr:
         raise WorkerSetupError(f"{option} {spec!r} is not MODULE:ATTRIBUTE",
-                               hint=f"name the {what} as package.module:attribute, e.g. "
-                               f"{option} myapp.worker:{what.replace(' ', '_')}")
+                               hint=f"name the {what} as package.module:attribute (or "
+                               f"path/to/file.py:attribute), e.g. {option} "
+                               f"myapp.worker:{what.replace(' ', '_')}")
     try:
-        module = import_user_module(module_name)
+        module = _import(module_name)
     except WorkerSetupError:
         raise
     except Exception as err:  # WorkflowDiscoveryError: the module or its imports failed
@@ -41,6 +45,16 @@ def load_object(spec: str, what: str, *, option: str, call: bool = True) -> Any:
     if call and callable(value):
         value = _call_factory(value, spec, what, option)
     return value
+
+
+def _import(target: str) -> ModuleType:
+    """A module by dotted name, or by file path (imported under its package's name)."""
+    if target.endswith(".py") or "/" in target or os.sep in target:
+        if not Path(target).is_file():
+            raise WorkerSetupError(f"{target}: no such file",
+                                   hint="give a .py file that exists, then :attribute")
+        return UserModules().load_file(Path(target))
+    return import_user_module(target)
 
 
 def _call_factory(factory: Any, spec: str, what: str, option: str) -> Any:

@@ -1,29 +1,43 @@
 """Find the workflow class to replay a history with.
 
-Users name it the way they run it (``package.module:Class``), or name modules, files or
-directories to scan for the ``@workflow.defn`` whose *workflow type name* matches the
-history's. Imports follow Python's own conventions: the working directory first on
-``sys.path`` (as ``python -m`` does), ``PYTHONPATH`` honoured, and a file inside packages
-imported under its dotted package name.
+Users name it the way they run it (``package.module:Class`` or ``path/to/file.py:Class``), or
+name modules, files or directories to scan for the ``@workflow.defn`` whose *workflow type
+name* matches the history's (the working directory when they name none). A scan imports only
+files that define a workflow (see workflowfiles), and a module that fails to import is skipped
+as long as the workflow is found elsewhere: a real repository has modules that need packages
+this environment lacks, or test fixtures that raise on purpose. What the user named outright
+is never skipped: its import error is shown with the full traceback.
 """
 
 from __future__ import annotations
 
-import importlib
+import logging
 import os
 import sys
-import traceback
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from temporalio import workflow
 
 from replaydbg.errors import WorkflowDiscoveryError
+from replaydbg.replay.userimport import (
+    ImportFailure,
+    UserImportError,
+    UserModules,
+    display_path,
+    ensure_import_path,
+    import_user_module,
+    importable_from_cwd,
+    module_name_for,
+)
+from replaydbg.replay.workflowfiles import workflow_files
 
-_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache",
-              "build", "dist", "site-packages"}
+__all__ = ["Discovery", "WorkflowCandidate", "discover", "ensure_import_path", "find_workflow",
+           "import_user_module", "module_name_for", "user_roots", "workflow_name"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,11 +46,13 @@ class WorkflowCandidate:
 
     cls: type
     name: str
+    #: The ``--workflow`` spec that selects this class from the working directory.
+    spec: str = ""
 
     @property
     def qualified(self) -> str:
-        """``module:Class``, the form ``--workflow`` accepts."""
-        return f"{self.cls.__module__}:{self.cls.__qualname__}"
+        """``module:Class`` (or ``file.py:Class``), the form ``--workflow`` accepts."""
+        return self.spec or f"{self.cls.__module__}:{self.cls.__qualname__}"
 
 
 def workflow_name(cls: type) -> str | None:
@@ -45,45 +61,60 @@ def workflow_name(cls: type) -> str | None:
     return defn.name if defn is not None and defn.name else None
 
 
-def ensure_import_path(cwd: str | None = None) -> None:
-    """Put the working directory first on ``sys.path``, as ``python -m`` does."""
-    root = os.path.abspath(cwd or os.getcwd())
-    if root not in sys.path:
-        sys.path.insert(0, root)
-
-
 def user_roots(specs: Sequence[str]) -> tuple[str, ...]:
     """The workflow specs that are paths: their code is the user's wherever it lives."""
-    return tuple(str(Path(spec).resolve()) for spec in specs if Path(spec).exists())
+    paths = (_path_part(spec) for spec in specs)
+    return tuple(str(Path(path).resolve()) for path in paths if Path(path).exists())
 
 
 def find_workflow(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate:
     """The class for ``workflow_type`` from ``specs`` (or the working directory when empty)."""
     ensure_import_path()
-    explicit = [s for s in specs if ":" in s and not os.path.exists(s)]
+    explicit = [split for split in map(_class_spec, specs) if split is not None]
     if explicit:
         return _resolve_explicit(explicit, workflow_type)
-    candidates = _scan(specs or [os.getcwd()])
-    matching = [c for c in candidates if c.name == workflow_type]
-    if len(matching) == 1:
-        return matching[0]
-    listed = "\n".join(f"    {c.qualified} (workflow type {c.name!r})" for c in candidates)
     where = ", ".join(specs) if specs else f"the working directory {os.getcwd()}"
-    if not matching:
-        found = f"found these workflows:\n{listed}" if candidates else "found no @workflow.defn"
-        raise WorkflowDiscoveryError(
-            f"no workflow with type {workflow_type!r} in {where}; {found}",
-            hint="pass --workflow package.module:Class, or a module/file/directory to scan",
-        )
-    several = "\n".join(f"    {c.qualified}" for c in matching)
-    raise WorkflowDiscoveryError(
-        f"several workflows have type {workflow_type!r}:\n{several}",
-        hint="choose one with --workflow package.module:Class",
-    )
+    found = discover(specs, workflow_type)
+    if not found.matching(workflow_type):
+        found.scan(specs, None)  # import every workflow file, to say what there is
+    return found.choose(workflow_type, where)
 
 
-def _resolve_explicit(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate:
-    candidates = [_load_spec(spec) for spec in specs]
+def discover(specs: Sequence[str], workflow_type: str | None = None) -> Discovery:
+    """Scan what ``specs`` name (the working directory when empty) for workflow classes.
+
+    With ``workflow_type``, only files that can define that type are imported (see
+    workflowfiles): a search for one workflow runs as little of the user's code as it can.
+    """
+    ensure_import_path()
+    found = Discovery()
+    found.scan(specs, workflow_type)
+    return found
+
+
+def _path_part(spec: str) -> str:
+    split = _class_spec(spec)
+    return split[0] if split else spec
+
+
+def _class_spec(spec: str) -> tuple[str, str] | None:
+    """``(module or file, Class)`` for ``module:Class`` / ``file.py:Class``, else None."""
+    if os.path.exists(spec):
+        return None
+    target, sep, attr = spec.rpartition(":")
+    if not sep or not target or not all(part.isidentifier() for part in attr.split(".")):
+        return None
+    return target, attr
+
+
+def _looks_like_path(target: str) -> bool:
+    return target.endswith(".py") or "/" in target or os.sep in target
+
+
+def _resolve_explicit(specs: Sequence[tuple[str, str]],
+                      workflow_type: str) -> WorkflowCandidate:
+    modules = UserModules()
+    candidates = [_load_spec(modules, target, attr) for target, attr in specs]
     for candidate in candidates:
         if candidate.name == workflow_type:
             return candidate
@@ -98,78 +129,128 @@ def _resolve_explicit(specs: Sequence[str], workflow_type: str) -> WorkflowCandi
     raise WorkflowDiscoveryError(f"none of {names} is workflow type {workflow_type!r}")
 
 
-def _load_spec(spec: str) -> WorkflowCandidate:
-    module_name, _, attr = spec.partition(":")
-    module = import_user_module(module_name)
+def _load_spec(modules: UserModules, target: str, attr: str) -> WorkflowCandidate:
+    if _looks_like_path(target):
+        if not Path(target).is_file():
+            raise WorkflowDiscoveryError(f"{target}: no such file",
+                                         hint="give a .py file that exists, then :Class")
+        module = modules.load_file(Path(target))
+    else:
+        module = modules.load_name(target)
     obj: object = module
     for part in attr.split("."):
         obj = getattr(obj, part, None)
         if obj is None:
             found = ", ".join(c.qualified for c in _workflows_in(module)) or "none"
             raise WorkflowDiscoveryError(
-                f"module {module_name!r} has no attribute {attr!r}; workflows in it: {found}")
+                f"module {target!r} has no attribute {attr!r}; workflows in it: {found}")
     name = workflow_name(obj) if isinstance(obj, type) else None
     if not isinstance(obj, type) or name is None:
-        raise WorkflowDiscoveryError(f"{spec} is not a @workflow.defn class")
-    return WorkflowCandidate(obj, name)
+        raise WorkflowDiscoveryError(f"{target}:{attr} is not a @workflow.defn class")
+    return _candidate(obj, name)
 
 
-def import_user_module(name: str) -> ModuleType:
-    """Import a user module; its own errors become a readable WorkflowDiscoveryError."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        if err.name and name.startswith(err.name):
-            raise WorkflowDiscoveryError(
-                f"cannot import module {name!r}: {err} (sys.path starts with {sys.path[0]!r})",
-                hint="run from your project's root, or set PYTHONPATH",
-            ) from err
-        raise _import_failed(name, err) from err
-    except Exception as err:  # the user's module raised while importing
-        raise _import_failed(name, err) from err
+@dataclass
+class Discovery:
+    """The candidates and the skipped modules of one discovery."""
 
+    modules: UserModules = field(default_factory=UserModules)
+    #: One candidate per class, keyed by (defining file, qualified name): the same file
+    #: imported under two names before discovery ran still gives one candidate.
+    found: dict[tuple[str, str], WorkflowCandidate] = field(default_factory=dict)
+    failures: list[ImportFailure] = field(default_factory=list)
 
-_OUR_CODE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_IMPORT_MACHINERY = ("<frozen", _OUR_CODE, os.path.dirname(importlib.__file__))
+    #: Files whose import failed: not tried again by a wider scan (their code ran once).
+    failed: set[Path] = field(default_factory=set)
 
+    def scan(self, specs: Sequence[str], workflow_type: str | None) -> None:
+        """Add what ``specs`` name (the working directory when empty) can define."""
+        for spec in specs or [os.getcwd()]:
+            self._spec(spec, workflow_type)
 
-def _import_failed(name: str, err: BaseException) -> WorkflowDiscoveryError:
-    """The user's traceback: the import machinery's frames and ours are left out."""
-    shown = traceback.TracebackException.from_exception(err)
-    shown.stack = traceback.StackSummary.from_list(
-        [frame for frame in shown.stack if not frame.filename.startswith(_IMPORT_MACHINERY)])
-    return WorkflowDiscoveryError(
-        f"importing {name!r} failed:\n{''.join(shown.format()).rstrip()}",
-        hint="fix the error above in your module",
-    )
+    def _spec(self, spec: str, workflow_type: str | None) -> None:
+        path = Path(spec)
+        if path.is_dir():
+            for found in workflow_files(path):
+                if found.may_hold(workflow_type):
+                    self._try(found.path, None)
+        elif path.is_file():
+            self._add(self.modules.load_file(path))  # named outright: errors are shown
+        elif _looks_like_path(spec):
+            raise WorkflowDiscoveryError(f"{spec}: no such file or directory")
+        else:
+            self._package(spec, workflow_type)
 
-
-def _scan(specs: Iterable[str]) -> list[WorkflowCandidate]:
-    found: dict[type, WorkflowCandidate] = {}
-    for spec in specs:
-        for module in _modules_for(spec):
-            for candidate in _workflows_in(module):
-                found.setdefault(candidate.cls, candidate)
-    return list(found.values())
-
-
-def _modules_for(spec: str) -> Iterable[ModuleType]:
-    path = Path(spec)
-    if path.is_dir():
-        for file in sorted(_python_files(path)):
-            yield import_user_module(module_name_for(file))
-    elif path.is_file():
-        yield import_user_module(module_name_for(path))
-    elif path.suffix == ".py" or os.sep in spec:
-        raise WorkflowDiscoveryError(f"{spec}: no such file or directory")
-    else:
-        module = import_user_module(spec)
-        yield module
+    def _package(self, name: str, workflow_type: str | None) -> None:
+        module = self.modules.load_name(name)
+        self._add(module)
         for location in getattr(module, "__path__", []):  # a package: scan its modules too
-            for file in sorted(_python_files(Path(location))):
-                dotted = _dotted(file, Path(location))
-                if dotted:  # "" is the package's own __init__, yielded above
-                    yield import_user_module(f"{spec}.{dotted}")
+            for found in workflow_files(Path(location)):
+                dotted = _dotted(found.path, Path(location))
+                # "" is the package's own __init__, added above
+                if dotted and found.may_hold(workflow_type):
+                    self._try(found.path, f"{name}.{dotted}")
+
+    def _try(self, file: Path, name: str | None) -> None:
+        if file in self.failed:
+            return
+        try:
+            module = self.modules.load_name(name, file) if name else self.modules.load_file(file)
+        except WorkflowDiscoveryError as err:
+            first = (err.first_line if isinstance(err, UserImportError)
+                     else err.message.splitlines()[0])
+            self.failures.append(ImportFailure(display_path(file), first))
+            self.failed.add(file)
+            return
+        self._add(module)
+
+    def _add(self, module: ModuleType) -> None:
+        for candidate in _workflows_in(module):
+            file = getattr(module, "__file__", None)
+            key = (os.path.realpath(file) if file else module.__name__,
+                   candidate.cls.__qualname__)
+            known = self.found.get(key)
+            if known is None or len(candidate.qualified) < len(known.qualified):
+                self.found[key] = candidate
+
+    @property
+    def candidates(self) -> list[WorkflowCandidate]:
+        """Every workflow class found, once each."""
+        return list(self.found.values())
+
+    def matching(self, workflow_type: str) -> list[WorkflowCandidate]:
+        """The candidates of ``workflow_type``."""
+        return [c for c in self.found.values() if c.name == workflow_type]
+
+    def choose(self, workflow_type: str, where: str) -> WorkflowCandidate:
+        """The one candidate of ``workflow_type``, else an error that lists what was found."""
+        candidates = self.candidates
+        matching = self.matching(workflow_type)
+        if len(matching) == 1:
+            for failure in self.failures:
+                _log.info("skipped %s", failure)
+            return matching[0]
+        if matching:
+            several = "\n".join(f"    {c.qualified}" for c in matching)
+            raise WorkflowDiscoveryError(
+                f"several workflows have type {workflow_type!r}:\n{several}",
+                hint="choose one with --workflow package.module:Class (as listed above)")
+        raise self._none_matching(workflow_type, where, candidates)
+
+    def _none_matching(self, workflow_type: str, where: str,
+                       candidates: list[WorkflowCandidate]) -> WorkflowDiscoveryError:
+        listed = "\n".join(f"    {c.qualified} (workflow type {c.name!r})" for c in candidates)
+        text = f"no workflow with type {workflow_type!r} in {where}; " + (
+            f"found these workflows:\n{listed}" if candidates else "found no @workflow.defn")
+        hint = "pass --workflow path/to/file.py:Class (or package.module:Class), or a " \
+               "module/file/directory to scan"
+        if self.failures:
+            skipped = "\n".join(f"    {failure}"
+                                for failure in sorted(self.failures, key=lambda f: f.where))
+            text += f"\nthese modules failed to import and were skipped:\n{skipped}"
+            hint = ("if the workflow is in a module that failed, fix its import; --workflow "
+                    "path/to/file.py:Class shows its full traceback. Otherwise " + hint)
+        return WorkflowDiscoveryError(text, hint=hint)
 
 
 def _dotted(file: Path, root: Path) -> str:
@@ -179,43 +260,30 @@ def _dotted(file: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def _python_files(root: Path) -> Iterable[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")]
-        for filename in filenames:
-            file = Path(dirpath, filename)
-            # Only import files that can define a workflow: importing arbitrary scripts
-            # would run them.
-            if filename.endswith(".py") and _mentions_workflow(file):
-                yield file
-
-
-def _mentions_workflow(file: Path) -> bool:
-    try:
-        return "workflow.defn" in file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def module_name_for(file: Path) -> str:
-    """Dotted name for a file: its package chain, with the chain's root put on sys.path."""
-    file = file.resolve()
-    parts = [file.stem]
-    directory = file.parent
-    while (directory / "__init__.py").exists():
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    root = str(directory)
-    if root not in sys.path:
-        sys.path.insert(1 if sys.path else 0, root)
-    return ".".join(parts)
-
-
 def _workflows_in(module: ModuleType) -> list[WorkflowCandidate]:
     found = []
     for value in vars(module).values():
         if isinstance(value, type) and value.__module__ == module.__name__:
             name = workflow_name(value)
             if name is not None:
-                found.append(WorkflowCandidate(value, name))
+                found.append(_candidate(value, name))
     return found
+
+
+def _candidate(cls: type, name: str) -> WorkflowCandidate:
+    """The candidate with the spec that works from the working directory.
+
+    The shortest importable module name wins (a package's ``__init__`` that re-exports the
+    class beats the module defining it); when that name only imports because discovery put
+    a directory on ``sys.path``, the file path is what the user must type instead.
+    """
+    module = sys.modules[cls.__module__]
+    qualname = cls.__qualname__
+    if not importable_from_cwd(module) and getattr(module, "__file__", None):
+        return WorkflowCandidate(cls, name, f"{display_path(str(module.__file__))}:{qualname}")
+    names = [module.__name__]
+    if "." not in qualname:
+        parts = module.__name__.split(".")
+        names += [parent for parent in (".".join(parts[:n]) for n in range(1, len(parts)))
+                  if getattr(sys.modules.get(parent), qualname, None) is cls]
+    return WorkflowCandidate(cls, name, f"{min(names, key=len)}:{qualname}")

@@ -101,6 +101,11 @@ async def replay_recorded(
     sdk_log = logging.getLogger(SDK_INSTANCE_LOGGER)
     capture = TaskFailureCapture()
     sdk_log.addFilter(capture)
+    # The capture sees the SDK's record only if the record is made: whatever the logging
+    # configuration, let WARNING through on this logger while the replay runs.
+    level = sdk_log.level
+    if not sdk_log.isEnabledFor(logging.WARNING):
+        sdk_log.setLevel(logging.WARNING)
     watchdog = (DeadlockWatchdog(deadlock_timeout, user_code, paused=paused,
                                  on_stuck=_blocked_for_good)
                 if deadlock_timeout else contextlib.nullcontext())
@@ -124,6 +129,7 @@ async def replay_recorded(
             raise validation_error(err) from err
     finally:
         sdk_log.removeFilter(capture)
+        sdk_log.setLevel(level)
         ReplayContext.recording = ReplayContext.user_code = None
         ReplayContext.stops = None
         ReplayContext.track_next_lines = True

@@ -76,6 +76,9 @@ class ActivationRecord:
     #: The user frames of the exception's traceback, outermost first (the last one is
     #: ``failure_site``).
     failure_traceback: list[SourceLocation] = field(default_factory=list)
+    #: The exception the failure was raised from, innermost (``TypeError: Unknown payload
+    #: encoding binary/encrypted`` under the SDK's "Failed decoding arguments").
+    failure_cause: str | None = None
 
     @property
     def is_eviction(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from temporalio.workflow import NondeterminismError
 
+from replaydbg.errors import WorkerSetupError
 from replaydbg.history import History, short_details
 from replaydbg.history.task_failures import stuck_task
 from replaydbg.replay.divergence import Divergence
@@ -183,4 +184,11 @@ async def replay_history(
                                 stops=stops, deadlock_timeout=deadlock_timeout)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     codec = setup.effective_converter().payload_codec
-    return explain(raw, history, name, compare_payloads=codec is None)
+    report = explain(raw, history, name, compare_payloads=codec is None)
+    check = report.task_failure
+    if check is not None and check.undecodable_encoding is not None:
+        # Not a bug in the workflow: the replay lacks what the worker decodes payloads with.
+        cause = check.activation.failure_cause if check.activation else None
+        raise WorkerSetupError(f"the replay cannot decode the history's payloads: {cause}",
+                               hint=check.hint)
+    return report

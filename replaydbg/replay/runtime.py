@@ -152,6 +152,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_init_job: JobRecord | None = None
         self._rd_boundary: FrameType | None = None
         self._rd_error: BaseException | None = None
+        #: Where the task being resumed for a searching job goes on (see _chain_end).
+        self._rd_resumes_at: SourceLocation | None = None
         super().__init__(det)
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
@@ -215,6 +217,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             error = self._rd_error or getattr(self, "_current_activation_error", None)
             if isinstance(error, BaseException):
                 record.failure_type = type(error).__name__
+                record.failure_cause = _root_cause(error)
                 record.failure_traceback = self._user_traceback(error.__traceback__)
                 record.failure_site = (record.failure_traceback[-1]
                                        if record.failure_traceback else None)
@@ -287,10 +290,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _run_owned(self, handle: asyncio.Handle, owner: JobRecord) -> None:
         previous, self._rd_cause = self._rd_cause, owner
+        if owner.searching:
+            self._rd_resumes_at = self._chain_end(handle)
         try:
             handle._run()
         finally:
             self._rd_cause = previous
+            self._rd_resumes_at = None
             owner.live_handles -= 1
             if owner.live_handles == 0 and owner.searching:
                 # Nothing scheduled on the job's behalf is left: it never reached user code
@@ -351,8 +357,24 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         owner = self._rd_cause or self._rd_init_job
         if owner is None or not owner.searching:
             return
+        if resumed and self._rd_resumes_at is not None:
+            location = self._rd_resumes_at
         owner.next_line, owner.resumed = location, resumed
         self._settle(owner)
+
+    def _chain_end(self, handle: asyncio.Handle) -> SourceLocation | None:
+        """Where a task about to resume goes on: the innermost user frame of its chain.
+
+        A chain resumes from its outermost coroutine (``run`` at ``await self.helper()``)
+        down to the one whose awaitable completed (the helper's ``await`` of the activity):
+        the first user frame to resume is the outermost, but the user's code goes on in the
+        innermost. Only now, before the task runs, is the whole ``await`` chain visible.
+        """
+        task = getattr(getattr(handle, "_callback", None), "__self__", None)
+        if not isinstance(task, asyncio.Task):
+            return None
+        frames = self._user_frames(task.get_coro())
+        return frame_location(frames[-1]) if frames else None
 
     def _waiting_locations(self) -> list[SourceLocation]:
         """Where each pending user coroutine chain waits: its innermost user frame."""
@@ -387,3 +409,15 @@ class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):
         """Implements :py:meth:`WorkflowRunner.create_instance`."""
         # Abstract only on paper: the loop methods the SDK does not implement raise anyway.
         return RecordingWorkflowInstance(det)  # type: ignore[abstract]
+
+
+def _root_cause(error: BaseException) -> str | None:
+    """The innermost exception ``error`` was raised from or while handling, as text."""
+    cause, seen = error, {id(error)}
+    while True:
+        inner = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
+        if inner is None or id(inner) in seen:
+            break
+        cause = inner
+        seen.add(id(cause))
+    return None if cause is error else f"{type(cause).__name__}: {cause}"

@@ -9,14 +9,19 @@ and the code now completes it (*fixed*: the check a user runs before deploying a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from replaydbg.history.task_failures import RecordedTaskFailure, StackFrame, StuckTask
 from replaydbg.replay.recorder import ActivationRecord
 from replaydbg.replay.source import SourceLocation
+from replaydbg.rules.advice import restricted_access_advice
 
 REPRODUCED, DIFFERS, NEW, FIXED = "reproduced", "differs", "new", "fixed"
+#: The history's task only timed out (the worker stopped answering); the code completes it.
+TIMED_OUT = "timed-out"
+_UNKNOWN_ENCODING = re.compile(r"Unknown payload encoding ([^\s'\"]+)")
 #: The exception the deadlock watchdog raises (see replay/watchdog.py).
 DEADLOCK_TYPE = "WorkflowDeadlock"
 
@@ -26,7 +31,8 @@ class TaskFailureCheck:
     """The replay's workflow-task failure (if any) against the history's record (if any)."""
 
     #: ``reproduced``, ``differs``, ``new`` (the code raises where history completed the
-    #: task) or ``fixed`` (history failed the task, the code now completes it).
+    #: task), ``fixed`` (history failed the task, the code now completes it) or
+    #: ``timed-out`` (history's attempts only timed out, the code completes the task).
     verdict: str
     #: The failing activation of the replay (None when ``fixed``).
     activation: ActivationRecord | None
@@ -37,8 +43,36 @@ class TaskFailureCheck:
 
     @property
     def failed(self) -> bool:
-        """Whether the replay fails on this (everything but ``fixed``)."""
-        return self.verdict != FIXED
+        """Whether the replay fails on this (not when the code completes the task)."""
+        return self.verdict not in (FIXED, TIMED_OUT)
+
+    @property
+    def hint(self) -> str | None:
+        """What to do instead, when the sandbox refused a call the rules know."""
+        activation = self.activation
+        if activation is None:
+            return None
+        if activation.failure_type == "RestrictedWorkflowAccessError":
+            return restricted_access_advice(activation.failure or "")
+        if "is not JSON serializable" in (activation.failure or ""):
+            return ("the SDK's default converter cannot encode this value; if the worker uses "
+                    "another data converter (pydantic: --data-converter "
+                    "temporalio.contrib.pydantic:pydantic_data_converter), or a plugin that "
+                    "sets one, give it to the replay")
+        encoding = self.undecodable_encoding
+        if encoding is not None:
+            return (f"payloads encoded as {encoding} need the worker's converter or codec: give "
+                    "its plugin (--plugin MODULE:ATTR), data converter (--data-converter "
+                    "MODULE:ATTR) or codec server")
+        return None
+
+    @property
+    def undecodable_encoding(self) -> str | None:
+        """The payload encoding the replay could not decode, when that failed the task."""
+        activation = self.activation
+        cause = activation.failure_cause if activation is not None else None
+        found = _UNKNOWN_ENCODING.search(cause or "")
+        return found.group(1) if found else None
 
     @property
     def deadlock(self) -> bool:
@@ -51,8 +85,10 @@ class TaskFailureCheck:
         return {
             "verdict": self.verdict,
             "summary": self.summary,
+            "hint": self.hint,
             "replayed": None if activation is None else {
                 "type": activation.failure_type, "message": activation.failure,
+                "cause": activation.failure_cause,
                 "line": _location_json(activation.failure_site),
                 "traceback": [_location_json(f) for f in activation.failure_traceback],
                 "workflowTaskStartedEventId": activation.history_length,
@@ -73,6 +109,8 @@ def check_task_failure(activations: list[ActivationRecord],
     if failed is None:
         if stuck is None:
             return None
+        if all(f.cause == "TimedOut" for f in stuck.failures):
+            return TaskFailureCheck(TIMED_OUT, None, stuck, _timed_out_summary(stuck))
         return TaskFailureCheck(FIXED, None, stuck, _fixed_summary(stuck))
     if stuck is None or failed.history_length < stuck.last_started:
         return TaskFailureCheck(NEW, failed, None, _new_summary(failed))
@@ -85,13 +123,19 @@ def raised(activation: ActivationRecord) -> str:
     """``KeyError: 'zz' at workflows.py:18 (lookup)``."""
     kind = activation.failure_type or "an exception"
     at = f" at {activation.failure_site.short()}" if activation.failure_site else ""
-    return f"{kind}: {activation.failure}{at}"
+    return f"{kind}: {_clip(activation.failure or '')}{at}"
 
 
 def _recorded(failure: RecordedTaskFailure) -> str:
     kind = failure.failure_type or failure.cause
     at = f" at {failure.raised_at.short()}" if failure.raised_at else ""
-    return f"{kind}: {failure.message}{at}"
+    return f"{kind}: {_clip(failure.message)}{at}"
+
+
+def _clip(message: str, limit: int = 100) -> str:
+    """A message short enough for a one-line summary (the full text is in the JSON)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 def _attempts(stuck: StuckTask) -> str:
@@ -133,6 +177,13 @@ def _new_summary(activation: ActivationRecord) -> str:
 def _fixed_summary(stuck: StuckTask) -> str:
     return (f"the code now completes the workflow task the history failed ({_attempts(stuck)}, "
             f"last: {_recorded(stuck.latest)}): deploying it unblocks the workflow")
+
+
+def _timed_out_summary(stuck: StuckTask) -> str:
+    count = len(stuck.failures)
+    return (f"the code completes the workflow task whose {count} attempt"
+            f"{'s' if count != 1 else ''} the history records as timed out: the worker stopped "
+            "answering (it crashed, was overloaded, or blocked in a call), the code did not fail")
 
 
 def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ Front ends (``replaydbg check``, the language server) use :class:`Workspace`,
 
 from replaydbg.rules.catalog import DOC_BASE, RULES, RuleInfo
 from replaydbg.rules.config import Config, load_config
+from replaydbg.rules.factcache import FactCache
 from replaydbg.rules.model import (
     ChainStep,
     Finding,
@@ -22,6 +23,7 @@ __all__ = [
     "RULES",
     "ChainStep",
     "Config",
+    "FactCache",
     "Finding",
     "Fix",
     "Position",

@@ -6,6 +6,7 @@ which modules to feed in and caches everything that can be cached.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,11 +17,15 @@ from replaydbg.rules.catalog import RULES
 from replaydbg.rules.checks import FunctionChecker, Issue
 from replaydbg.rules.config import Config
 from replaydbg.rules.fixes import FixContext
+from replaydbg.rules.handlers import HandlerRules
+from replaydbg.rules.imports import ImportClosure, import_closure
 from replaydbg.rules.memo import Memo, workspace_names
 from replaydbg.rules.model import ChainStep, Finding
 from replaydbg.rules.module import ModuleFacts, Placed
 from replaydbg.rules.reach import Entry, Key, Reach, entries, workflow_classes
 from replaydbg.rules.resolve import ModuleIndex, Resolver
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +51,14 @@ class Analysis:
         self._checkers: dict[Path, FunctionChecker] = {}
         self._chains: dict[Key, tuple[tuple[ChainStep, ...], str] | None] = {}
         self.issues: dict[Path, list[tuple[Issue, Key | None]]] = {p: [] for p in modules}
+        #: The first failure of the analysis itself per file: reported once, as RDB002.
+        self.failures: dict[Path, tuple[str, Exception]] = {
+            p: m.failure for p, m in modules.items() if m.failure is not None}
+
+    def fail(self, path: Path, where: str, error: Exception) -> None:
+        """Keep the first failure of the analysis on ``path``; the rest goes on."""
+        logger.debug("analysing %s in %s failed", where, path, exc_info=error)
+        self.failures.setdefault(path, (where, error))
 
     def checker(self, path: Path) -> FunctionChecker:
         """The per-module checker (with its fix context), built once."""
@@ -66,15 +79,28 @@ class Analysis:
     def run(self) -> AnalysisResult:
         """Reach workflow code from every entry point, then apply every rule."""
         self.memo.begin(workspace_names(self.modules, self.index, self.config))
-        starts = [e for m in self.modules.values() for e in entries(m, self.resolver)]
-        reach = Reach(self.modules, self.resolver, set(self.config.known_safe), self.memo)
+        starts = [e for m in self.modules.values() for e in self._entries(m)]
+        reach = Reach(self.modules, self.resolver, set(self.config.known_safe), self.memo,
+                      self.fail)
         reach.walk(starts)
         for key in reach.hops:
-            self._function_rules(reach, key)
+            try:
+                self._function_rules(reach, key)
+            except Exception as error:  # one function's defect must not stop the others
+                self.fail(key[0], key[1], error)
         self._class_rules(starts, reach)
         self._module_rules(starts)
+        for path, failure in self.failures.items():
+            self.issues[path].append((toplevel.failure_issue(*failure), None))
         findings = {path: sorted(self._findings(path, reach), key=_order) for path in self.modules}
         return AnalysisResult(findings, self._dependents(reach))
+
+    def _entries(self, module: ModuleFacts) -> list[Entry]:
+        try:
+            return entries(module, self.resolver)
+        except Exception as error:
+            self.fail(module.path, "its workflow classes", error)
+            return []
 
     def _function_rules(self, reach: Reach, key: Key) -> None:
         placed = reach.placed(key)
@@ -84,7 +110,23 @@ class Analysis:
         kind = entry.kind if entry is not None else ""
         found = self.memo.get(placed.facts, ("issues", key[0], placed.offset, kind),
                               lambda: self._issues_in(key[0], placed, kind))
+        # Outside the memo: it depends on other functions' bodies, not only on names.
+        if any(i.code == "RDB305" for i in found) and self._helper_continues(reach, key):
+            found = tuple(i for i in found if i.code != "RDB305")
         self.issues[key[0]].extend((issue, key) for issue in found)
+
+    def _helper_continues(self, reach: Reach, key: Key) -> bool:
+        """Whether a function ``key`` reaches continues as new (RDB305 is then bounded)."""
+        seen, pending = {key}, [key]
+        while pending:
+            for callee, _ in reach.callees(pending.pop()):
+                if callee not in seen:
+                    seen.add(callee)
+                    placed = reach.placed(callee)
+                    if placed is not None and hygiene.continues_as_new(placed.facts):
+                        return True
+                    pending.append(callee)
+        return False
 
     def _issues_in(self, path: Path, placed: Placed, kind: str) -> tuple[Issue, ...]:
         checker = self.checker(path)
@@ -95,38 +137,53 @@ class Analysis:
         return tuple(found)
 
     def _class_rules(self, starts: list[Entry], reach: Reach) -> None:
+        rules = HandlerRules(self.modules, reach, self.checker)
         by_class: dict[tuple[Path, str], list[Entry]] = {}
         for entry in starts:
             by_class.setdefault((entry.key[0], entry.cls), []).append(entry)
         for (path, _cls), group in by_class.items():
-            module = self.modules[path]
             runs = [e for e in group if e.kind == "run"]
-            handlers = [module.functions[e.key[1]] for e in group if e.kind in ("signal",
-                                                                               "update")]
+            handlers = [e.key for e in group if e.kind in ("signal", "update")]
             for run in runs:
-                issues = hygiene.unfinished_handler_issue(module.functions[run.key[1]], handlers)
+                try:
+                    issues = list(rules.issues(run.key, handlers))
+                except Exception as error:
+                    self.fail(path, run.key[1], error)
+                    continue
                 self.issues[path].extend((issue, run.key) for issue in issues)
 
     def _module_rules(self, starts: list[Entry]) -> None:
         workflow_paths = {e.key[0] for e in starts}
-        normal, passed = self._imported(workflow_paths)
+        closure = import_closure(self.modules, self.index, workflow_paths)
         for path, module in self.modules.items():
-            issues = [*toplevel.syntax_issues(module)]
-            # Both kinds of module rules look at calls only: most chunks have none.
-            for placed in [*module.toplevel, *module.functions.values()]:
-                if placed.facts.calls:
-                    issues.extend(self._placed_issues("hatch", path, placed))
-            if path in workflow_paths:
-                issues.extend(toplevel.passthrough_imports(module))
-            if path in normal or path in passed:
-                table = "import-time" if path in normal else "passed-through"
-                for placed in module.toplevel:
-                    if placed.facts.calls:
-                        issues.extend(self._placed_issues(table, path, placed))
-            for cls, sandboxed in workflow_classes(module, self.resolver):
-                if not sandboxed:
-                    issues.append(toplevel.sandboxed_false_issue(module, cls))
+            try:
+                issues = self._module_issues(path, module, workflow_paths, closure)
+            except Exception as error:
+                self.fail(path, "its module-level code", error)
+                continue
             self.issues[path].extend((issue, None) for issue in issues)
+
+    def _module_issues(self, path: Path, module: ModuleFacts, workflow_paths: set[Path],
+                       closure: ImportClosure) -> list[Issue]:
+        issues = [*toplevel.syntax_issues(module)]
+        # Both kinds of module rules look at calls only: most chunks have none.
+        for placed in [*module.toplevel, *module.functions.values()]:
+            if placed.facts.calls:
+                issues.extend(self._placed_issues("hatch", path, placed))
+        if path in workflow_paths:
+            issues.extend(toplevel.passthrough_imports(module))
+        if path in closure.normal or path in closure.passed:
+            table = "import-time" if path in closure.normal else "passed-through"
+            for placed in module.toplevel:
+                if placed.facts.calls:
+                    # RDB215 only where workflows take the value (RDB216 defaults always).
+                    used = closure.uses(path, placed.facts.local_names)
+                    issues.extend(i for i in self._placed_issues(table, path, placed)
+                                  if used or i.code != "RDB215")
+        for cls, sandboxed in workflow_classes(module, self.resolver):
+            if not sandboxed:
+                issues.append(toplevel.sandboxed_false_issue(module, cls))
+        return issues
 
     def _placed_issues(self, table: str, path: Path, placed: Placed) -> tuple[Issue, ...]:
         """Module rules over one function or top-level chunk, through the memo."""
@@ -138,30 +195,6 @@ class Analysis:
                               imported_normally=table == "import-time")
         return self.memo.get(placed.facts, (table, path, placed.offset),
                              lambda: tuple(compute()))
-
-    def _imported(self, roots: set[Path]) -> tuple[set[Path], set[Path]]:
-        """Modules imported (transitively) by workflow modules: normally, and passed through."""
-        normal, passed = set(roots), set[Path]()
-        pending = list(roots)
-        while pending:
-            module = self.modules[pending.pop()]
-            for fact, _ in module.imports:
-                for path in self._import_paths(module, fact.module, fact.level, fact.names):
-                    target = passed if fact.passthrough or path in passed else normal
-                    if path not in normal and path not in passed:
-                        target.add(path)
-                        pending.append(path)
-        return normal, passed
-
-    def _import_paths(self, module: ModuleFacts, name: str, level: int,
-                      names: tuple[str, ...]) -> Iterator[Path]:
-        from replaydbg.rules.facts import Binding
-
-        base = self.resolver.absolute(module, Binding("import", module=name, level=level))
-        for full in [base, *(f"{base}.{n}" for n in names)]:
-            path = self.index.find(full, module.path)
-            if path is not None and path in self.modules:
-                yield path
 
     def _findings(self, path: Path, reach: Reach) -> Iterator[Finding]:
         module = self.modules[path]

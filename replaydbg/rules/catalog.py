@@ -31,6 +31,8 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
 _TABLE: tuple[tuple[str, str, Severity, str], ...] = (
     ("RDB001", "syntax-error", _E, "the file does not parse; the parts that do are analysed"),
+    ("RDB002", "not-analysed", _E,
+     "the analysis failed on (part of) this file; the rest of the tree is still checked"),
     ("RDB101", "wall-clock", _E, "reads the wall clock; use workflow.now()/time()/time_ns()"),
     ("RDB102", "blocking-sleep", _E, "time.sleep blocks the workflow; use asyncio.sleep"),
     ("RDB103", "randomness", _E, "unseeded randomness; use workflow.random()"),

@@ -22,6 +22,7 @@ from replaydbg.rules.fixes import FixContext, await_fix, call_fix, sorted_fix
 from replaydbg.rules.model import Fix, Span
 from replaydbg.rules.module import ModuleFacts, Placed
 from replaydbg.rules.resolve import Resolver, Target
+from replaydbg.rules.settypes import SAFE
 
 WF = "temporalio.workflow."
 _ACTIVITY_CALLS = frozenset(WF + n for n in (
@@ -101,6 +102,23 @@ class FunctionChecker:
                 yield Issue("RDB201", f"{item.how} over a set of {item.element} values: its "
                             "order changes between processes (hash randomisation); sort it",
                             span, (sorted_fix(span, self.module.path),) if item.fixable else ())
+        for name, is_call, kind, raw in function.payloads:
+            kind = kind or self._returned_set(name if is_call else
+                                              dict(function.local_types).get(name, ""), function)
+            if kind is not None and kind != SAFE:
+                yield Issue("RDB201", f"{name} is a set of {kind} values passed to an activity "
+                            "or child workflow: it is serialised in iteration order, which "
+                            "changes between processes (hash randomisation); pass sorted(...)",
+                            placed.span(raw), label=name)
+
+    def _returned_set(self, callee: str, function: FunctionFacts) -> str | None:
+        """The element kind of the set a workspace function called as ``callee`` returns."""
+        if not callee:
+            return None
+        target = self.resolver.resolve(self.module, callee, function)
+        module = self.resolver.modules.get(target.path) if target and target.path else None
+        placed = module.functions.get(target.qualname) if module and target else None
+        return placed.facts.returns_set if placed is not None else None
 
     def _call(self, placed: Placed, call: CallFact) -> Iterator[Issue]:
         _, name = self.call_name(call, placed.facts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from replaydbg.rules import settypes
+from replaydbg.rules import flow, settypes
 from replaydbg.rules.facts import (
     DEFAULT_VALUE,
     IN_ASYNC,
@@ -144,13 +144,14 @@ class _ModuleExtractor:
                 self.bindings[target.id] = Binding("value", member=constructor, mutable=mutable)
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
-                 cls: str | None, set_names: dict[str, str] | None = None) -> None:
+                 cls: str | None, set_names: dict[str, str] | None = None,
+                 attr_types: dict[str, str] | None = None) -> None:
         """Scan a function; its decorators and defaults run at import (the top level)."""
         self.top.scan(node.decorator_list)
         self.top.scan([d for d in [*node.args.defaults, *node.args.kw_defaults] if d],
                       extra_flags=DEFAULT_VALUE)
         scanner = BodyScanner(self.pos, flags=IN_ASYNC if isinstance(node, ast.AsyncFunctionDef)
-                              else 0, set_names=set_names)
+                              else 0, set_names=set_names, attr_types=attr_types)
         scanner.add_parameters(node.args)
         scanner.scan(node.body)
         for statement in scanner.imports:
@@ -165,11 +166,13 @@ class _ModuleExtractor:
         self.top.scan(node.decorator_list)
         self.top.scan(node.bases)
         attribute_sets = _attribute_set_kinds(node)
+        attribute_types = _attribute_types(node)
         methods: list[str] = []
         for item in node.body:
             if isinstance(item, _FUNCTIONS):
                 methods.append(item.name)
-                self.function(item, f"{qualname}.{item.name}", qualname, attribute_sets)
+                self.function(item, f"{qualname}.{item.name}", qualname, attribute_sets,
+                              attribute_types)
             elif isinstance(item, ast.ClassDef):
                 self.klass(item, f"{qualname}.{item.name}")
             else:
@@ -219,6 +222,11 @@ def _facts(scanner: BodyScanner, qualname: str, cls: str | None, pos: Positions,
         local_names=frozenset(scanner.local_names),
         local_types=tuple(scanner.local_types.items()), first_line=first, end_line=last,
         returns_value=scanner.returns_value,
+        never_returns=node is not None and flow.never_returns(node.body),
+        awaits_other=scanner.awaits_other,
+        returns_set=(settypes.annotation_kind(node.returns) if node is not None else None)
+        or scanner.returns_set,
+        payloads=tuple(scanner.payloads),
     )
 
 
@@ -237,6 +245,29 @@ def _attribute_set_kinds(node: ast.ClassDef) -> dict[str, str]:
             if kind is not None and target.startswith("self."):
                 kinds.setdefault(target, kind)
     return kinds
+
+
+def _attribute_types(node: ast.ClassDef) -> dict[str, str]:
+    """``self.x`` -> constructor, for the attribute types the rules need: unbounded queues.
+
+    Kept narrow on purpose: typing every attribute would resolve ``self.x.m()`` calls that
+    no rule was written for. ``put()`` on an unbounded ``asyncio.Queue`` never suspends.
+    """
+    types: dict[str, str] = {}
+    for item in _attribute_statements(node):
+        value = getattr(item, "value", None)
+        targets = getattr(item, "targets", None) or [getattr(item, "target", None)]
+        if not isinstance(value, ast.Call) or len(targets) != 1 or targets[0] is None:
+            continue
+        name, target = dotted(value.func), dotted(targets[0])
+        if name.endswith("Queue") and target.startswith("self.") and _unbounded(value):
+            types[target] = name
+    return types
+
+
+def _unbounded(call: ast.Call) -> bool:
+    sizes = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "maxsize")]
+    return all(isinstance(s, ast.Constant) and s.value in (0, None) for s in sizes)
 
 
 def _attribute_statements(node: ast.ClassDef) -> list[ast.stmt]:

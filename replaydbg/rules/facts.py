@@ -52,6 +52,9 @@ class CallFact(NamedTuple):
     receiver_type: str = ""
     #: Dotted names passed as keyword values (``default_factory=datetime.now``).
     value_refs: tuple[tuple[str, RawSpan], ...] = ()
+    #: Objects handed over as arguments: a dotted name (``hooks``), or a constructor's
+    #: dotted name with ``()`` appended (``Hooks()``), with the argument's span.
+    passed: tuple[tuple[str, RawSpan], ...] = ()
 
 
 class RefFact(NamedTuple):
@@ -90,6 +93,10 @@ class LoopFact(NamedTuple):
     #: Dotted names of the calls awaited in the body.
     awaited_calls: tuple[str, ...]
     flags: int
+    #: A ``return``, or a ``break`` of this loop (not of a loop inside it).
+    leaves: bool = False
+    #: Dotted names of the calls in the body that add commands (see :mod:`.flow`).
+    commands: tuple[str, ...] = ()
 
 
 class MutationFact(NamedTuple):
@@ -133,6 +140,15 @@ class FunctionFacts(NamedTuple):
     first_line: int
     end_line: int
     returns_value: bool = False
+    #: Cannot return normally (ends in ``await asyncio.Future()`` or a loop never left).
+    never_returns: bool = False
+    #: Awaits something other than a call (``await task``, ``async with``, ``async for``).
+    awaits_other: bool = False
+    #: Element kind of the set it returns (annotation or return expression), if a set.
+    returns_set: str | None = None
+    #: Names and calls passed (maybe inside a constructor) to an activity or child
+    #: workflow: (dotted name, is a call, element kind if a known set, span).
+    payloads: tuple[tuple[str, bool, str | None, RawSpan], ...] = ()
 
 
 class ClassFacts(NamedTuple):

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from replaydbg.rules.checks import COMMANDS, WF, FunctionChecker, Issue
-from replaydbg.rules.facts import IN_ASYNC, UNRESTRICTED, LoopFact
+from replaydbg.rules.checks import COMMANDS, FunctionChecker, Issue
+from replaydbg.rules.facts import IN_ASYNC, UNRESTRICTED, FunctionFacts, LoopFact
 from replaydbg.rules.module import Placed
 
-_COMMAND_WORDS = ("execute_activity", "execute_local_activity", "execute_child_workflow",
-                  "start_child_workflow", "sleep", "wait_condition", "signal")
+_CONTINUE = frozenset({"continue_as_new", "is_continue_as_new_suggested"})
 _CACHES = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 
 
+def continues_as_new(function: FunctionFacts) -> bool:
+    """Whether ``function`` continues as new (or asks whether it should)."""
+    return any(c.method in _CONTINUE for c in function.calls)
+
+
 def loop_issues(placed: Placed) -> Iterator[Issue]:
-    """RDB305 (endless loop of commands) and RDB306 (loop that never yields)."""
+    """RDB305 (endless loop of commands) and RDB306 (loop that never yields).
+
+    RDB305 is for loops that nothing leaves, issuing commands on every iteration, in a
+    function that does not continue as new; the analysis drops it too when a helper the
+    function calls continues as new.
+    """
     function = placed.facts
-    continues = any(c.method in ("continue_as_new", "is_continue_as_new_suggested")
-                    for c in function.calls)
+    continues = continues_as_new(function)
     for loop in function.loops:
         if loop.flags & UNRESTRICTED:
             continue
@@ -30,7 +38,7 @@ def loop_issues(placed: Placed) -> Iterator[Issue]:
         if _busy(loop) and loop.flags & IN_ASYNC:
             yield Issue("RDB306", "this loop never awaits, so the workflow cannot make progress "
                         "(deadlock); use await workflow.wait_condition(...)", span)
-        elif loop.always_true and not continues and _issues_commands(loop):
+        elif loop.always_true and not continues and not loop.leaves and loop.commands:
             yield Issue("RDB305", "endless loop issuing commands without continue_as_new: the "
                         "history grows without bound; check "
                         "workflow.info().is_continue_as_new_suggested()", span)
@@ -43,10 +51,6 @@ def _busy(loop: LoopFact) -> bool:
         return True
     waits_on = set(loop.condition_attrs)
     return bool(waits_on) and not waits_on & set(loop.assigned_attrs)
-
-
-def _issues_commands(loop: LoopFact) -> bool:
-    return any(name.rsplit(".", 1)[-1].startswith(_COMMAND_WORDS) for name in loop.awaited_calls)
 
 
 def state_issues(checker: FunctionChecker, placed: Placed, kind: str) -> Iterator[Issue]:
@@ -83,14 +87,3 @@ def shared_state_issues(checker: FunctionChecker, placed: Placed) -> Iterator[Is
         if name in _CACHES:
             yield Issue("RDB214", f"@{decorator.name} caches results across workflow runs in "
                         "the worker", placed.span(decorator.span))
-
-
-def unfinished_handler_issue(run: Placed, handlers: list[Placed]) -> Iterator[Issue]:
-    """RDB304: async signal/update handlers that await, and ``run`` never waits for them."""
-    if not any(h.facts.is_async and any(c.awaited for c in h.facts.calls) for h in handlers):
-        return
-    if any(r.name.endswith("all_handlers_finished") for r in run.facts.refs):
-        return
-    yield Issue("RDB304", "run may return while signal or update handlers are still running; "
-                f"end it with await {WF.rstrip('.').rsplit('.', 1)[-1]}.wait_condition("
-                "workflow.all_handlers_finished)", run.span(run.facts.span))

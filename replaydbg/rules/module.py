@@ -54,6 +54,8 @@ class ModuleFacts:
     toplevel: list[Placed] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     syntax_errors: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The first exception the analysis raised on this file, and where (RDB002).
+    failure: tuple[str, Exception] | None = None
 
     @property
     def is_workflow_module(self) -> bool:
@@ -99,13 +101,18 @@ class ChunkCache:
 
 def module_facts(path: Path, text: str, cache: ChunkCache) -> ModuleFacts:
     """Split, parse (through the cache) and assemble the facts of one file."""
+    return assemble(path, parsed_chunks(text, cache))
+
+
+def assemble(path: Path, chunks: list[tuple[ChunkFacts, int]]) -> ModuleFacts:
+    """A module's facts from its chunks' facts and first lines."""
     module = ModuleFacts(path)
-    for facts, first_line in _parsed_chunks(text, cache):
+    for facts, first_line in chunks:
         module.add(facts, first_line)
     return module
 
 
-def _parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[ChunkFacts, int]]:
+def parsed_chunks(text: str, cache: ChunkCache) -> list[tuple[ChunkFacts, int]]:
     """Chunks' facts, with a statement split across chunks (a string at column 0) merged."""
     chunks = split_chunks(text)
     result: list[tuple[ChunkFacts, int]] = []

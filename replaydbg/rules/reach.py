@@ -10,7 +10,7 @@ configuration declares safe.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -88,8 +88,11 @@ class Reach:
     """The reached functions of a workspace with the first hop that reached each."""
 
     def __init__(self, modules: dict[Path, ModuleFacts], resolver: Resolver,
-                 skip: set[str], memo: Memo) -> None:
+                 skip: set[str], memo: Memo,
+                 on_error: Callable[[Path, str, Exception], None] | None = None) -> None:
         self.modules = modules
+        #: Told when resolving a function's calls fails; that function then calls nothing.
+        self.on_error = on_error
         self.resolver = resolver
         self.skip = skip
         self.memo = memo
@@ -107,10 +110,19 @@ class Reach:
         while queue:
             key = queue.popleft()
             placed = self.placed(key)
-            for callee, span in self.callees(key):
+            for callee, span in self._guarded_callees(key):
                 if callee not in self.hops and placed is not None:
                     self.hops[callee] = Hop(key, placed.span(span))
                     queue.append(callee)
+
+    def _guarded_callees(self, key: Key) -> tuple[tuple[Key, RawSpan], ...]:
+        try:
+            return self.callees(key)
+        except Exception as error:  # one function's defect must not stop the walk
+            if self.on_error is None:
+                raise
+            self.on_error(key[0], key[1], error)
+            return ()
 
     def placed(self, key: Key) -> Placed | None:
         """The facts of a reached function."""
@@ -132,11 +144,53 @@ class Reach:
             if call.flags & UNRESTRICTED:
                 continue
             target = self.resolver.resolve_call(module, call, placed.facts)
-            callee = self._function(target)
+            callee = self.function(target)
             if callee is not None:
                 yield callee, call.span  # chunk-relative: the caller shifts what it keeps
+            elif call.passed and self._outside(target):
+                for name, span in call.passed:
+                    for method in self._callbacks(module, placed.facts, name):
+                        yield method, span
 
-    def _function(self, target: Target | None) -> Key | None:
+    def _callbacks(self, module: ModuleFacts, function: FunctionFacts,
+                   name: str) -> Iterator[Key]:
+        """Methods a library may call on an object of a workspace class handed to it.
+
+        Only for classes derived from a class outside the workspace (agent ``RunHooks``,
+        a callback interface): the library calls the methods it declares, so the
+        overrides run in the workflow. Plain data classes are serialised, not called.
+        """
+        constructor = name[:-2] if name.endswith("()") else dict(function.local_types).get(name)
+        target = self.resolver.resolve(module, constructor, function) if constructor else None
+        owner = self.modules.get(target.path) if target and target.path else None
+        if owner is None or target is None or target.qualname not in owner.classes:
+            return
+        cls = owner.classes[target.qualname][0]
+        if not any(self._external(owner, base) for base in cls.bases):
+            return
+        for method in cls.methods:
+            key = self.function(Target(path=owner.path, qualname=f"{cls.qualname}.{method}"))
+            if key is not None and method != "__init__":
+                yield key
+
+    def _external(self, module: ModuleFacts, base: str) -> bool:
+        return self._outside(self.resolver.resolve(module, base))
+
+    def _outside(self, target: Target | None) -> bool:
+        """Whether ``target`` is library code: outside the workspace, or not defined in it.
+
+        A workspace folder can share a library's name (``agents/`` next to the ``agents``
+        package): a name its module does not define is the library's.
+        """
+        if target is None or target.path is None:
+            return _library(target)
+        module = self.modules.get(target.path)
+        head = target.qualname.split(".", 1)[0]
+        return module is None or not head or (head not in module.bindings
+                                              and head not in module.classes)
+
+    def function(self, target: Target | None) -> Key | None:
+        """The reachable workspace function ``target`` names (not an activity), if any."""
         if target is None or target.path is None or target.path not in self.modules:
             return None
         if self.resolver.qualified(target) in self.skip:
@@ -161,6 +215,12 @@ class Reach:
             current, span = hop.parent, hop.span
         steps.reverse()
         return steps
+
+
+def _library(target: Target | None) -> bool:
+    """Whether ``target`` is outside the workspace and not Temporal's or Python's own."""
+    return target is not None and target.path is None and not target.external.startswith(
+        ("temporalio.", "builtins.", "typing.", "abc.", "enum.", "dataclasses."))
 
 
 def _is_activity(function: FunctionFacts) -> bool:

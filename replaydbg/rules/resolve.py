@@ -8,6 +8,7 @@ shadow module-level ones; ``self.m()`` resolves within the class and its bases.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,15 +48,18 @@ class ModuleIndex:
         self.root = root
         self.names: dict[Path, str] = {}
         self._by_name: dict[str, list[Path]] = {}
+        #: First parts of every dotted name that can find a workspace file.
+        self.heads: set[str] = set()
         self._splits: dict[tuple[str, Path], Target] = {}
         for path in paths:
             self._register(path)
 
     def _register(self, path: Path) -> None:
-        try:
-            parts = list(path.relative_to(self.root).with_suffix("").parts)
-        except ValueError:
-            parts = [path.stem]
+        # String operations: building a relative Path per file costs more than the rest.
+        text, root = str(path), str(self.root).rstrip(os.sep) + os.sep
+        relative = text[len(root):] if text.startswith(root) else path.name
+        parts = relative[:-3].split(os.sep) if relative.endswith(".py") else \
+            [*relative.split(os.sep)[:-1], path.stem]
         if parts and parts[-1] == "__init__":
             parts.pop()
         if not parts:
@@ -66,6 +70,7 @@ class ModuleIndex:
             if start and start == len(parts) - 1 and name in _STDLIB:
                 continue  # a workspace file named time.py must not hide the stdlib's
             self._by_name.setdefault(name, []).append(path)
+            self.heads.add(parts[start])
 
     def find(self, name: str, near: Path) -> Path | None:
         """The workspace file of module ``name``, nearest to ``near`` when several match."""
@@ -115,6 +120,10 @@ class Resolver:
         #: (module id, raw name) -> target, for names that no function scope shadows: the
         #: same few names (``workflow.defn``, ``datetime.now``) are resolved again and again.
         self._global: dict[tuple[int, str], Target | None] = {}
+        #: Local names whose type is being worked out: ``s = s.strip()`` types ``s`` by
+        #: ``s`` itself, and ``a = b.f(); b = a.g()`` by each other. A name met again while
+        #: its own type is pending has no known type (instead of recursing without end).
+        self._pending: set[tuple[int, str]] = set()
 
     def resolve(self, module: ModuleFacts, raw: str,
                 function: FunctionFacts | None = None) -> Target | None:
@@ -149,10 +158,17 @@ class Resolver:
             return self.index.split(_join(self.absolute(module, binding), rest), module.path)
         if binding.kind == "def":
             return Target(path=module.path, qualname=_join(binding.member, rest))
-        if binding.member:
+        if not binding.member:
+            return None
+        key = (id(module), binding.member)
+        if key in self._pending:
+            return None
+        self._pending.add(key)
+        try:
             value_type = self.type_of(module, binding.member, None)
-            return value_type.extended(rest) if value_type else None
-        return None
+        finally:
+            self._pending.discard(key)
+        return value_type.extended(rest) if value_type else None
 
     def _local(self, module: ModuleFacts, function: FunctionFacts, head: str,
                rest: str) -> Target | None:
@@ -160,10 +176,17 @@ class Resolver:
         if nested in module.functions:
             return Target(path=module.path, qualname=_join(nested, rest))
         constructor = dict(function.local_types).get(head)
-        if constructor and rest:
+        if not constructor or not rest:
+            return None
+        key = (id(function), head)
+        if key in self._pending:
+            return None
+        self._pending.add(key)
+        try:
             value_type = self.type_of(module, constructor, function)
-            return value_type.extended(rest) if value_type else None
-        return None
+        finally:
+            self._pending.discard(key)
+        return value_type.extended(rest) if value_type else None
 
     def _member(self, module: ModuleFacts, cls: str, rest: str) -> Target | None:
         if not rest or "." in rest:
@@ -198,20 +221,49 @@ class Resolver:
 
     def absolute(self, module: ModuleFacts, binding: Binding) -> str:
         """The absolute dotted name an import binding refers to."""
-        base = _join(binding.module, binding.member) if binding.module else binding.member
-        if binding.level == 0:
-            return base
-        package = self.index.names.get(module.path, "").split(".")
-        if module.path.name != "__init__.py":
-            package = package[:-1]
-        package = package[: max(len(package) - (binding.level - 1), 0)]
-        return ".".join([*package, base] if base else package)
+        return absolute_name(self.index, module.path, binding)
 
     def qualified(self, target: Target) -> str:
         """A dotted name for any target (``pkg.mod.func`` for workspace ones)."""
         if target.path is None:
             return target.external
         return _join(self.index.names.get(target.path, target.path.stem), target.qualname)
+
+
+def absolute_name(index: ModuleIndex, path: Path, binding: Binding) -> str:
+    """The absolute dotted name an import binding of the module at ``path`` refers to."""
+    base = _join(binding.module, binding.member) if binding.module else binding.member
+    if binding.level == 0:
+        return base
+    package = index.names.get(path, "").split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    package = package[: max(len(package) - (binding.level - 1), 0)]
+    return ".".join([*package, base] if base else package)
+
+
+def imported_paths(module: ModuleFacts, index: ModuleIndex) -> set[Path]:
+    """Workspace files ``module`` imports, at module level or in its functions."""
+    names = {absolute_name(index, module.path, b) for b in module.bindings.values()
+             if b.kind == "import"}
+    for fact, _ in module.imports:
+        base = absolute_name(index, module.path, Binding("import", module=fact.module,
+                                                          level=fact.level))
+        names.update([base, *(_join(base, n) for n in fact.names if n != "*")])
+    found: set[Path] = set()
+    for name in names:
+        if name.partition(".")[0] not in index.heads:
+            continue  # temporalio, datetime...: most imports are of no workspace module
+        target = index.split(name, module.path)
+        if target.path is not None:
+            found.add(target.path)
+        # ``import a.b`` loads package ``a`` too; so does ``from a.b import c``.
+        parts = name.split(".")
+        for end in range(1, len(parts)):
+            parent = index.find(".".join(parts[:end]), module.path)
+            if parent is not None:
+                found.add(parent)
+    return found
 
 
 def _join(left: str, right: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from replaydbg.rules import settypes
+from replaydbg.rules import arguments, flow, settypes
 from replaydbg.rules.astutil import (
     CHILD_FIELDS,
     LEAF_TYPES,
@@ -41,21 +41,26 @@ from replaydbg.rules.facts import (
 _ORDERING_CALLS = frozenset({"list", "tuple", "enumerate", "iter", "next", "zip", "map",
                              "filter", "reversed"})
 #: Calls whose result does not depend on iteration order.
-_ORDER_FREE = frozenset({"sorted", "set", "frozenset", "len", "sum", "min", "max", "any",
-                         "all", "bool"})
+_ORDER_FREE = arguments.ORDER_FREE
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "add",
                        "discard", "update", "setdefault", "popitem", "appendleft",
                        "extendleft", "difference_update", "intersection_update"})
+
+
 class BodyScanner(ast.NodeVisitor):
     """Collects the facts of one scope; :meth:`scan` may be called for several bodies."""
 
     _dispatch: dict[type, Any] = {}
 
     def __init__(self, positions: Positions, *, flags: int = 0,
-                 set_names: dict[str, str] | None = None) -> None:
+                 set_names: dict[str, str] | None = None,
+                 attr_types: dict[str, str] | None = None) -> None:
         self.pos = positions
         self.flags = flags
         self.set_names: dict[str, str] = dict(set_names or {})
+        #: ``self.x`` -> constructor of its value, from the class (see extract).
+        self.attr_types = attr_types or {}
+        self.awaits_other = False
         self.calls: list[CallFact] = []
         self.refs: list[RefFact] = []
         self.sets: list[SetOrderFact] = []
@@ -64,6 +69,8 @@ class BodyScanner(ast.NodeVisitor):
         self.local_names: set[str] = set()
         self.local_types: dict[str, str] = {}
         self.returns_value = False
+        self.returns_set: str | None = None
+        self.payloads: list[tuple[str, bool, str | None, RawSpan]] = []
         self.imports: list[ast.Import | ast.ImportFrom] = []
         #: Functions defined inside this body, scanned separately.
         self.nested: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
@@ -134,7 +141,13 @@ class BodyScanner(ast.NodeVisitor):
 
     def visit_Await(self, node: ast.Await) -> None:  # noqa: D102
         self._awaited.add(id(node.value))
+        if not isinstance(node.value, ast.Call):
+            self.awaits_other = True
         self.generic_visit(node)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:  # noqa: D102
+        self.awaits_other = True
+        self.visit_For(node)
 
     def visit_Expr(self, node: ast.Expr) -> None:  # noqa: D102
         self._discarded.add(id(node.value))
@@ -143,6 +156,8 @@ class BodyScanner(ast.NodeVisitor):
     def visit_Return(self, node: ast.Return) -> None:  # noqa: D102
         if node.value is not None:
             self.returns_value = True
+            self.returns_set = self.returns_set or settypes.element_kind(node.value,
+                                                                         self.set_names)
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:  # noqa: D102
@@ -153,6 +168,9 @@ class BodyScanner(ast.NodeVisitor):
         name = dotted(node.func)
         self.calls.append(self._call_fact(node, name))
         self._check_ordering_call(node, name)
+        if name.rsplit(".", 1)[-1].startswith(arguments.PAYLOAD_CALLS):
+            self.payloads.extend(arguments.payloads(
+                [*node.args[1:], *(k.value for k in node.keywords)], self.set_names, self.pos))
         self._check_mutating_call(node)
         if not name:
             self.generic_visit(node)
@@ -178,6 +196,8 @@ class BodyScanner(ast.NodeVisitor):
             name, method, self.pos.span(node), self.pos.span(func), len(node.args), keywords,
             star_kwargs, id(node) in self._awaited, id(node) in self._discarded, self.flags,
             self._receiver_type(func), refs,
+            arguments.passed([*node.args, *(k.value for k in node.keywords)], self.pos)
+            if node.args or node.keywords else (),
         )
 
     def _receiver_type(self, func: ast.expr) -> str:
@@ -188,6 +208,8 @@ class BodyScanner(ast.NodeVisitor):
             return dotted(receiver.func)
         if isinstance(receiver, ast.Name):
             return self.local_types.get(receiver.id, "")
+        if isinstance(receiver, ast.Attribute) and self.attr_types:
+            return self.attr_types.get(dotted(receiver), "")
         return ""
 
     def _check_ordering_call(self, node: ast.Call, name: str) -> None:
@@ -235,7 +257,6 @@ class BodyScanner(ast.NodeVisitor):
         self._bind_target(node.target)
         self.generic_visit(node)
 
-    visit_AsyncFor = visit_For
 
     def visit_comprehension(self, node: ast.comprehension) -> None:  # noqa: D102
         self._iterated(node.iter, "comprehension")
@@ -286,7 +307,8 @@ class BodyScanner(ast.NodeVisitor):
             has_exit=any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner),
             condition_attrs=tuple(sorted(self_attrs(ast.walk(node.test)))),
             assigned_attrs=tuple(sorted(assigned_self_attrs(inner))),
-            awaited_calls=awaited, flags=self.flags,
+            awaited_calls=awaited, flags=self.flags, leaves=flow.leaves(node),
+            commands=flow.command_calls(node),
         )
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:  # noqa: D102
@@ -299,7 +321,9 @@ class BodyScanner(ast.NodeVisitor):
             extra |= PASSTHROUGH if name.endswith("imports_passed_through") else 0
         self.scan(node.body, extra_flags=extra)
 
-    visit_AsyncWith = visit_With
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:  # noqa: D102
+        self.awaits_other = True
+        self.visit_With(node)
 
     def visit_If(self, node: ast.If) -> None:  # noqa: D102
         self.visit(node.test)

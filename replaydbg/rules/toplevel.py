@@ -29,6 +29,18 @@ def syntax_issues(module: ModuleFacts) -> Iterator[Issue]:
                     Span(at, Position(line, column + 1)))
 
 
+def failure_issue(where: str, error: BaseException, line: int = 1) -> Issue:
+    """RDB002: the analysis itself failed on part of a file (a defect of replaydbg).
+
+    One issue per file, so that the rest of the tree is still checked and CI can tell a
+    file it could not check from a finding (``replaydbg check`` exits with 3).
+    """
+    at = Position(line, 0)
+    return Issue("RDB002", f"replaydbg could not analyse {where} ({type(error).__name__}: "
+                 f"{str(error)[:120]}): its findings may be incomplete; the rest of the tree is "
+                 "still checked. Please report it", Span(at, Position(line, 1)))
+
+
 def import_time_issues(checker: FunctionChecker, placed: Placed, *,
                        imported_normally: bool) -> Iterator[Issue]:
     """RDB215 (non-deterministic call at import) and RDB216 (defaults, default_factory).

@@ -10,6 +10,7 @@ thread-safe: call it from one thread.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,10 +19,13 @@ from pathlib import Path
 from replaydbg.rules.analysis import Analysis, AnalysisResult
 from replaydbg.rules.catalog import RULES, RuleInfo
 from replaydbg.rules.config import Config
+from replaydbg.rules.factcache import FactCache, text_key, workspace_state
 from replaydbg.rules.memo import Memo
 from replaydbg.rules.model import Finding
-from replaydbg.rules.module import ChunkCache, ModuleFacts, module_facts
-from replaydbg.rules.resolve import ModuleIndex
+from replaydbg.rules.module import ChunkCache, ModuleFacts, assemble, parsed_chunks
+from replaydbg.rules.resolve import ModuleIndex, imported_paths
+
+logger = logging.getLogger(__name__)
 
 #: Folders that never hold the user's workflow code.
 _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "env",
@@ -32,15 +36,18 @@ _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv"
 class Workspace:
     """All Python files under ``root``; open editor buffers override the files on disk."""
 
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, cache: FactCache | None = None) -> None:
         self.root = Path(os.path.abspath(root))
         self.config = config
+        #: Facts kept between processes (``replaydbg check``); None keeps them in memory only.
+        self.cache = cache
         self._documents: dict[Path, str] = {}
         self._disk: dict[Path, tuple[int, int, str]] = {}
         self._modules: dict[Path, tuple[str, ModuleFacts]] = {}
         self._chunks = ChunkCache()
         self._files: list[Path] | None = None
         self._index: ModuleIndex | None = None
+        self._indexed: tuple[Path, ...] = ()
         self._memo = Memo()
         self._last: tuple[tuple[tuple[Path, int], ...], AnalysisResult] | None = None
 
@@ -88,30 +95,92 @@ class Workspace:
             return self._paused_analysis()
 
     def _paused_analysis(self) -> AnalysisResult:
-        modules = self._current_modules()
+        state = workspace_state(self.config, self._fingerprints()) \
+            if self.cache is not None else b""
+        known = self.cache.findings(state) if self.cache is not None else None
+        if known is not None:  # a re-run over the very same files and settings
+            return AnalysisResult(known)
+        texts = self._texts()
+        modules = self._current_modules(texts)
         stamp = tuple((p, id(m)) for p, m in modules.items())
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
-        if self._index is None or list(self._index.names) != list(modules):
-            self._index = ModuleIndex(self.root, list(modules))
-        index = self._index
-        result = Analysis(modules, index, self.config, self._memo).run()
+        assert self._index is not None  # built by _current_modules
+        result = Analysis(modules, self._index, self.config, self._memo).run()
+        if self.cache is not None:
+            self.cache.keep_findings(state, result.findings)
+            self.cache.save()
         self._last = (stamp, result)
         return result
 
-    def _current_modules(self) -> dict[Path, ModuleFacts]:
-        paths = dict.fromkeys([*self._workspace_files(), *self._documents])
-        modules: dict[Path, ModuleFacts] = {}
-        for path in paths:
-            text = self._text(path)
-            if text is None or self._excluded(path):
+    def _fingerprints(self) -> Iterator[tuple[Path, bytes]]:
+        """Every file that is not excluded, with its size and time, or its buffer's hash."""
+        for path in dict.fromkeys([*self._workspace_files(), *self._documents]):
+            if self._excluded(path):
                 continue
-            cached = self._modules.get(path)
-            if cached is None or cached[0] != text:
-                cached = (text, module_facts(path, text, self._chunks))
-                self._modules[path] = cached
-            modules[path] = cached[1]
-        return modules
+            if path in self._documents:
+                yield path, text_key(self._documents[path])
+                continue
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            yield path, b"%d:%d" % (stat.st_mtime_ns, stat.st_size)
+
+    def _texts(self) -> dict[Path, str]:
+        """The text of every file of the workspace that is not excluded."""
+        texts: dict[Path, str] = {}
+        for path in dict.fromkeys([*self._workspace_files(), *self._documents]):
+            text = self._text(path)
+            if text is not None and not self._excluded(path):
+                texts[path] = text
+        return texts
+
+    def _index_of(self, texts: dict[Path, str]) -> ModuleIndex:
+        paths = tuple(texts)
+        if self._index is None or self._indexed != paths:
+            self._index, self._indexed = ModuleIndex(self.root, list(paths)), paths
+        return self._index
+
+    def _current_modules(self, texts: dict[Path, str]) -> dict[Path, ModuleFacts]:
+        """The facts of the modules that can matter: see :func:`_relevant`.
+
+        Most files of a repository (tests, workers, scripts) hold no workflow and are not
+        imported by one; reading their text is cheap, parsing it is most of a cold check.
+        Files that mention ``defn`` or an escape hatch are the roots, open editor buffers
+        too; every workspace module they import (at any depth) is parsed as well.
+        """
+        index = self._index_of(texts)
+        modules: dict[Path, ModuleFacts] = {}
+        pending = [p for p, t in texts.items() if p in self._documents or _relevant(t)]
+        while pending:
+            path = pending.pop()
+            if path in modules:
+                continue
+            modules[path] = self._facts(path, texts[path])
+            pending.extend(p for p in imported_paths(modules[path], index) if p in texts)
+        return {p: modules[p] for p in texts if p in modules}
+
+    def _facts(self, path: Path, text: str) -> ModuleFacts:
+        cached = self._modules.get(path)
+        if cached is None or cached[0] != text:
+            cached = (text, self._fresh_facts(path, text))
+            self._modules[path] = cached
+        return cached[1]
+
+    def _fresh_facts(self, path: Path, text: str) -> ModuleFacts:
+        """Facts from the persistent cache, else parsed; a failure is kept as RDB002."""
+        key = text_key(text) if self.cache is not None else b""
+        chunks = self.cache.get(key) if self.cache is not None else None
+        if chunks is None:
+            try:
+                chunks = parsed_chunks(text, self._chunks)
+            except Exception as error:  # one file's defect must not stop the others
+                logger.debug("extracting facts of %s failed", path, exc_info=True)
+                return ModuleFacts(path, failure=("this file", error))
+            if self.cache is not None:
+                self.cache.put(key, chunks)
+        return assemble(path, chunks)
 
     def _text(self, path: Path) -> str | None:
         if path in self._documents:
@@ -145,6 +214,14 @@ class Workspace:
 
     def _key(self, path: Path) -> Path:
         return Path(os.path.abspath(path))
+
+
+#: Text that any module with a workflow entry point or an escape hatch holds.
+_ROOT_WORDS = ("defn", "UnsandboxedWorkflowRunner", "with_passthrough_all_modules")
+
+
+def _relevant(text: str) -> bool:
+    return any(word in text for word in _ROOT_WORDS)
 
 
 @contextmanager

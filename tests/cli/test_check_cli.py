@@ -37,6 +37,15 @@ def stamp() -> str:
 """
 
 
+@pytest.fixture(autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the facts cache of every check run here in a temporary folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("REPLAYDBG_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "flows.py").write_text(FLOW)
@@ -125,10 +134,38 @@ def test_suppression_comment(project: Path) -> None:
 
 
 def test_bundled_examples(cli) -> None:
-    # The one finding is real: fault_injection's module-level switch is shared by every run
-    # in the worker (harmless only because nothing arms it during replays).
-    result = cli("check", str(EXAMPLES))
+    # Both findings are real: the recorded incident's wall-clock stamp in a helper, and
+    # fault_injection's module-level switch shared by every run in the worker (harmless only
+    # because nothing arms it during replays). The incidents' order loops end with a return:
+    # no unbounded history.
+    result = cli("check", "--no-cache", str(EXAMPLES))
     assert result.code == 1
-    codes = [line.split()[1] for line in result.out.splitlines()[:-1]]
-    assert codes == ["RDB214"]
-    assert "fault_injection.py" in result.out
+    found = [line.split()[:2] for line in result.out.splitlines()[:-1]]
+    assert [(Path(where.split(":")[0]).name, code) for where, code in found] == [
+        ("workflows.py", "RDB101"), ("fault_injection.py", "RDB214")]
+    assert "incidents" in found[0][0]
+
+
+def test_a_file_that_cannot_be_analysed_exits_3_not_1(tmp_path: Path) -> None:
+    (tmp_path / "flows.py").write_text(FLOW.replace("import helpers", "import deep, helpers"))
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    # Python's own parser gives up on this expression (RecursionError).
+    (tmp_path / "deep.py").write_text("x = " + "+".join(["a"] * 200_000) + "\n")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.code == 3, result.err
+    found = json.loads(result.out)
+    assert [(f["path"], f["code"]) for f in found] == [
+        ("deep.py", "RDB002"), ("flows.py", "RDB102"), ("flows.py", "RDB401"),
+        ("helpers.py", "RDB104")]
+    assert "could not be analysed (RDB002)" in result.err
+
+
+def test_facts_are_cached_between_runs_unless_told_not_to(project: Path,
+                                                           _cache_folder: Path) -> None:
+    first = run_cli("check", "--no-cache", ".", cwd=project)
+    assert list(_cache_folder.iterdir()) == []
+    second = run_cli("check", ".", cwd=project)
+    assert len(list(_cache_folder.glob("facts-*.pickle"))) == 1
+    third = run_cli("check", ".", cwd=project)
+    assert first.out == second.out == third.out
+    assert (first.code, second.code, third.code) == (1, 1, 1)

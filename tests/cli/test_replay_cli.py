@@ -74,7 +74,32 @@ def test_unknown_workflow_lists_candidates() -> None:
     result = run_cli("replay", GREETING, "--workflow", "examples/orders")
     assert result.code == 2
     assert "no workflow with type 'GreetingWorkflow'" in result.out
-    assert "orders.workflows:OrderWorkflow" in result.out
+    # examples/ is no package: the file path is the spec that works from the repository root.
+    assert "examples/orders/workflows.py:OrderWorkflow (workflow type 'OrderWorkflow')" \
+        in result.out
+
+
+def test_scan_from_the_repository_root_skips_a_module_that_fails_to_import() -> None:
+    # tests/dap/broken_import_fixture.py raises KeyError on import, on purpose.
+    result = run_cli("replay", "examples/orders/history.json", "-q")
+    assert result.code == 0, result.out + result.err
+    assert result.out.startswith("OK  examples/orders/history.json")
+
+
+def test_scan_lists_the_modules_it_skipped_when_nothing_matches() -> None:
+    result = run_cli("replay", "examples/orders/history.json", "-q", "--workflow", "tests/dap")
+    assert result.code == 2
+    assert "no workflow with type 'OrderWorkflow' in tests/dap" in result.out
+    assert "failed to import and were skipped:\n" \
+           "        tests/dap/broken_import_fixture.py: KeyError: 'zone'" in result.out
+    assert "--workflow path/to/file.py:Class shows its full traceback" in result.out
+    assert "Traceback" not in result.out + result.err
+
+
+def test_file_path_spec_with_class() -> None:
+    result = run_cli("replay", "examples/orders/history.json", "-q", "--workflow",
+                     "examples/orders/workflows.py:OrderWorkflow")
+    assert result.code == 0, result.out + result.err
 
 
 def test_no_history_is_an_input_error() -> None:

@@ -16,7 +16,7 @@ def test_defaults_and_client_keys(tmp_path: Path) -> None:
 
 
 def test_every_attribute_is_accepted(tmp_path: Path) -> None:
-    sample = {str: "x", bool: True, list: ["python3", "-X", "dev"], dict: {"A": "b"}}
+    sample = {str: "x", bool: True, list: ["python3", "-X", "dev"], dict: {"A": "b"}, int: 2}
     arguments = {key: sample[types[0]] for key, (types, _) in ATTRIBUTES.items()}
     arguments.update(historyFile="h.json", cwd=str(tmp_path))
     del arguments["workflowId"]
@@ -31,6 +31,8 @@ def test_every_attribute_is_accepted(tmp_path: Path) -> None:
     ({"historyFile": "h", "plugins": "a:b"}, "'plugins' must be an array"),
     ({"historyFile": "h", "passthroughModules": ["ok", 3]},
      "'passthroughModules' must be an array of non-empty strings"),
+    ({"historyFile": "h", "deadlockTimeout": -1}, "'deadlockTimeout' must be a number of seconds"),
+    ({"historyFile": "h", "deadlockTimeout": True}, "'deadlockTimeout' must be a number"),
     ({"historyFile": "h", "python": []}, "'python' must be a path or a non-empty array"),
     ({"historyFile": "h", "env": {"A": 1}}, "'env' must map names to strings"),
     ({"historyFile": "h", "cwd": "/no/such/dir"}, "'cwd' is not a directory"),

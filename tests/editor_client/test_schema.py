@@ -17,7 +17,8 @@ from replaydbg.dap.config import ATTRIBUTES
 from replaydbg.dap.eventbp import FILTERS
 
 PACKAGE_JSON = Path(__file__).parents[2] / "editor-client" / "package.json"
-_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object"}
+_JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object", int: "number",
+               float: "number"}
 
 
 def _debugger() -> dict[str, Any]:

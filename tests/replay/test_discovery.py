@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from replaydbg.errors import WorkflowDiscoveryError
-from replaydbg.replay.discovery import find_workflow, module_name_for
+from replaydbg.replay.discovery import discover, find_workflow, module_name_for
+from replaydbg.replay.workflowfiles import declared_workflow_types, source_defines_workflow
 
 WORKFLOWS = """
 from temporalio import workflow
@@ -111,3 +114,204 @@ def test_package_name_scans_its_modules(project: Path) -> None:
     pkg = _package(project, "pkgj")
     (pkg / "__init__.py").write_text("from temporalio import workflow  # workflow.defn below\n")
     assert find_workflow(["pkgj"], "CustomName").qualified == "pkgj.flows:Beta"
+
+
+# --- real repositories: modules that fail to import, aliases, duplicates, file specs --------
+
+OTHER = WORKFLOWS.replace("Alpha", "Delta").replace('"CustomName"', '"OtherName"')
+# Unrelated modules that also declare workflow type 'OtherName', so a search for it tries them.
+RAISES = OTHER + "\nSETTINGS = {}\nZONE = SETTINGS['zone']\n"
+NEEDS_MISSING = "import replaydbg_no_such_dependency\n" + OTHER.replace("Delta", "Gamma")
+SYNTAX_ERROR = "from temporalio import workflow\n\n@workflow.defn\nclass Broken(:\n    pass\n"
+EXITS = OTHER.replace("Delta", "Quits") + "\nimport sys\nsys.exit(3)  # a script\n"
+
+
+def _write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def _broken_tree(root: Path) -> None:
+    """Unrelated modules that fail in each way real repositories do, and one good one."""
+    _write(root, "aws/workflows.py", NEEDS_MISSING)
+    _write(root, "fixtures/broken.py", RAISES)
+    _write(root, "drafts/half_written.py", SYNTAX_ERROR)
+    _write(root, "scripts/cli_tool.py", EXITS)
+    _write(root, "good/__init__.py", "")
+    _write(root, "good/flows.py", OTHER)
+
+
+def test_modules_that_fail_to_import_are_skipped_when_the_workflow_is_elsewhere(
+        project: Path) -> None:
+    _broken_tree(project)
+    assert find_workflow([], "OtherName").qualified == "good.flows:Beta"
+    tried = discover([], "OtherName")
+    assert sorted(f.where for f in tried.failures) == [
+        "aws/workflows.py", "drafts/half_written.py", "fixtures/broken.py",
+        "scripts/cli_tool.py"]
+
+
+def test_no_match_lists_candidates_and_modules_that_failed(project: Path) -> None:
+    _broken_tree(project)
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([], "Missing")
+    text = str(info.value)
+    assert "good.flows:Delta (workflow type 'Delta')" in text
+    assert "good.flows:Beta (workflow type 'OtherName')" in text
+    skipped = text.split("failed to import and were skipped:\n")[1].split("\n  hint:")[0]
+    # The wording of a syntax error changes between Python versions; its place does not.
+    skipped = re.sub(r"SyntaxError: .*\(half_written.py, line 4\)", "SyntaxError: <>", skipped)
+    assert skipped.splitlines() == [
+        "    aws/workflows.py: ModuleNotFoundError: No module named "
+        "'replaydbg_no_such_dependency'",
+        "    drafts/half_written.py: SyntaxError: <>",
+        "    fixtures/broken.py: KeyError: 'zone'",
+        "    scripts/cli_tool.py: SystemExit: 3",
+    ]
+    assert "--workflow path/to/file.py:Class shows its full traceback" in text
+
+
+def test_a_skipped_module_named_outright_shows_its_traceback(project: Path) -> None:
+    _broken_tree(project)
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow(["fixtures/broken.py:Delta"], "Delta")
+    text = str(info.value)
+    assert "Traceback (most recent call last):" in text and "KeyError: 'zone'" in text
+    assert "ZONE = SETTINGS['zone']" in text
+
+
+@pytest.mark.parametrize("source", [
+    "from temporalio import workflow\n@workflow.defn\nclass A: ...\n",
+    "from temporalio import workflow\n@workflow.defn(name='x', sandboxed=False)\nclass A: ...\n",
+    "from temporalio.workflow import defn\n@defn\nclass A: ...\n",
+    "from temporalio.workflow import defn as d\n@d(name='x')\nclass A: ...\n",
+    "from temporalio import workflow as wf\n@wf.defn\nclass A: ...\n",
+    "import temporalio.workflow as wf\n@wf.defn\nclass A: ...\n",
+    "import temporalio.workflow\n@temporalio.workflow.defn\nclass A: ...\n",
+    "import temporalio\n@temporalio.workflow.defn()\nclass A: ...\n",
+    "def make():\n    from temporalio import workflow as w\n    @w.defn\n    class A: ...\n",
+    "from myapp.compat import workflow  # re-exported\n@workflow.defn\nclass A: ...\n",
+    "from temporalio import workflow\n@workflow.defn\nclass A(:\n",  # let import tell
+])
+def test_prefilter_keeps_every_spelling_of_workflow_defn(source: str) -> None:
+    assert source_defines_workflow(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import temporalio.activity as activity\n@activity.defn\nasync def act() -> None: ...\n",
+    "from temporalio import activity\n@activity.defn\nclass Acts: ...\n",
+    'CODE = """\nfrom temporalio import workflow\n@workflow.defn\nclass A: ...\n"""\n',
+    "# @workflow.defn is what the worker registers\nfrom temporalio import client\n",
+    "from mylib import defn\n@defn\nclass NotAWorkflow: ...\n",
+])
+def test_prefilter_skips_files_that_define_no_workflow(source: str) -> None:
+    assert not source_defines_workflow(source)
+
+
+def test_a_class_re_exported_by_its_package_is_one_candidate_by_the_shortest_name(
+        project: Path) -> None:
+    pkg = _package(project, "shop")
+    (pkg / "__init__.py").write_text("from shop.flows import Alpha\n")
+    assert find_workflow([], "Alpha").qualified == "shop:Alpha"
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([str(pkg)], "Missing")
+    text = str(info.value)
+    assert text.count("Alpha (workflow type 'Alpha')") == 1
+    assert "shop:Alpha (workflow type 'Alpha')" in text
+
+
+def test_a_file_is_imported_once_whatever_name_reaches_it(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = _package(project, "tillshop", WORKFLOWS + "\nopen('runs.txt', 'a').write('ran\\n')\n")
+    monkeypatch.syspath_prepend(str(pkg))
+    first = find_workflow(["flows:Alpha"], "Alpha")  # as the top-level module "flows"
+    again = find_workflow([], "Alpha")  # the scan reaches it as "tillshop.flows"
+    by_file = find_workflow(["tillshop/flows.py:Alpha"], "Alpha")
+    by_dotted_name = find_workflow(["tillshop.flows:Alpha"], "Alpha")
+    assert first.cls is again.cls is by_file.cls is by_dotted_name.cls
+    assert again.qualified == "flows:Alpha"
+    assert "tillshop.flows" not in sys.modules
+    assert (project / "runs.txt").read_text() == "ran\n"
+
+
+def test_file_path_specs(project: Path) -> None:
+    _package(project, "pkgk")
+    _write(project, "loose/flows.py", OTHER)  # not a package: imports as "flows"
+    assert find_workflow(["pkgk/flows.py:Beta"], "CustomName").qualified == "pkgk.flows:Beta"
+    absolute = find_workflow([f"{project / 'loose' / 'flows.py'}:Delta"], "Delta")
+    # "flows" imports only because discovery put loose/ on sys.path: the file is what works.
+    assert absolute.qualified == "loose/flows.py:Delta"
+    with pytest.raises(WorkflowDiscoveryError, match="loose/nope.py: no such file"):
+        find_workflow(["loose/nope.py:Delta"], "Delta")
+    with pytest.raises(WorkflowDiscoveryError, match="no attribute 'Nope'.*loose/flows.py:Delta"):
+        find_workflow(["loose/flows.py:Nope"], "Delta")
+
+
+def test_two_files_of_one_module_name_do_not_shadow_each_other(project: Path) -> None:
+    _write(project, "first/workflows.py", WORKFLOWS)
+    _write(project, "second/workflows.py", OTHER)
+    # A search for one type imports only the file that declares it: no clash yet.
+    assert find_workflow([], "OtherName").qualified == "second/workflows.py:Beta"
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([], "Alpha")
+    assert ("first/workflows.py: imports as 'workflows', a name already taken by "
+            "second/workflows.py") in str(info.value)
+
+
+@pytest.mark.parametrize(("source", "types"), [
+    (WORKFLOWS, {"Alpha", "CustomName"}),
+    ("from temporalio import workflow\n@workflow.defn(sandboxed=False)\nclass A: ...\n", {"A"}),
+    ("from temporalio import workflow\nN = 'x'\n@workflow.defn(name=N)\nclass A: ...\n", None),
+    ("from temporalio import workflow\n@workflow.defn(**OPTIONS)\nclass A: ...\n", None),
+    (SYNTAX_ERROR, None),
+    ("from temporalio import activity\n@activity.defn\ndef act() -> None: ...\n", set()),
+])
+def test_prefilter_reads_the_declared_workflow_types(source: str, types: set[str] | None) -> None:
+    declared = declared_workflow_types(textwrap.dedent(source))
+    assert declared == (frozenset(types) if types is not None else None)
+
+
+RECORDS_IMPORT = "open('runs.txt', 'a').write(__name__ + '\\n')\n"
+
+
+def test_a_search_imports_only_files_that_can_define_the_type(project: Path) -> None:
+    _broken_tree(project)
+    _write(project, "noisy/noisy_flows.py", RECORDS_IMPORT + WORKFLOWS.replace("Alpha", "Noisy"))
+    _write(project, "computed/computed_flows.py", RECORDS_IMPORT + "NAME = 'Computed'\n"
+           + WORKFLOWS.replace('name="CustomName"', "name=NAME") + "raise RuntimeError('no')\n")
+    assert find_workflow([], "OtherName").qualified == "good.flows:Beta"
+    # The computed name could be anything: that file was imported (and failed); the others
+    # declare other types and were left alone.
+    assert (project / "runs.txt").read_text().split() == ["computed_flows"]
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([], "Missing")
+    # This search tried the computed one again, found nothing, and listing everything
+    # imported the rest without running the failed module a second time.
+    assert (project / "runs.txt").read_text().split() == [
+        "computed_flows", "computed_flows", "noisy_flows"]
+    assert "computed/computed_flows.py: RuntimeError: no" in str(info.value)
+    assert "noisy/noisy_flows.py:Noisy (workflow type 'Noisy')" in str(info.value)
+
+
+def test_a_module_name_that_only_imports_from_elsewhere_suggests_its_file(project: Path) -> None:
+    (project / "examples").mkdir()
+    _package(project / "examples", "shop2")  # examples/ is no package and not on sys.path
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow(["shop2.flows:Alpha"], "Alpha")
+    assert "cannot import module 'shop2.flows'" in str(info.value)
+    assert "hint: name the file instead: --workflow examples/shop2/flows.py:Class" \
+        in str(info.value)
+
+
+def test_a_package_name_already_bound_elsewhere_is_named(project: Path) -> None:
+    _write(project, "vendor/__init__.py", "")
+    _write(project, "elsewhere/vendor/__init__.py", "")
+    _write(project, "elsewhere/vendor/flows.py", WORKFLOWS)
+    import vendor  # noqa: F401  (the working directory's vendor package, now in sys.modules)
+
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow(["elsewhere/vendor/flows.py:Alpha"], "Alpha")
+    assert "elsewhere/vendor/flows.py imports as 'vendor.flows', a name already taken by " \
+           "vendor" in str(info.value)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from replaydbg.replay import EventMap
-from tests.replay.conftest import EXAMPLES, marker_lines
+from tests.replay.conftest import CHANGED, EXAMPLES, marker_lines
 from tests.replay.helpers import replay
 
 
@@ -41,6 +41,24 @@ def test_greeting_every_event_maps_to_its_line(sandbox: bool) -> None:
     assert report.event_map[34].note.startswith("complete workflow execution")
     roles = {mapping.role for mapping in report.event_map}
     assert "unmapped" not in roles
+
+
+@pytest.mark.parametrize("sandbox", [True, False], ids=["sandbox", "no-sandbox"])
+def test_a_completion_resumes_the_helper_that_awaited_it(sandbox: bool) -> None:
+    # The activity is awaited two helpers down from ``run``: its completion resumes that
+    # helper's await, not the ``run`` line that called the first helper.
+    file = CHANGED / "helpers.py"
+    m = marker_lines(file)
+    report = replay(EXAMPLES / "greeting" / "history.json", "helpers:GreetingWorkflow",
+                    sandbox=sandbox)
+    assert report.ok
+    got = _lines(report.event_map, file)
+    assert got[7] == ("ActivityTaskCompleted", "applied", m["fetch"])
+    assert got[13] == ("ActivityTaskCompleted", "applied", m["compose"])
+    assert report.event_map[13].next_line.function == "_compose"
+    assert got[18] == ("TimerFired", "applied", m["delay"])
+    assert got[24] == ("ActivityTaskCompleted", "applied", m["send"])
+    assert got[30] == ("ActivityTaskCompleted", "applied", m["record"])
 
 
 def test_orders_rich_history_maps_every_kind_of_event() -> None:

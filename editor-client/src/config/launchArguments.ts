@@ -26,6 +26,7 @@ export interface LaunchArguments {
   env?: Record<string, string>;
   justMyCode?: boolean;
   sandbox?: boolean;
+  deadlockTimeout?: number;
   stopOnEntry?: boolean;
   dataConverter?: string;
   plugins?: string[];
@@ -38,7 +39,7 @@ export interface LaunchArguments {
 export const LAUNCH_ATTRIBUTES: readonly (keyof LaunchArguments)[] = [
   'historyFile', 'workflowId', 'runId', 'namespace', 'address', 'apiKey', 'tls', 'tlsCaFile',
   'tlsCertFile', 'tlsKeyFile', 'tlsServerName', 'profile', 'workflow', 'python', 'cwd', 'env',
-  'justMyCode', 'sandbox', 'stopOnEntry', 'dataConverter', 'plugins', 'interceptors',
+  'justMyCode', 'sandbox', 'deadlockTimeout', 'stopOnEntry', 'dataConverter', 'plugins', 'interceptors',
   'workflowFailureExceptionTypes', 'passthroughModules',
 ];
 

@@ -84,7 +84,14 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
       ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `task:${node.group.task}`;
     item.description = node.group.outcome === 'completed' ? undefined : node.group.outcome;
-    item.iconPath = new vscode.ThemeIcon(current ? 'debug-stackframe-focused' : 'symbol-event');
+    const failure = failedTaskEvent(node.group.events);
+    if (failure) {
+      // A task the worker failed (a stuck workflow retries it): the bug is in its events.
+      item.tooltip = `This workflow task ${node.group.outcome}: ${failure.details}`;
+    }
+    item.iconPath = current ? new vscode.ThemeIcon('debug-stackframe-focused')
+      : failure ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+        : new vscode.ThemeIcon('symbol-event');
     return item;
   }
 
@@ -98,7 +105,9 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
     item.checkboxState = checkbox(this.model.hasEventBreakpoint(event.eventId));
     item.iconPath = current
       ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.breakpointCurrentStackframeForeground'))
-      : new vscode.ThemeIcon(event.role === 'not-reached' ? 'circle-slash' : roleIcon(event.role));
+      : FAILED_TASK_EVENTS.has(event.eventType)
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+        : new vscode.ThemeIcon(event.role === 'not-reached' ? 'circle-slash' : roleIcon(event.role));
     const typeState = this.model.hasTypeBreakpoint(event.eventType) ? 'typeBreak-on' : 'typeBreak-off';
     item.contextValue = `event ${typeState}${line ? ' hasSource' : ''}`;
     if (line) {
@@ -122,6 +131,13 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
   dispose(): void {
     this.disposables.forEach((disposable) => { disposable.dispose(); });
   }
+}
+
+const FAILED_TASK_EVENTS = new Set(['WorkflowTaskFailed', 'WorkflowTaskTimedOut']);
+
+/** The event that records a workflow task's failure, if the task failed. */
+export function failedTaskEvent(events: readonly HistoryEvent[]): HistoryEvent | undefined {
+  return events.find((event) => FAILED_TASK_EVENTS.has(event.eventType));
 }
 
 function checkbox(on: boolean): vscode.TreeItemCheckboxState {

@@ -26,6 +26,7 @@ const ORIGINAL = path.join(EXAMPLES, 'greeting', 'original_workflows.py');
 const ORDERS = path.join(EXAMPLES, 'orders', 'workflows.py');
 const BATCH = path.join(EXAMPLES, 'batch', 'workflows.py');
 const BROKEN = path.join(ROOT, 'tests', 'dap', 'broken_import_fixture.py');
+const INCIDENTS = path.join(EXAMPLES, 'incidents', 'workflows.py');
 
 // The promise, or a rejection naming `what` if no answer comes within `ms` (a hung request
 // fails the test at once instead of at mocha's timeout).
@@ -203,6 +204,10 @@ describe('replaydbg dap', function () {
     const filters = response.body.exceptionBreakpointFilters;
     const nd = filters.find((f) => f.filter === 'temporal.nondeterminism');
     assert.ok(nd && nd.default === true);
+    const taskFailure = filters.find((f) => f.filter === 'temporal.taskFailure');
+    assert.ok(taskFailure && taskFailure.default === true, 'a stuck workflow stops by default');
+    const workflowFailure = filters.find((f) => f.filter === 'temporal.workflowFailure');
+    assert.ok(workflowFailure && workflowFailure.default === false);
     assert.ok(filters.find((f) => f.filter === 'temporal.activity'));
     assert.ok(response.body.supportsFunctionBreakpoints);
     assert.strictEqual(response.body.supportsSetVariable, false, 'a replay is read-only');
@@ -271,6 +276,56 @@ describe('replaydbg dap', function () {
     const info = await dc.exceptionInfoRequest({ threadId: stop.event.body.threadId });
     assert.match(info.body.description,
       /history event 22 is ActivityTaskScheduled\(send_email\) but .* issued activity send_sms/);
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('stops a stuck workflow on the line that raised, by default', async () => {
+    const m = markers(INCIDENTS);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'incidents/stuck.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'incidents.workflows' });
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    const threadId = stop.event.body.threadId;
+    assert.strictEqual(stop.event.body.reason, 'exception');
+    assert.strictEqual(stop.event.body.description, 'Workflow task failed: KeyError');
+    assert.deepStrictEqual([stop.frame.source.path, stop.frame.line, stop.frame.name],
+      [INCIDENTS, m.lookup, '_price_of']);
+    const info = await dc.exceptionInfoRequest({ threadId });
+    assert.strictEqual(info.body.exceptionId, 'WorkflowTaskFailed');
+    assert.strictEqual(info.body.details.typeName, 'KeyError');
+    assert.match(info.body.description, /history: reproduced: the code raises what the history recorded \(3 failed attempts/);
+    assert.ok(info.body.details.stackTrace.includes(`line ${m.add_price}, in run`));
+    const temporal = await temporalScope(dc, stop.frame.id);
+    const event = await childrenOf(dc, temporal.event);
+    assert.strictEqual(event.id.value, '18', 'the last signal the failed task applied');
+    const sku = await dc.evaluateRequest({ expression: 'sku', frameId: stop.frame.id, context: 'repl' });
+    assert.strictEqual(sku.body.result, "'MUG-02'");
+    const back = await stopAfter(dc, () => dc.stepBackRequest({ threadId }));
+    assert.strictEqual(back.event.body.description, 'Event 18 WorkflowExecutionSignaled (add_item)');
+    assert.strictEqual(back.frame.source.path, INCIDENTS);
+    // Forward again: the same raise, the same line.
+    const again = await stopAfter(dc, () => dc.continueRequest({ threadId: back.event.body.threadId }));
+    assert.deepStrictEqual([again.event.body.description, again.frame.line],
+      ['Workflow task failed: KeyError', m.lookup]);
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: again.event.body.threadId });
+    await terminated;
+  });
+
+  it('stops a deadlocked workflow task on the line it spins on', async () => {
+    const m = markers(INCIDENTS);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'incidents/deadlock.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'incidents.workflows', deadlockTimeout: 1 });
+    await dc.waitForEvent('initialized');
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Deadlock: the workflow task never yields');
+    assert.deepStrictEqual([stop.frame.line, stop.frame.name], [m.spin, '_wait_until_settled']);
+    const info = await dc.exceptionInfoRequest({ threadId: stop.event.body.threadId });
+    assert.strictEqual(info.body.exceptionId, 'WorkflowDeadlock');
     const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
     await terminated;

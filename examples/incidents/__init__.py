@@ -1,0 +1,2 @@
+"""Workflows that fail the way production workflows do: stuck tasks, a sandbox hit, a deadlock,
+a failed execution."""
