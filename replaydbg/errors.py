@@ -67,6 +67,22 @@ class ConfigError(InputError):
     """A connection option or environment configuration profile is invalid."""
 
 
+class CodecServerError(InputError):
+    """A remote codec server could not be used to decode (or encode) payloads."""
+
+
+class CodecServerUnreachableError(CodecServerError):
+    """The codec server refused the connection, could not be resolved, or did not answer."""
+
+
+class CodecServerAuthError(CodecServerError):
+    """The codec server refused the credentials (HTTP 401/403)."""
+
+
+class CodecServerAnswerError(CodecServerError):
+    """The codec server answered, but with an HTTP error or not with ``{"payloads": [...]}``."""
+
+
 class WorkerSetupError(InputError):
     """What the worker was given (plugins, interceptors, converter, sandbox) is wrong or missing.
 

@@ -45,6 +45,39 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="give up on an unreachable server after this long (default 10)")
 
 
+def add_codec_options(parser: argparse.ArgumentParser, *, converters: bool = False) -> None:
+    """Options to decode payloads through a remote codec server.
+
+    With ``converters``, also the user's converter and plugins, for commands that do not
+    take the worker setup options.
+    """
+    group = parser.add_argument_group(
+        "payload decoding",
+        "A codec server (the Temporal CLI's and Web UI's protocol) can also come from the "
+        "temporal.toml profile ([profile.NAME.codec] endpoint/auth) or TEMPORAL_CODEC_ENDPOINT "
+        "and TEMPORAL_CODEC_AUTH.",
+    )
+    if converters:
+        group.add_argument("--data-converter", metavar="MODULE:ATTR",
+                           help="your DataConverter (or a function returning one)")
+        group.add_argument("--plugin", action="append", default=[], metavar="MODULE:ATTR",
+                           help="a worker plugin that sets the data converter (repeatable)")
+    group.add_argument("--codec-endpoint", metavar="URL",
+                       help="codec server base URL; replaydbg POSTs to URL/decode "
+                       "({namespace} is replaced by the namespace)")
+    group.add_argument("--codec-auth", metavar="VALUE",
+                       help="Authorization header for the codec server, e.g. 'Bearer TOKEN'; "
+                       "prefer the TEMPORAL_CODEC_AUTH variable")
+    group.add_argument("--codec-tls-ca", metavar="FILE",
+                       help="CA certificate (PEM) to trust for an https codec server "
+                       "(default: the system CAs)")
+    group.add_argument("--codec-connect-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="give up connecting to the codec server after this long (default 5)")
+    group.add_argument("--codec-timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="give up waiting for the codec server's answer after this long "
+                       "(default 30)")
+
+
 def add_setup_options(parser: argparse.ArgumentParser) -> None:
     """What the worker was given that a replay needs too (plugins, interceptors, converter)."""
     group = parser.add_argument_group(
@@ -141,6 +174,7 @@ def _add_replay(sub: Any) -> None:
                         "the @workflow.defn matching the history's type (repeatable; default: "
                         "workflows of [tool.replaydbg], else scan the working directory)")
     add_setup_options(replay)
+    add_codec_options(replay)
     replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",
                         help="a workflow task running this long without yielding is a deadlock, "
                         "reported at the line it spins on (default 5; 0: never)")
@@ -159,7 +193,10 @@ def _add_history(sub: Any) -> None:
     show = hsub.add_parser("show", help="print the event table of a history")
     add_common_options(show)
     show.add_argument("file", nargs="?", metavar="FILE", help="history file")
-    show.add_argument("--json", action="store_true", help="print the history as proto3 JSON")
+    show.add_argument("--json", action="store_true",
+                      help="print the history as proto3 JSON, each event with its payloads "
+                      "decoded under \"decoded\"")
+    add_codec_options(show, converters=True)
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")

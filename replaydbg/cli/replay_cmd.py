@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from replaydbg.cli.converters import with_codec_server
 from replaydbg.cli.sources import fetch_from_args, history_files
 from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
@@ -61,7 +62,7 @@ def run_replay(args: argparse.Namespace) -> int:
                          "list them as histories = [...] in [tool.replaydbg] of pyproject.toml")
     ensure_import_path()
     specs = project.merged_setup(setup_specs(args), sandbox=args.sandbox)
-    setup = specs.resolve()
+    setup, _ = with_codec_server(specs.resolve(), args)
     run = _Run()
     for source, history in _histories(args, run):
         try:

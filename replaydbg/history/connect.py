@@ -17,7 +17,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from temporalio.bridge.temporal_sdk_bridge import (  # type: ignore[import-not-found]
+    envconfig as _bridge_envconfig,  # the core's loader, which keeps the codec section
+)
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfigProfile
 from temporalio.service import TLSConfig
@@ -95,6 +99,18 @@ def resolve_settings(options: FetchOptions) -> ConnectionSettings:
 
 def load_profile(name: str | None, config_file: str | None) -> ClientConfigProfile:
     """The environment's client profile (file + ``TEMPORAL_*`` variables)."""
+    raw: Any = load_profile_dict(name, config_file)
+    return ClientConfigProfile.from_dict(raw)
+
+
+def load_profile_dict(name: str | None, config_file: str | None) -> dict[str, Any]:
+    """The profile as the SDK's core reads it, sections the Python class drops included.
+
+    ``ClientConfigProfile`` keeps only what a client connection needs; the core also reads
+    ``[profile.X.codec]`` (``endpoint``, ``auth``) and ``TEMPORAL_CODEC_ENDPOINT`` /
+    ``TEMPORAL_CODEC_AUTH``, exactly as the CLI does, and returns them in the same dictionary.
+    That function is private to the SDK: tests pin what it returns.
+    """
     source = Path(config_file) if config_file else None
     if source is not None and not source.is_file():
         raise ConfigError(
@@ -102,7 +118,11 @@ def load_profile(name: str | None, config_file: str | None) -> ClientConfigProfi
             hint="pass the path of a temporal.toml, or leave it out to use " + _CONFIG_FILE_HINT,
         )
     try:
-        return ClientConfigProfile.load(profile=name, config_source=source)
+        raw: dict[str, Any] = _bridge_envconfig.load_client_connect_config(
+            profile=name, path=str(source) if source else None, data=None, disable_file=False,
+            disable_env=False, config_file_strict=False, env_vars=None,
+        )
+        return raw
     except Exception as err:  # the bridge raises its own ConfigError type, without stubs
         problem = _profile_error(err, name, config_file)
     # Raised outside the handler so the original (whose TOML excerpt may show an API key)

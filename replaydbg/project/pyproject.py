@@ -23,8 +23,8 @@ from replaydbg.errors import ConfigError
 from replaydbg.project.specs import SetupSpecs
 from replaydbg.tooltable import REPLAY_KEYS, RULE_KEYS, key_name, parse_toml
 
-#: ``package.module:attribute`` (dotted names on both sides).
-_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+#: ``package.module:attribute`` or ``path/to/file.py:attribute``.
+_SPEC = re.compile(r"^(?:[A-Za-z_][\w.]*|[^:]+\.py):[A-Za-z_][\w.]*$")
 _MODULE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -146,9 +146,10 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 
 def _relative_path(root: Path, spec: str) -> str:
-    """A workflow spec that is a file or folder of the project: made absolute."""
-    if ":" not in spec and (root / spec).exists():
-        return str(root / spec)
+    """A spec naming a file or folder of the project (``flows/``, ``a/b.py:C``): made absolute."""
+    target, sep, attr = spec.rpartition(":") if ":" in spec else (spec, "", "")
+    if target.endswith(".py") or "/" in target or (not sep and (root / target).exists()):
+        return f"{root / target}{sep}{attr}"
     return spec
 
 
@@ -172,15 +173,16 @@ def _strings(key: _Key, value: Any, example: str) -> tuple[str, ...]:
 
 def _specs(key: _Key, value: Any) -> tuple[str, ...]:
     items = _strings(key, value, '"myapp.worker:thing"')
-    for item in items:
-        _check_spec(key, item)
-    return items
+    return tuple(_checked_spec(key, item) for item in items)
 
 
-def _check_spec(key: _Key, item: str) -> None:
+def _checked_spec(key: _Key, item: str) -> str:
+    """``item`` if it is MODULE:ATTRIBUTE; a file path in it is made relative to the project."""
     if not _SPEC.match(item):
         raise key.error(f"has {item!r}, which is not MODULE:ATTRIBUTE",
-                        "name it as package.module:attribute, e.g. \"myapp.worker:plugin\"")
+                        "name it as package.module:attribute (or path/to/file.py:attribute, "
+                        'relative to pyproject.toml), e.g. "myapp.worker:plugin"')
+    return _relative_path(key.path.parent, item)
 
 
 def _modules(key: _Key, value: Any) -> tuple[str, ...]:
@@ -196,8 +198,7 @@ def _converter(key: _Key, value: Any) -> str:
     if not isinstance(value, str):
         raise key.error(f"must be a string, not {_toml_type(value)}",
                         f'write it as {key.key} = "myapp.converters:data_converter"')
-    _check_spec(key, value.strip())
-    return value.strip()
+    return _checked_spec(key, value.strip())
 
 
 def _text(key: _Key, value: Any) -> str:

@@ -17,6 +17,7 @@ from temporalio.bridge.proto.workflow_commands import WorkflowCommand
 
 from replaydbg.history import event_type_name
 from replaydbg.history.markers import patch_marker
+from replaydbg.replay.inputs import InputComparison
 
 E = EventType
 
@@ -164,13 +165,12 @@ def patch_id_of(event: HistoryEvent) -> str | None:
 
 
 def quiet_differences(command: WorkflowCommand, event: HistoryEvent, *,
-                      compare_payloads: bool) -> list[str]:
+                      inputs: InputComparison | None) -> list[str]:
     """Differences between a command and its event that Temporal's replay does not check.
 
     A changed timer duration or changed activity arguments replay "fine" but
-    mean the code no longer does what it did when the history was recorded. Payloads are
-    only compared when no codec is configured: history holds codec output, the command
-    does not.
+    mean the code no longer does what it did when the history was recorded. Arguments are
+    compared by ``inputs`` (None: not at all), which knows how to undo the payload codec.
     """
     variant = command.WhichOneof("variant")
     if variant == "start_timer" and event.event_type == _TIMER_STARTED:
@@ -184,7 +184,6 @@ def quiet_differences(command: WorkflowCommand, event: HistoryEvent, *,
     # (Task queues are not compared: replay runs on its own queue, which the SDK puts on
     # every activity that names none.)
     activity = command.schedule_activity
-    recorded = event.activity_task_scheduled_event_attributes.input.payloads
-    if compare_payloads and [p.data for p in activity.arguments] != [p.data for p in recorded]:
-        return [f"arguments of activity {activity.activity_type} differ from the recorded input"]
-    return []
+    difference = inputs.difference(activity.activity_type, activity.arguments, event) \
+        if inputs is not None else None
+    return [difference] if difference else []

@@ -27,6 +27,7 @@ from replaydbg.replay.commands import (
     view_command,
 )
 from replaydbg.replay.divergence import Divergence
+from replaydbg.replay.inputs import PayloadComparison, as_input_comparison
 from replaydbg.replay.jobs import JobResolver
 from replaydbg.replay.recorder import ActivationRecord, CommandRecord, Recording
 from replaydbg.replay.source import SourceLocation
@@ -115,9 +116,9 @@ class _Builder:
     """The history's index, then one pass over the recording."""
 
     def __init__(self, history: History, recording: Recording, *,
-                 compare_payloads: bool) -> None:
+                 compare_payloads: PayloadComparison) -> None:
         self.events: Sequence[HistoryEvent] = history.events
-        self.compare_payloads = compare_payloads
+        self.inputs = as_input_comparison(compare_payloads)
         self.quiet: list[str] = []
         self.recording = recording
         self.out: dict[int, EventMapping] = {}
@@ -243,8 +244,7 @@ class _Builder:
             self.quiet.extend(
                 f"event {event.event_id} {event_type_name(event.event_type)}: {difference}"
                 f" (issued{where}); Temporal does not check this"
-                for difference in quiet_differences(record.command, event,
-                                                    compare_payloads=self.compare_payloads))
+                for difference in quiet_differences(record.command, event, inputs=self.inputs))
         self.jobs.note_command(view, event)
         site, note = record.site, view.label
         if site is None and view.variant in _CANCELS:
@@ -396,7 +396,7 @@ class EventMapStream:
     """
 
     def __init__(self, history: History, recording: Recording, *,
-                 compare_payloads: bool = True) -> None:
+                 compare_payloads: PayloadComparison = True) -> None:
         self._builder = _Builder(history, recording, compare_payloads=compare_payloads)
         self._recording = recording
         self._consumed = 0  # activations already grouped
@@ -457,9 +457,10 @@ class EventMapStream:
 
 
 def build_event_map(history: History, recording: Recording, *,
-                    compare_payloads: bool = True) -> EventMap:
+                    compare_payloads: PayloadComparison = True) -> EventMap:
     """Map every event of ``history`` to what the replay recorded.
 
-    ``compare_payloads`` is False when a payload codec is in use (history holds its output).
+    ``compare_payloads``: False when a payload codec is in use that cannot be undone
+    (history holds its output), else how to compare (see ``inputs.InputComparison``).
     """
     return _Builder(history, recording, compare_payloads=compare_payloads).build()

@@ -14,6 +14,7 @@ from replaydbg.history.task_failures import stuck_task
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, RawReplay, replay_recorded
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
+from replaydbg.replay.inputs import PayloadComparison, input_comparison
 from replaydbg.replay.runtime import StopHooks
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import SourceLocation
@@ -115,7 +116,8 @@ def _divergence_json(divergence: Divergence | None) -> dict[str, Any] | None:
 
 
 def explain(raw: RawReplay, history: History, workflow: str, *,
-            compare_payloads: bool = True, event_map: EventMap | None = None) -> ReplayReport:
+            compare_payloads: PayloadComparison = True,
+            event_map: EventMap | None = None) -> ReplayReport:
     """Turn a raw replay into a report: status, event map, located divergence.
 
     ``event_map`` is the map already built while the replay ran, if any.
@@ -180,11 +182,12 @@ async def replay_history(
     deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
 ) -> ReplayReport:
     """Replay ``history`` against ``workflow_cls`` and explain the result."""
+    # Before the replay: a codec server that fails is named here, not deep in the SDK.
+    compare = await input_comparison(history, setup.effective_converter())
     raw = await replay_recorded(history, workflow_cls, setup=setup, user_roots=user_roots,
                                 stops=stops, deadlock_timeout=deadlock_timeout)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
-    codec = setup.effective_converter().payload_codec
-    report = explain(raw, history, name, compare_payloads=codec is None)
+    report = explain(raw, history, name, compare_payloads=compare or False)
     check = report.task_failure
     if check is not None and check.undecodable_encoding is not None:
         # Not a bug in the workflow: the replay lacks what the worker decodes payloads with.

@@ -211,7 +211,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 # the cancelled task next runs (the user line is the one that cancelled it),
                 # continue-as-new or a failure from the exception the user code raised.
                 site = fallbacks[index] if index < len(fallbacks) else None
-            record.commands.append(CommandRecord(command, site, index))
+            # A copy: the worker encodes the completion in place afterwards (payload codec),
+            # and the record must keep what the code issued.
+            record.commands.append(CommandRecord(_copied(command), site, index))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = self._rd_error or getattr(self, "_current_activation_error", None)
@@ -421,3 +423,9 @@ def _root_cause(error: BaseException) -> str | None:
         cause = inner
         seen.add(id(cause))
     return None if cause is error else f"{type(cause).__name__}: {cause}"
+
+
+def _copied(command: WorkflowCommand) -> WorkflowCommand:
+    copy = WorkflowCommand()
+    copy.CopyFrom(command)
+    return copy

@@ -63,7 +63,7 @@ class TaskFailureCheck:
         if encoding is not None:
             return (f"payloads encoded as {encoding} need the worker's converter or codec: give "
                     "its plugin (--plugin MODULE:ATTR), data converter (--data-converter "
-                    "MODULE:ATTR) or codec server")
+                    "MODULE:ATTR) or codec server (--codec-endpoint URL)")
         return None
 
     @property

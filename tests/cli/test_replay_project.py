@@ -104,3 +104,11 @@ def test_the_linter_takes_replay_keys_for_known(tmp_path: Path) -> None:
     project = make_project(tmp_path, CONFIGURED)
     result = run_cli("check", "clocked.py", cwd=project)
     assert "unknown" not in result.err, result.err
+
+
+def test_a_plugin_named_by_file_is_found_from_the_pyprojects_folder(tmp_path: Path) -> None:
+    project = make_project(tmp_path, f'workflows = ["clocked.py:GreetingWorkflow"]\n'
+                           'plugins = ["project_setup.py:plugin"]\nhistories = ["histories"]\n')
+    result = run_cli("replay", "-q", cwd=project / "sub")
+    assert result.code == 0, result.out + result.err
+    assert PLUGIN_MARK in result.err

@@ -111,3 +111,14 @@ def test_a_spec_from_the_file_fails_naming_the_key(
     with pytest.raises(WorkerSetupError, match=r"\[tool.replaydbg\] plugins in ") as caught:
         load_project(tmp_path).setup.resolve()
     assert str(path) in caught.value.message and sys.path[0] == str(tmp_path)
+
+
+def test_specs_may_name_files_relative_to_the_pyproject(tmp_path: Path) -> None:
+    _write(tmp_path, '[tool.replaydbg]\nplugins = ["setup/worker.py:plugin", "app.w:p"]\n'
+           'data_converter = "setup/worker.py:converter"\n'
+           'workflows = ["flows/orders.py:Order", "app.flows"]\n')
+    project = load_project(tmp_path / "anywhere")
+    worker = tmp_path / "setup" / "worker.py"
+    assert project.setup.plugins == (f"{worker}:plugin", "app.w:p")
+    assert project.setup.data_converter == f"{worker}:converter"
+    assert project.workflows == (f"{tmp_path / 'flows' / 'orders.py'}:Order", "app.flows")
