@@ -107,7 +107,7 @@ def test_the_linter_takes_replay_keys_for_known(tmp_path: Path) -> None:
 
 
 def test_a_plugin_named_by_file_is_found_from_the_pyprojects_folder(tmp_path: Path) -> None:
-    project = make_project(tmp_path, f'workflows = ["clocked.py:GreetingWorkflow"]\n'
+    project = make_project(tmp_path, 'workflows = ["clocked.py:GreetingWorkflow"]\n'
                            'plugins = ["project_setup.py:plugin"]\nhistories = ["histories"]\n')
     result = run_cli("replay", "-q", cwd=project / "sub")
     assert result.code == 0, result.out + result.err
