@@ -113,6 +113,7 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         specs = list(session.get("workflows") or [])
         cls = find_workflow(specs, history.workflow_type).cls
         setup = setup_specs.resolve()
+        write(out, {"found": f"{cls.__module__}:{cls.__qualname__}"})
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
