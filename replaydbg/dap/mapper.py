@@ -33,7 +33,7 @@ from replaydbg.replay import find_workflow
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
-from replaydbg.replay.report import explain, mapping_json
+from replaydbg.replay.report import check_setup, explain, mapping_json
 from replaydbg.replay.runtime import ReplayContext
 
 #: How often mapped events are sent: each batch makes the adapter re-plan.
@@ -129,6 +129,11 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     event_map = hooks.stream.finish() if hooks.stream is not None else None
     name = f"{cls.__module__}:{cls.__qualname__}"
     report = explain(raw, history, name, compare_payloads=compare, event_map=event_map)
+    try:
+        check_setup(report)
+    except ReplaydbgError as err:
+        write(out, {"error": err.message, "hint": err.hint})
+        return 2
     write(out, {"report": report.to_json()})
     return 0
 
