@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: How long a launch's answer waits for the mapping run to load the workflow (seconds).
+_FOUND_WAIT = 60.0
+
 
 #: Seconds between progress updates while the history is mapped (a bar, not a flood).
 _PROGRESS_EVERY = 1.0
@@ -128,7 +131,28 @@ class Launcher:
                 "workflowId": history.workflow_id}
 
     def _launched(self, response: Message) -> None:
-        """Pass on debugpy's answer to the launch (sent after configurationDone), once."""
+        """Pass on debugpy's answer to the launch (sent after configurationDone), once.
+
+        A success waits until the mapping run has loaded the workflow and the worker setup:
+        a launch that cannot replay (no such workflow, a plugin that does not import) is
+        refused, whichever of debugpy and the mapping run answers first.
+        """
+        if response.get("success"):
+            threading.Thread(target=self._relay_when_found, args=(response,),
+                             daemon=True).start()
+        else:
+            self._relay(response)
+
+    def _relay_when_found(self, response: Message) -> None:
+        self.loaded.wait(_FOUND_WAIT)
+        mapping = self.mapping
+        if mapping is not None:
+            mapping.found.wait(_FOUND_WAIT)
+            if mapping.broken:
+                return  # the failure answers the launch (see fail)
+        self._relay(response)
+
+    def _relay(self, response: Message) -> None:
         with self._lock:
             request, self._request = self._request, None
         if request is not None:
@@ -208,7 +232,7 @@ class Launcher:
         """The arguments of debugpy's ``launch`` for the debuggee."""
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
-        session = {"workflow": config.workflow, **config.setup.to_json(),
+        session = {"workflows": config.workflows, **config.setup.to_json(),
                    "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,

@@ -10,7 +10,7 @@ to need:
 * ``{"report": {...}}`` — last: the whole report (``replaydbg replay --json``'s result);
 * ``{"error": message, "hint": hint}`` — instead of a report, for unusable input.
 
-The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflow``,
+The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflows``,
 ``sandbox``, ``dataConverter``. Anything the user's code prints goes to stderr.
 """
 
@@ -33,7 +33,7 @@ from replaydbg.replay import find_workflow
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
-from replaydbg.replay.report import explain, mapping_json
+from replaydbg.replay.report import check_setup, explain, mapping_json
 from replaydbg.replay.runtime import ReplayContext
 
 #: How often mapped events are sent: each batch makes the adapter re-plan.
@@ -108,9 +108,12 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     ensure_import_path()
     try:
         history = load_history(session["historyFile"], workflow_id=session.get("workflowId"))
-        specs = [session["workflow"]] if session.get("workflow") else []
+        setup_specs = SetupSpecs.from_json(session)
+        setup_specs.add_import_paths()  # the project's folder: its workflow specs import
+        specs = list(session.get("workflows") or [])
         cls = find_workflow(specs, history.workflow_type).cls
-        setup = SetupSpecs.from_json(session).resolve()
+        setup = setup_specs.resolve()
+        write(out, {"found": f"{cls.__module__}:{cls.__qualname__}"})
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
@@ -126,6 +129,11 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     event_map = hooks.stream.finish() if hooks.stream is not None else None
     name = f"{cls.__module__}:{cls.__qualname__}"
     report = explain(raw, history, name, compare_payloads=compare, event_map=event_map)
+    try:
+        check_setup(report)
+    except ReplaydbgError as err:
+        write(out, {"error": err.message, "hint": err.hint})
+        return 2
     write(out, {"report": report.to_json()})
     return 0
 

@@ -163,11 +163,16 @@ class MappingRun:
         self._python = config.python[0]
         self._on_mapped = on_mapped
         session = {"historyFile": history_file, "workflowId": workflow_id,
-                   "workflow": config.workflow, **config.setup.to_json(),
+                   "workflows": config.workflows, **config.setup.to_json(),
                    "deadlockTimeout": config.deadlock_timeout}
         self._child = Child(config, [json.dumps(session)], module="replaydbg.dap.mapper",
                             niceness=NICENESS)
         self._last: dict[str, Any] = {}
+        #: The workflow class and the worker setup loaded (or the run ended): a launch
+        #: that failed for that has said so by then.
+        self.found = threading.Event()
+        #: The run ended without a map (its error is what the session says).
+        self.broken = False
 
     def _line(self, line: bytes) -> None:
         try:
@@ -178,12 +183,20 @@ class MappingRun:
             return
         if "mapped" in message and message.get("through") is not None:
             self._on_mapped(message["mapped"], int(message["through"]))
+        elif "found" in message:
+            self.found.set()
         elif "report" in message or "error" in message:
             self._last = message
+            self.broken = "error" in message
+            self.found.set()
 
     def result(self, timeout: float = 600) -> MapResult:
         """The report; input problems (import errors, unknown workflow...) raise."""
-        _, _, stderr = self._child.finish(timeout, self._line)
+        try:
+            _, _, stderr = self._child.finish(timeout, self._line)
+        finally:
+            self.broken = "report" not in self._last
+            self.found.set()
         if "error" in self._last:
             raise InputError(self._last["error"], hint=self._last.get("hint"))
         if "report" not in self._last:
