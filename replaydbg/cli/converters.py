@@ -9,21 +9,20 @@ converter the user's plugins leave (see ``codec_server.codec_server_plugin``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 
 from temporalio.converter import DataConverter
 
-from replaydbg.history.codec_config import CodecOptions, resolve_codec_endpoint
+from replaydbg.history.codec_config import CodecOptions
 from replaydbg.history.codec_http import CodecEndpoint
-from replaydbg.history.codec_server import CodecServerCodec, codec_server_plugin
 from replaydbg.history.payload_text import DEFAULT_HINT
 from replaydbg.project import SetupSpecs
+from replaydbg.project.codec import with_codec_server as add_codec_server
 from replaydbg.replay.setup import WorkerSetup
 
 
-def codec_endpoint_from_args(args: argparse.Namespace) -> CodecEndpoint | None:
-    """The codec server the options or the profile name, if any."""
-    return resolve_codec_endpoint(CodecOptions(
+def codec_options_from_args(args: argparse.Namespace) -> CodecOptions:
+    """The codec server options of the command line."""
+    return CodecOptions(
         endpoint=args.codec_endpoint,
         auth=args.codec_auth,
         ca_file=args.codec_tls_ca,
@@ -32,17 +31,13 @@ def codec_endpoint_from_args(args: argparse.Namespace) -> CodecEndpoint | None:
         namespace=args.namespace,
         profile=args.profile,
         config_file=args.config_file,
-    ))
+    )
 
 
 def with_codec_server(setup: WorkerSetup,
                       args: argparse.Namespace) -> tuple[WorkerSetup, CodecEndpoint | None]:
     """``setup`` with the codec server of the options or profile added, and its endpoint."""
-    endpoint = codec_endpoint_from_args(args)
-    if endpoint is None:
-        return setup, None
-    plugin = codec_server_plugin(CodecServerCodec(endpoint))
-    return dataclasses.replace(setup, plugins=(*setup.plugins, plugin)), endpoint
+    return add_codec_server(setup, codec_options_from_args(args))
 
 
 def display_converter(args: argparse.Namespace) -> tuple[DataConverter, CodecEndpoint | None]:
