@@ -17,7 +17,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from replaydbg import __version__
-from replaydbg.lsp.actions import quick_fixes
+from replaydbg.lsp.actions import ignore_actions, quick_fixes
+from replaydbg.lsp.hover import hover_for
 from replaydbg.lsp.session import Session
 from replaydbg.lsp.watching import watch_files
 from replaydbg.lsp.wire import converter
@@ -66,6 +67,7 @@ def create_server() -> ReplaydbgServer:
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix]))(code_action)
+    server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     server.feature(types.SHUTDOWN)(shutdown)
     return server
 
@@ -115,10 +117,29 @@ async def did_close(ls: ReplaydbgServer, params: types.DidCloseTextDocumentParam
 
 def code_action(ls: ReplaydbgServer,
                 params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    """Quick fixes for our diagnostics in the requested range."""
+    """Quick fixes for our diagnostics in the requested range, then "Ignore RDBxxx"."""
     if not ls.session.settings.enable:
         return None
-    return quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    lines = document.lines
+
+    def line_of(number: int) -> str:
+        return lines[number] if 0 <= number < len(lines) else ""
+
+    fixes = quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
+    if ls.session.publisher.shown(document.uri, document.version) is None:
+        return fixes  # typed on since the diagnostics were made: their lines may have moved
+    return fixes + ignore_actions(params, line_of,
+                                  ls.workspace.position_codec.client_num_units)
+
+
+def hover(ls: ReplaydbgServer, params: types.HoverParams) -> types.Hover | None:
+    """On a diagnostic: what is wrong, what to do instead, the link to the rule's entry."""
+    if not ls.session.settings.enable:
+        return None
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    published = ls.session.publisher.shown(document.uri, document.version)
+    return hover_for(published or [], params.position)
 
 
 def shutdown(ls: ReplaydbgServer, params: None) -> None:
