@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 
@@ -74,6 +76,10 @@ def test_json_output_has_chain_and_fix(project: Path) -> None:
     edits = finding["fixes"][0]["edits"]
     assert edits[0]["new_text"] == "workflow.uuid4()"
     assert edits[1]["new_text"] == "from temporalio import workflow\n"
+    page, _, anchor = finding["doc_url"].partition("#")
+    assert page.startswith("file:///") and anchor == "rdb104"
+    installed = Path(url2pathname(urlparse(page).path))
+    assert '<a id="rdb104"></a>' in installed.read_text()
 
 
 def test_sarif_is_2_1_0_with_rules_and_related_locations(project: Path) -> None:
@@ -90,6 +96,8 @@ def test_sarif_is_2_1_0_with_rules_and_related_locations(project: Path) -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
     by_rule = {r["ruleId"]: r for r in run["results"]}
     assert by_rule["RDB401"]["level"] == "note"
+    assert all(r["helpUri"].startswith("file:///") and r["helpUri"].endswith(f"#{r['id'].lower()}")
+               for r in rules)
     related = by_rule["RDB104"]["relatedLocations"]
     assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == "flows.py"
     fix = by_rule["RDB102"]["fixes"][0]["artifactChanges"][0]
