@@ -9,6 +9,7 @@ converter the user's plugins leave (see ``codec_server.codec_server_plugin``).
 from __future__ import annotations
 
 import argparse
+import os
 
 from temporalio.converter import DataConverter
 
@@ -17,6 +18,7 @@ from replaydbg.history.codec_http import CodecEndpoint
 from replaydbg.history.payload_text import DEFAULT_HINT
 from replaydbg.project import SetupSpecs
 from replaydbg.project.codec import with_codec_server as add_codec_server
+from replaydbg.project.pyproject import ProjectConfig, load_project
 from replaydbg.replay.setup import WorkerSetup
 
 
@@ -42,7 +44,11 @@ def with_codec_server(setup: WorkerSetup,
 
 def display_converter(args: argparse.Namespace) -> tuple[DataConverter, CodecEndpoint | None]:
     """The converter ``history show`` decodes with, and the codec server's endpoint."""
-    specs = SetupSpecs(plugins=tuple(args.plugin), data_converter=args.data_converter)
+    given = SetupSpecs(plugins=tuple(args.plugin), data_converter=args.data_converter)
+    # The project's worker setup decodes as its replays do (the command line adds to it).
+    project = load_project(os.getcwd()) if args.config else ProjectConfig()
+    args.profile = args.profile or project.profile
+    specs = project.merged_setup(given, sandbox=None)
     setup, endpoint = with_codec_server(specs.resolve(), args)
     return setup.effective_converter(), endpoint
 

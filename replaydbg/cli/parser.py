@@ -197,6 +197,9 @@ def _add_history(sub: Any) -> None:
                       help="print the history as proto3 JSON, each event with its payloads "
                       "decoded under \"decoded\"")
     add_codec_options(show, converters=True)
+    show.add_argument("--no-config", dest="config", action="store_false",
+                      help="ignore [tool.replaydbg] in pyproject.toml (its plugins, converter, "
+                      "profile)")
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")
