@@ -96,6 +96,7 @@ def test_sarif_is_2_1_0_with_rules_and_related_locations(project: Path) -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
     by_rule = {r["ruleId"]: r for r in run["results"]}
     assert by_rule["RDB401"]["level"] == "note"
+    assert run["tool"]["driver"]["informationUri"].startswith("file:///")
     assert all(r["helpUri"].startswith("file:///") and r["helpUri"].endswith(f"#{r['id'].lower()}")
                for r in rules)
     related = by_rule["RDB104"]["relatedLocations"]
