@@ -27,11 +27,13 @@ from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
 from replaydbg.dap.going_back import GoingBack
+from replaydbg.dap.interpreter import check_interpreter
 from replaydbg.dap.launching import Launcher
 from replaydbg.dap.mapping import MapResult
 from replaydbg.dap.plan_sync import PlanSync
 from replaydbg.dap.protocol import EndOfStream, Message, ProtocolError, read_message
 from replaydbg.dap.proxy import Proxy
+from replaydbg.dap.request_shapes import request_problem
 from replaydbg.dap.stop_events import StopEvents
 from replaydbg.dap.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
@@ -75,7 +77,8 @@ class Session:
                 break
             except ProtocolError as err:
                 self.proxy.send_event("output", {
-                    "category": "stderr", "output": f"replaydbg: ignored a bad frame: {err}\n"})
+                    "category": "stderr", "output": f"replaydbg: ignored a bad DAP frame "
+                    f"({err}); reading on from the next Content-Length header\n"})
                 continue
             self._dispatch(message)
         self.shutdown()
@@ -83,6 +86,12 @@ class Session:
     def _dispatch(self, message: Message) -> None:
         if message.get("type") != "request":
             self.proxy.forward(message)  # e.g. the editor's answer to debugpy's runInTerminal
+            return
+        problem = request_problem(message)
+        if problem is not None:
+            command = message.get("command")
+            self.proxy.respond({**message, "command": command if isinstance(command, str)
+                                else ""}, error=f"invalid request: {problem}")
             return
         name = "on_" + "".join(c if c.isalnum() else "_" for c in str(message.get("command")))
         handler = getattr(self, name, None) or self._forward_request
@@ -171,7 +180,14 @@ class Session:
             self.proxy.respond(request, error="this session has launched already: one replay "
                                "per session")
             return
-        self.config = parse_launch(request.get("arguments") or {})
+        config = parse_launch(request.get("arguments") or {})
+        try:
+            check_interpreter(config.python, config.cwd)
+        except ReplaydbgError as err:  # nothing started: the editor may launch again
+            self.proxy.respond(request, error=str(err))
+            self.proxy.send_event("terminated")
+            return
+        self.config = config
         self.launcher.start(request)
 
     def on_attach(self, request: Message) -> None:

@@ -2,8 +2,11 @@
 
 Both sides of the adapter (the editor, and debugpy's own adapter) speak this. Reading is
 strict about framing (a bad header is a :class:`ProtocolError` the caller answers or logs,
-never a crash) and writing is serialised by a lock, because several threads send to the
-editor (request handlers, the debuggee's control channel, debugpy's events).
+never a crash) and resynchronises after one: a bad header block is read to its end, and the
+leftovers of a frame whose length was wrong are skipped up to the next ``Content-Length``
+header, so one bad frame costs one message, not the session. Writing is serialised by a
+lock, because several threads send to the editor (request handlers, the debuggee's control
+channel, debugpy's events).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import IO, Any
 Message = dict[str, Any]
 
 _MAX_BODY = 256 * 1024 * 1024
+_HEADER = b"Content-Length:"
 
 
 class ProtocolError(Exception):
@@ -41,25 +45,58 @@ def read_message(stream: IO[bytes]) -> Message:
 
 
 def _read_headers(stream: IO[bytes]) -> int:
+    """The Content-Length of the next frame; the whole header block is read even when bad."""
     length: int | None = None
+    problem: str | None = None
+    first = True
     while True:
         line = stream.readline()
         if not line:
             raise EndOfStream("stream closed")
+        if first:
+            line = _from_header(line)
+            first = False
         if line in (b"\r\n", b"\n"):
-            if length is None:
-                raise ProtocolError("frame without a Content-Length header")
-            return length
-        name, sep, value = line.decode("ascii", "replace").partition(":")
-        if not sep:
-            raise ProtocolError(f"malformed header line {line[:80]!r}")
-        if name.strip().lower() == "content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                raise ProtocolError(f"bad Content-Length {value.strip()[:40]!r}") from None
-            if not 0 <= length <= _MAX_BODY:
-                raise ProtocolError(f"Content-Length {length} out of range")
+            break
+        try:
+            found = _header_length(line)
+        except ProtocolError as err:
+            problem = problem or str(err)
+            continue
+        length = found if found is not None else length
+    if problem is not None:
+        if length is not None:
+            stream.read(length)  # skip this frame's body: the next frame starts right after
+        raise ProtocolError(problem)
+    if length is None:
+        raise ProtocolError("frame without a Content-Length header")
+    return length
+
+
+def _from_header(line: bytes) -> bytes:
+    """``line`` from its ``Content-Length`` header on, when a frame's leftovers precede it.
+
+    A body longer than its Content-Length has no newline at its end, so its rest and the
+    next frame's first header arrive as one line.
+    """
+    at = line.find(_HEADER)
+    return line[at:] if at > 0 else line
+
+
+def _header_length(line: bytes) -> int | None:
+    """The length a header line gives (None for other headers); ProtocolError if it is bad."""
+    name, sep, value = line.decode("ascii", "replace").partition(":")
+    if not sep:
+        raise ProtocolError(f"malformed header line {line[:80]!r}")
+    if name.strip().lower() != "content-length":
+        return None
+    text = value.strip()
+    if not text.isdigit():
+        raise ProtocolError(f"bad Content-Length {text[:40]!r}")
+    length = int(text)
+    if length > _MAX_BODY:
+        raise ProtocolError(f"Content-Length {length} out of range")
+    return length
 
 
 def encode_message(message: Message) -> bytes:
