@@ -293,3 +293,17 @@ async def test_no_quick_fix_for_text_typed_since_the_analysis(workspace: Path) -
         request.context.diagnostics = [_at(moved, NOW_LINE + 1)]
         request.range = request.context.diagnostics[0].range
         assert await client.text_document_code_action_async(request)
+
+
+@pytest.mark.parametrize("blank", ["\x0c", "\x0b", "\x1c", "\u2028"])
+async def test_a_line_of_other_whitespace_keeps_the_diagnostics_in_place(
+        workspace: Path, blank: str) -> None:
+    # Once, every analysis of such a file failed and the editor kept stale diagnostics.
+    text = (workspace / WORKFLOWS).read_text()
+    first_line, rest = text.split("\n", 1)
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, uri, until=_has(NOW_LINE))
+        replace_text(client, uri, f"{first_line}\n{blank}\n{rest}", 2)
+        found = await diagnostics(client, uri, until=_has(NOW_LINE + 1))
+    assert "RDB002" not in codes(found)
