@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 from typing import Any
@@ -27,6 +28,7 @@ def run_dap(args: argparse.Namespace) -> int:
     """Serve one debug session."""
     from replaydbg.dap.adapter import Session
 
+    _end_on_signals()
     if args.port is None:
         Session(sys.stdin.buffer, sys.stdout.buffer).run()
         return 0
@@ -38,6 +40,15 @@ def run_dap(args: argparse.Namespace) -> int:
         Session(reader, writer).run()
         _close_gently(connection)
     return 0
+
+
+def _end_on_signals() -> None:
+    """SIGTERM and SIGHUP end the session through its cleanup (the history copies go too)."""
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGHUP, leave)
 
 
 def _listen(port: int) -> socket.socket:

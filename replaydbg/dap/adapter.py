@@ -69,19 +69,21 @@ class Session:
     # -- plumbing ---------------------------------------------------------------------
 
     def run(self) -> None:
-        """Serve the editor until it disconnects or closes the stream."""
-        while not self.ended.is_set():
-            try:
-                message = read_message(self._in)
-            except EndOfStream:
-                break
-            except ProtocolError as err:
-                self.proxy.send_event("output", {
-                    "category": "stderr", "output": f"replaydbg: ignored a bad DAP frame "
-                    f"({err}); reading on from the next Content-Length header\n"})
-                continue
-            self._dispatch(message)
-        self.shutdown()
+        """Serve the editor until it disconnects or closes the stream (or a signal ends it)."""
+        try:
+            while not self.ended.is_set():
+                try:
+                    message = read_message(self._in)
+                except EndOfStream:
+                    break
+                except ProtocolError as err:
+                    self.proxy.send_event("output", {
+                        "category": "stderr", "output": f"replaydbg: ignored a bad DAP frame "
+                        f"({err}); reading on from the next Content-Length header\n"})
+                    continue
+                self._dispatch(message)
+        finally:
+            self.shutdown()
 
     def _dispatch(self, message: Message) -> None:
         if message.get("type") != "request":

@@ -28,7 +28,7 @@ _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D}
 _JSON_SCALAR_STARTS = frozenset(bytes([byte]) for byte in b'"-0123456789tfn')
 #: Other compressions, by magic number: named so the user can undo them.
 _OTHER_COMPRESSIONS = ((b"BZh", "bzip2", "bunzip2"), (b"\xfd7zXZ\x00", "xz", "unxz"),
-                       (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"), (b"PK\x03\x04", "a ZIP archive", "unzip"))
+                       (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"), (b"PK\x03\x04", "zip", "unzip"))
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SHOW_HINT = "save the history with `temporal workflow show --workflow-id ID --output json`"
 

@@ -28,7 +28,6 @@ from replaydbg.lsp.session import Session
 from replaydbg.lsp.watching import watch_files
 from replaydbg.lsp.wire import converter
 
-
 _logger = logging.getLogger(__name__)
 
 

@@ -41,9 +41,9 @@ class ParsedChunk:
 
 
 def code_lines(text: str, *, keepends: bool = True) -> list[str]:
-    """The lines of ``text`` as Python and LSP count them: ended by \\n, \\r\\n or \\r only.
+    r"""The lines of ``text`` as Python and LSP count them: ended by \n, \r\n or \r only.
 
-    ``str.splitlines`` also splits at form feeds, vertical tabs, \\x1c-\\x1e and \\u2028,
+    ``str.splitlines`` also splits at form feeds, vertical tabs, \x1c-\x1e and \u2028,
     which are ordinary whitespace inside a Python line; counting them would shift every
     position after them.
     """

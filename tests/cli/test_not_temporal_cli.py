@@ -1,4 +1,4 @@
-"""Addresses where no Temporal frontend answers: say what is there and what the address should be."""
+"""Addresses where no Temporal frontend answers: say what is there and what to give instead."""
 
 from __future__ import annotations
 
