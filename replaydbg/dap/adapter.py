@@ -31,7 +31,7 @@ from replaydbg.dap.interpreter import check_interpreter
 from replaydbg.dap.launching import Launcher
 from replaydbg.dap.mapping import MapResult
 from replaydbg.dap.plan_sync import PlanSync
-from replaydbg.dap.protocol import EndOfStream, Message, ProtocolError, read_message
+from replaydbg.dap.protocol import EndOfStream, FrameReader, Message, ProtocolError
 from replaydbg.dap.proxy import Proxy
 from replaydbg.dap.request_shapes import request_problem
 from replaydbg.dap.stop_events import StopEvents
@@ -46,7 +46,7 @@ class Session:
     """One debug session; see the module docstring for its threads."""
 
     def __init__(self, editor_in: IO[bytes], editor_out: IO[bytes]) -> None:
-        self._in = editor_in
+        self._frames = FrameReader(editor_in)
         self.proxy = Proxy(editor_out, on_event=self._on_debugpy_event,
                            on_exit=self._on_debugpy_exit)
         self.config: LaunchConfig | None = None
@@ -73,7 +73,7 @@ class Session:
         try:
             while not self.ended.is_set():
                 try:
-                    message = read_message(self._in)
+                    message = self._frames.read()
                 except EndOfStream:
                     break
                 except ProtocolError as err:
