@@ -2,6 +2,7 @@
 
     python examples/record_histories.py                  # every example
     python examples/record_histories.py orders greeting  # only these
+    python examples/record_histories.py incidents:timed_out  # one incident (its file's name)
 
 Starts `temporal server start-dev` (through `replaydbg.testing.devserver`), runs a real worker
 for each example, drives its workflows (signals, updates, a query, cancellation), waits for
@@ -37,7 +38,7 @@ from recording.common import (
     log,
     until,
 )
-from recording.incidents_recorder import record_incidents
+from recording.incidents_recorder import INCIDENTS, record_incidents
 from recording.secure_recorder import record_secure
 from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.client import (
@@ -197,6 +198,8 @@ RECORDERS: dict[str, Recorder] = {
     "incidents": record_incidents,
     "secure": record_secure,
 }
+#: Parts of an example that can be recorded alone, as `example:part`.
+PARTS: dict[str, Recorder] = {f"incidents:{name}": record for name, record in INCIDENTS.items()}
 
 
 # --- writing and checking -----------------------------------------------------------------
@@ -244,8 +247,8 @@ async def record(server: DevServer, names: list[str]) -> None:
     client = await Client.connect(server.address, namespace=NAMESPACE, runtime=runtime)
     for name in names:
         started = time.monotonic()
-        for recorded in await RECORDERS[name](client):
-            write(server, name, recorded)
+        for recorded in await {**RECORDERS, **PARTS}[name](client):
+            write(server, name.partition(":")[0], recorded)
         log.info("%s recorded in %.1f s", name, time.monotonic() - started)
 
 
@@ -253,12 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "names", nargs="*", metavar="name",
-        help=f"examples to record (default: all of {', '.join(RECORDERS)})",
+        help=f"examples to record (default: all of {', '.join(RECORDERS)}), or one part of "
+             f"one: {', '.join(PARTS)}",
     )
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.names) - set(RECORDERS))
+    unknown = sorted(set(args.names) - set(RECORDERS) - set(PARTS))
     if unknown:
-        parser.error(f"unknown example(s) {', '.join(unknown)}; choose from {', '.join(RECORDERS)}")
+        choices = ", ".join([*RECORDERS, *PARTS])
+        parser.error(f"unknown example(s) {', '.join(unknown)}; choose from {choices}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # The deliberate failures (payment attempts 1-2, the injected task failure) log tracebacks.
     logging.getLogger("temporalio").setLevel(logging.ERROR)

@@ -1,4 +1,6 @@
 /** The extension's commands: thin wrappers over the services the composition root made. */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKeyStore';
 import { DEBUG_TYPE } from './config/launchArguments';
@@ -10,7 +12,9 @@ import { HISTORY_VIEW } from './history/historyView';
 import { LanguageServer } from './language/languageServer';
 import { RecentReplay } from './recent/recentReplays';
 import { RecentView } from './recent/recentView';
+import { findProject } from './workflows/projectConfig';
 import { REPLAY_WITH_HISTORY } from './workflows/replayLens';
+import { workflowReference } from './workflows/workflowRuns';
 
 export interface CommandServices {
   apiKeys: ApiKeyStore;
@@ -23,7 +27,7 @@ export interface CommandServices {
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { apiKeys, breakpoints, recent, languageServer, historySession } = services;
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'temporalReplay.pickHistoryFile': pickHistoryFile,
+    'temporalReplay.pickHistoryFile': () => pickHistoryFile(),
     'temporalReplay.askWorkflowId': askWorkflowId,
     'temporalReplay.replayHistoryFile': replayHistoryFile,
     'temporalReplay.replayWorkflowId': replayWorkflowId,
@@ -61,12 +65,30 @@ async function replayWorkflowId(): Promise<void> {
   }
 }
 
-/** From the CodeLens: this workflow class, a history the user picks. */
-async function replayWithHistory(uri?: vscode.Uri, workflow?: string): Promise<void> {
-  const historyFile = await pickHistoryFile();
+/**
+ * From the CodeLens: this workflow class, a history the user picks. The launch runs in the
+ * workflow's project (the folder of its pyproject.toml with `[tool.replaydbg]`, else the
+ * workspace folder) and names only the class: the adapter reads the project's setup itself,
+ * and a launch attribute set here would replace it.
+ */
+async function replayWithHistory(uri?: vscode.Uri, className?: string): Promise<void> {
+  const folder = folderFor(uri);
+  const project = uri && folder ? findProject(uri.fsPath, folder.uri.fsPath, readText) : undefined;
+  const cwd = project?.root ?? folder?.uri.fsPath;
+  const historyFile = await pickHistoryFile(project?.histories ?? []);
   if (historyFile) {
-    await start(folderFor(uri), `Replay ${workflow ?? 'workflow'}`,
-      { historyFile, ...(workflow ? { workflow } : {}) });
+    const workflow = uri && cwd ? workflowReference(path.relative(cwd, uri.fsPath), className)
+      : undefined;
+    await start(folder, `Replay ${className ?? 'workflow'}`,
+      { historyFile, ...(workflow ? { workflow } : {}), ...(cwd ? { cwd } : {}) });
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -17,6 +17,13 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Manifest:
+    batch_id: str
+    rows: int
+    checksum: int = 0
+
+
+@dataclass(frozen=True)
 class Refund:
     refund_id: str
     amount_cents: int
@@ -69,7 +76,24 @@ async def pay_refund(refund: Refund) -> str:
     return f"paid {refund.amount_cents} cents for {refund.refund_id}"
 
 
+@activity.defn
+async def load_manifest(batch_id: str) -> Manifest:
+    """A big batch: far too many rows to check inside a workflow task."""
+    return Manifest(batch_id, rows=50_000_000_000)
+
+
+@activity.defn
+async def checksum_rows(manifest: Manifest) -> int:
+    """Where the fixed workflow checks the rows: an activity may take its time (and heartbeat)."""
+    return manifest.rows % 1_000_000_007
+
+
+@activity.defn
+async def store_batch(manifest: Manifest) -> str:
+    return f"stored {manifest.batch_id} (checksum {manifest.checksum})"
+
+
 ALL_ACTIVITIES: list[Callable[..., Any]] = [
     load_price_list, reserve_item, flag_unknown_item, build_report, publish_report,
-    open_ledger, post_ledger, load_refund, pay_refund,
+    open_ledger, post_ledger, load_refund, pay_refund, load_manifest, checksum_rows, store_batch,
 ]

@@ -1,4 +1,4 @@
-"""Four workflows with the bugs that get workflows stuck or failed in production.
+"""Five workflows with the bugs that get workflows stuck or failed in production.
 
 - `StuckOrderWorkflow` prices each SKU signalled in; `_price_of` indexes the price list, so an
   unknown SKU raises KeyError in the workflow task after the signal. The server retries the
@@ -11,8 +11,8 @@
 - `RefundWorkflow` validates the refund in a helper that raises a non-retryable
   ApplicationError: the workflow execution fails (no retry).
 
-`fixed_workflows.py` holds the same workflow types with the bugs fixed. A trailing `# @name`
-marks each line that issues a command or raises, and each resume point.
+`IngestWorkflow`, at the end, never answers: see its docstring. `fixed_workflows.py` fixes the
+stuck ones. A trailing `# @name` marks each line that issues a command, raises, or resumes.
 """
 
 from __future__ import annotations
@@ -127,3 +127,34 @@ class RefundWorkflow:
         if refund.amount_cents <= 0:
             problem = f"refund {refund.refund_id}: {refund.amount_cents} cents is not positive"
             raise ApplicationError(problem, type="BadRefund", non_retryable=True)  # @invalid_refund
+
+
+# Down here, so that the lines the recorded histories' stack traces name stay where they were.
+with workflow.unsafe.imports_passed_through():
+    from incidents.activities import load_manifest, store_batch
+
+
+@workflow.defn(name="Ingest")
+class IngestWorkflow:
+    """Loads a batch's manifest, checks its rows, then stores the batch.
+
+    `_checksum` runs a pure-Python loop over billions of rows inside the workflow task: the
+    task would take hours. In production the worker process was killed while in it (a liveness
+    probe that found the event loop blocked, the OOM killer) and never answered, so the server
+    records the task as timed out (WorkflowTaskTimedOut), not failed, and retries it on the
+    next worker, which dies the same way. The loop is deterministic: it runs on replay too.
+    """
+
+    @workflow.run
+    async def run(self, batch_id: str) -> str:
+        manifest = await workflow.execute_activity(load_manifest, batch_id, **QUICK)  # @manifest
+        checksum = self._checksum(manifest.rows)  # @checksum_call
+        checked = dataclasses.replace(manifest, checksum=checksum)
+        return await workflow.execute_activity(store_batch, checked, **QUICK)  # @store
+
+    @staticmethod
+    def _checksum(rows: int) -> int:
+        checksum = 0
+        for row in range(rows):
+            checksum = (checksum * 31 + row) % 1_000_000_007  # @crunch
+        return checksum

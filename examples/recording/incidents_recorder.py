@@ -1,4 +1,5 @@
-"""Recorders of the incidents example: runs stuck on a failing workflow task, a failed run."""
+"""Recorders of the incidents example: runs stuck on a failing or timing-out workflow task,
+a failed run. `INCIDENTS` records them one by one (`record_histories.py incidents:NAME`)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,29 @@ import asyncio
 import subprocess
 import sys
 import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
 from typing import Any
 
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, PendingWorkflowTaskState
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Worker
 
-from recording.common import EXAMPLES_DIR, Recorded, cli_show, fetch, finished, log, until
+from recording.common import (
+    EXAMPLES_DIR,
+    Recorded,
+    Recorder,
+    cli_show,
+    fetch,
+    finished,
+    log,
+    until,
+)
+
+QUEUE = "incidents"
+STARTED = PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+SCHEDULED = PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED
 
 
 def is_stuck(history: WorkflowHistory, failures: int) -> bool:
@@ -57,7 +74,13 @@ async def fetch_stuck(
     client: Client, handle: WorkflowHandle[Any, Any], file_name: str, failures: int,
 ) -> Recorded:
     """Fetch a stuck run, SDK and CLI alike, while it is stuck; then terminate it."""
-    history = await stuck(handle, failures)
+    return await fetch_and_terminate(client, handle, file_name, await stuck(handle, failures))
+
+
+async def fetch_and_terminate(
+    client: Client, handle: WorkflowHandle[Any, Any], file_name: str, history: WorkflowHistory,
+) -> Recorded:
+    """The CLI's rendering of a run fetched through the SDK, at once; then terminate the run."""
     address = client.service_client.config.target_host
     shown = await asyncio.to_thread(cli_show, address, handle.id, handle.result_run_id)
     await handle.terminate("recorded: the stuck history is fetched")
@@ -104,40 +127,136 @@ async def record_failing(client: Client, queue: str) -> Recorded:
     return await fetch(client, "failed.json", handle.id, handle.result_run_id)
 
 
-async def record_deadlock(client: Client) -> Recorded:
-    """The deadlock, with its worker in a process of its own (see `deadlock_worker.py`)."""
-    from incidents.workflows import LedgerWorkflow
-
-    queue, address = "incidents-deadlock", client.service_client.config.target_host
+@contextmanager
+def worker_process(address: str, queue: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`deadlock_worker.py` in a process of its own; killed on exit, its stderr logged if the
+    recording fails (a worker that never started is the usual cause)."""
     with tempfile.TemporaryFile() as stderr:
         worker = subprocess.Popen(
             [sys.executable, "-m", "incidents.deadlock_worker", address, queue],
             cwd=EXAMPLES_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
         )
         try:
-            handle = await client.start_workflow(
-                LedgerWorkflow.run, "B-5", id="deadlock-ledger-5", task_queue=queue,
-            )
-            return await fetch_stuck(client, handle, "deadlock.json", failures=1)
+            yield worker
         except TimeoutError:
             stderr.seek(0)
-            log.error("deadlock worker's stderr:\n%s", stderr.read().decode(errors="replace"))
+            log.error("worker's stderr:\n%s", stderr.read().decode(errors="replace"))
             raise
         finally:
             worker.kill()
             worker.wait()
 
 
-async def record_incidents(client: Client) -> list[Recorded]:
+async def record_deadlock(client: Client) -> Recorded:
+    """The deadlock, with its worker in a process of its own (see `deadlock_worker.py`)."""
+    from incidents.workflows import LedgerWorkflow
+
+    queue, address = "incidents-deadlock", client.service_client.config.target_host
+    with worker_process(address, queue):
+        handle = await client.start_workflow(
+            LedgerWorkflow.run, "B-5", id="deadlock-ledger-5", task_queue=queue,
+        )
+        return await fetch_stuck(client, handle, "deadlock.json", failures=1)
+
+
+async def task_state(handle: WorkflowHandle[Any, Any], state: int) -> bool:
+    """Whether the run's pending workflow task is in that state (scheduled, started)."""
+    pending = (await handle.describe()).raw_description.pending_workflow_task
+    return pending.state == state
+
+
+async def first_activity_done(handle: WorkflowHandle[Any, Any]) -> bool:
+    types = [e.event_type for e in (await handle.fetch_history()).events]
+    return EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED in types
+
+
+async def killed_in_task(
+    client: Client, handle: WorkflowHandle[Any, Any], queue: str, worker_number: int,
+) -> None:
+    """Run a worker until it has started the task after the first activity, then SIGKILL it.
+
+    The kill comes well within the SDK's 2 s deadlock detector, so the worker never answers:
+    what the server records is the task's start-to-close timeout, and a new attempt.
+    """
+    address = client.service_client.config.target_host
+    with worker_process(address, queue) as worker:
+        await until(lambda: first_activity_done(handle), f"{handle.id}'s first activity")
+        await until(lambda: task_state(handle, STARTED), f"worker {worker_number} to start "
+                    f"{handle.id}'s task", timeout=60)
+        worker.kill()
+    log.info("incidents: worker %d killed in %s's task", worker_number, handle.id)
+    await until(lambda: task_state(handle, SCHEDULED),
+                f"the server to time out {handle.id}'s task", timeout=60)
+
+
+def timeouts(history: WorkflowHistory) -> int:
+    return sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
+               for e in history.events)
+
+
+async def record_timed_out(client: Client) -> Recorded:
+    """A task whose worker died in it, twice: the server records WorkflowTaskTimedOut.
+
+    The first attempt runs on the first worker's sticky queue, the second on the normal
+    queue (attempt 1 again); both timeouts are persisted, and the SDK's fetch shows attempt 2
+    scheduled, which `temporal workflow show` leaves out.
+    """
+    from incidents.workflows import IngestWorkflow
+
+    queue = "incidents-timed-out"
+    handle = await client.start_workflow(
+        IngestWorkflow.run, "I-4", id="timed-out-ingest-4", task_queue=queue,
+        task_timeout=timedelta(seconds=2),
+    )
+    await killed_in_task(client, handle, queue, worker_number=1)
+    await killed_in_task(client, handle, queue, worker_number=2)
+    history = await handle.fetch_history()
+    if timeouts(history) != 2:
+        await handle.terminate("recording failed")
+        raise RuntimeError(f"expected 2 WorkflowTaskTimedOut in {handle.id}, the history has "
+                           f"{timeouts(history)} (did the SDK's deadlock detector fire first?)")
+    return await fetch_and_terminate(client, handle, "timed_out.json", history)
+
+
+@asynccontextmanager
+async def incidents_worker(client: Client) -> AsyncIterator[None]:
+    """The worker of the incidents that run in process."""
     from incidents.activities import ALL_ACTIVITIES
     from incidents.workflows import NightlyReportWorkflow, RefundWorkflow, StuckOrderWorkflow
 
-    queue = "incidents"
     workflows = [StuckOrderWorkflow, NightlyReportWorkflow, RefundWorkflow]
-    async with Worker(client, task_queue=queue, workflows=workflows, activities=ALL_ACTIVITIES):
+    async with Worker(client, task_queue=QUEUE, workflows=workflows, activities=ALL_ACTIVITIES):
+        yield
+
+
+async def record_incidents(client: Client) -> list[Recorded]:
+    async with incidents_worker(client):
         recorded = [
-            await record_stuck_order(client, queue),
-            await record_restricted(client, queue),
-            await record_failing(client, queue),
+            await record_stuck_order(client, QUEUE),
+            await record_restricted(client, QUEUE),
+            await record_failing(client, QUEUE),
         ]
-    return [*recorded, await record_deadlock(client)]
+    return [*recorded, await record_deadlock(client), await record_timed_out(client)]
+
+
+def in_worker(record: Callable[[Client, str], Awaitable[Recorded]]) -> Recorder:
+    async def recorder(client: Client) -> list[Recorded]:
+        async with incidents_worker(client):
+            return [await record(client, QUEUE)]
+    return recorder
+
+
+def alone(record: Callable[[Client], Awaitable[Recorded]]) -> Recorder:
+    async def recorder(client: Client) -> list[Recorded]:
+        return [await record(client)]
+    return recorder
+
+
+#: One incident at a time (`record_histories.py incidents:timed_out`), by file name.
+INCIDENTS: dict[str, Recorder] = {
+    "stuck": in_worker(record_stuck_order),
+    "restricted": in_worker(record_restricted),
+    "failed": in_worker(record_failing),
+    "deadlock": alone(record_deadlock),
+    "timed_out": alone(record_timed_out),
+}

@@ -94,8 +94,12 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
                        "(repeatable)")
     group.add_argument("--passthrough", action="append", default=[], metavar="MODULE",
                        help="a module the worker's sandbox passes through (repeatable)")
-    group.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+    group.add_argument("--no-sandbox", dest="sandbox", action="store_false", default=None,
                        help="run the workflow without the Temporal sandbox")
+    group.add_argument("--sandbox", dest="sandbox", action="store_true", default=None,
+                       help="run it in the sandbox even where pyproject.toml says sandbox = false")
+    group.add_argument("--no-config", dest="config", action="store_false",
+                       help="ignore [tool.replaydbg] in pyproject.toml")
 
 
 def add_size_limit_option(parser: argparse.ArgumentParser) -> None:
@@ -182,11 +186,12 @@ def _add_replay(sub: Any) -> None:
     )
     add_common_options(replay)
     replay.add_argument("histories", nargs="*", metavar="HISTORY",
-                        help="history file (JSON, binary, gzip) or a directory of them")
+                        help="history file (JSON, binary, gzip) or a directory of them "
+                        "(default: histories of [tool.replaydbg] in pyproject.toml)")
     replay.add_argument("--workflow", "-W", action="append", default=[], metavar="SPEC",
                         help="package.module:Class, or a module, file or directory to scan for "
                         "the @workflow.defn matching the history's type (repeatable; default: "
-                        "scan the working directory)")
+                        "workflows of [tool.replaydbg], else scan the working directory)")
     add_setup_options(replay)
     add_codec_options(replay)
     replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +23,12 @@ from replaydbg.cli.trace import outcome_lines, trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
 from replaydbg.project import SetupSpecs
+from replaydbg.project.pyproject import ProjectConfig, load_project
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.setup import WorkerSetup
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,11 +55,14 @@ class _Run:
 
 def run_replay(args: argparse.Namespace) -> int:
     """Entry point of ``replaydbg replay``."""
+    project = _project(args)
     if not args.histories and not args.workflow_id:
         raise InputError("no history given",
-                         hint="pass history files or directories, or --workflow-id ID")
+                         hint="pass history files or directories, or --workflow-id ID, or "
+                         "list them as histories = [...] in [tool.replaydbg] of pyproject.toml")
     ensure_import_path()
-    setup, _ = with_codec_server(setup_specs(args).resolve(), args)
+    specs = project.merged_setup(setup_specs(args), sandbox=args.sandbox)
+    setup, _ = with_codec_server(specs.resolve(), args)
     run = _Run()
     for source, history in _histories(args, run):
         try:
@@ -94,7 +102,29 @@ def _replay_one(history: History, args: argparse.Namespace,
 def setup_specs(args: argparse.Namespace) -> SetupSpecs:
     """The worker setup the command line names (see ``add_setup_options``)."""
     return SetupSpecs(tuple(args.plugin), tuple(args.interceptor), args.data_converter,
-                      tuple(args.failure_type), tuple(args.passthrough), args.sandbox)
+                      tuple(args.failure_type), tuple(args.passthrough),
+                      args.sandbox is not False)
+
+
+def _project(args: argparse.Namespace) -> ProjectConfig:
+    """``[tool.replaydbg]``, its defaults filled into ``args`` where the command line is silent.
+
+    Lists of the worker setup add up (see :meth:`ProjectConfig.merged_setup`); workflows,
+    histories and the profile are replaced by the command line's when it gives them.
+    """
+    if not args.config:
+        logger.info("not reading pyproject.toml (--no-config)")
+        return ProjectConfig()
+    project = load_project(os.getcwd())
+    if project.path is None:
+        logger.info("no pyproject.toml with [tool.replaydbg] at or above %s", os.getcwd())
+        return project
+    logger.info("project configuration from %s", project.path)
+    args.workflow = args.workflow or list(project.workflows)
+    args.profile = args.profile or project.profile
+    if not args.histories and not args.workflow_id:
+        args.histories = list(project.histories)
+    return project
 
 
 def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:

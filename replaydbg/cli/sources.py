@@ -70,7 +70,8 @@ def history_files(paths: list[str]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _looks_like_history(p))
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and _looks_like_history(p.relative_to(path)))
             if not found:
                 raise HistoryFileError(
                     f"{raw}: directory contains no history files",
@@ -82,6 +83,7 @@ def history_files(paths: list[str]) -> Iterator[Path]:
 
 
 def _looks_like_history(path: Path) -> bool:
+    """Whether a file found in a folder (``path`` relative to it) is a history to replay."""
     hidden = any(part.startswith(".") for part in path.parts[:-1])
     return not hidden and path.name.endswith(HISTORY_SUFFIXES)
 

@@ -6,15 +6,19 @@ identical. Every problem names the attribute and the fix, and becomes a DAP erro
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from replaydbg.errors import InputError
+from replaydbg.project.pyproject import load_project
 from replaydbg.project.specs import SetupSpecs
+
+logger = logging.getLogger(__name__)
 
 #: Attribute -> (accepted JSON types, description). Keys every DAP client adds are allowed too.
 ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -40,7 +44,16 @@ ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
                         "before the replay stops it as a deadlock (default 5; 0: never)"),
     "stopOnEntry": ((bool,), "stop at the first history event"),
     "dataConverter": ((str,), "package.module:attribute of your DataConverter"),
+    "plugins": ((list,), "package.module:attribute of each worker plugin"),
+    "interceptors": ((list,), "package.module:attribute of each worker interceptor"),
+    "workflowFailureExceptionTypes": (
+        (list,), "package.module:Class of each exception that fails the workflow"),
+    "passthroughModules": ((list,), "modules the worker's sandbox passes through"),
 }
+#: Attributes that are arrays of strings, and what each string is.
+_STRING_ARRAYS = {"plugins": "package.module:attribute", "interceptors": "package.module:attribute",
+                  "workflowFailureExceptionTypes": "package.module:Class",
+                  "passthroughModules": "module name"}
 _JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object", int: "number",
                float: "number"}
 _CLIENT_KEYS = {"type", "request", "name", "__sessionId", "__configurationTarget",
@@ -50,7 +63,10 @@ _CLIENT_KEYS = {"type", "request", "name", "__sessionId", "__configurationTarget
 
 @dataclass(frozen=True)
 class LaunchConfig:
-    """A validated launch request."""
+    """A validated launch request, with the project's ``[tool.replaydbg]`` settings merged in.
+
+    The setup lists of the launch add to the project's; its scalars replace them.
+    """
 
     history_file: str | None = None
     workflow_id: str | None = None
@@ -69,15 +85,22 @@ class LaunchConfig:
     cwd: str = field(default_factory=os.getcwd)
     env: Mapping[str, str] = field(default_factory=dict)
     just_my_code: bool = True
-    sandbox: bool = True
     deadlock_timeout: float = 5.0
     stop_on_entry: bool = False
-    data_converter: str | None = None
+    #: The worker setup: the launch's plugins, converter, sandbox... and the project's.
+    setup: SetupSpecs = SetupSpecs()
+    #: Workflow specs of the project, used when the launch names no ``workflow``.
+    project_workflows: tuple[str, ...] = ()
 
     @property
-    def setup(self) -> SetupSpecs:
-        """The worker setup this launch names (plugins, converter, sandbox...)."""
-        return SetupSpecs(data_converter=self.data_converter, sandbox=self.sandbox)
+    def sandbox(self) -> bool:
+        """Whether the workflow runs in the Temporal sandbox."""
+        return self.setup.sandbox
+
+    @property
+    def workflows(self) -> list[str]:
+        """The workflow specs to find the history's workflow in (empty: scan the cwd)."""
+        return [self.workflow] if self.workflow else list(self.project_workflows)
 
 
 def _snake(name: str) -> str:
@@ -98,10 +121,21 @@ def parse_launch(arguments: Mapping[str, Any]) -> LaunchConfig:
             continue
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             kinds = " or ".join(_JSON_NAMES[t] for t in types)
-            raise InputError(f"launch attribute {key!r} must be a {kinds} ({what}), "
+            article = "an" if kinds.startswith(("a", "o")) else "a"
+            raise InputError(f"launch attribute {key!r} must be {article} {kinds} ({what}), "
                              f"not {json_type(value)}")
+        if key in _STRING_ARRAYS:
+            _check_strings(key, value)
         values[_snake(key)] = value
-    return _finish(values)
+    sandbox = values.pop("sandbox", None)
+    return _with_project(_finish(values), sandbox)
+
+
+def _check_strings(key: str, value: Any) -> None:
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(f"launch attribute {key!r} must be an array of non-empty strings "
+                         f"({ATTRIBUTES[key][1]})",
+                         hint=f'write it as "{key}": ["{_STRING_ARRAYS[key]}", ...]')
 
 
 def json_type(value: object) -> str:
@@ -136,7 +170,23 @@ def _finish(values: dict[str, Any]) -> LaunchConfig:
     if history is not None:
         values["history_file"] = os.path.join(values.get("cwd") or os.getcwd(),
                                               os.path.expanduser(history))
+    given = SetupSpecs(tuple(values.pop("plugins", ())), tuple(values.pop("interceptors", ())),
+                       values.pop("data_converter", None),
+                       tuple(values.pop("workflow_failure_exception_types", ())),
+                       tuple(values.pop("passthrough_modules", ())))
+    values["setup"] = given
     return LaunchConfig(**values)
+
+
+def _with_project(config: LaunchConfig, sandbox: bool | None) -> LaunchConfig:
+    """``config`` with the settings of the pyproject.toml around its ``cwd`` merged in."""
+    project = load_project(config.cwd)
+    logger.info("project configuration: %s", project.path or "none above " + config.cwd)
+    if project.path is None:
+        return replace(config, setup=replace(config.setup, sandbox=sandbox is not False))
+    return replace(config, setup=project.merged_setup(config.setup, sandbox=sandbox),
+                   project_workflows=project.workflows,
+                   profile=config.profile or project.profile)
 
 
 #: The CLI's options that messages shared with the CLI name, and their launch attributes.
@@ -146,6 +196,8 @@ _OPTION_ATTRIBUTES = {
     "--tls-ca": "tlsCaFile", "--tls-cert": "tlsCertFile", "--tls-key": "tlsKeyFile",
     "--tls-server-name": "tlsServerName", "--tls": "tls", "--no-tls": "tls",
     "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
+    "--plugin": "plugins", "--interceptor": "interceptors",
+    "--failure-type": "workflowFailureExceptionTypes", "--passthrough": "passthroughModules",
     "--deadlock-timeout": "deadlockTimeout",
 }
 #: An option, and the value after it unless the next word is a conjunction.
@@ -168,7 +220,10 @@ def in_launch_terms(message: str) -> str:
 
 
 def _attribute(match: re.Match[str]) -> str:
-    name = f'the launch attribute "{_OPTION_ATTRIBUTES[match.group(1)]}"'
-    if match.group(1) == "--no-tls":
+    attribute = _OPTION_ATTRIBUTES[match.group(1)]
+    name = f'the launch attribute "{attribute}"'
+    if match.group(1) in ("--no-tls", "--no-sandbox"):
         return f"{name}: false{match.group(2) or ''}"
+    if match.group(2) and attribute in _STRING_ARRAYS:  # --plugin X: "plugins": ["X"]
+        return f'{name}: ["{match.group(2).strip()}"]'
     return f"{name}:{match.group(2)}" if match.group(2) else name

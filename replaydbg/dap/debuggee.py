@@ -260,6 +260,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     # With the user's converter or codec, or justMyCode off, code the user may want to stop
     # in runs between activations: trace everything then.
     specs = SetupSpecs.from_json(session)
+    specs.add_import_paths()  # the project's folder: its workflow and setup specs import
     stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
                         and pydevd_glue.window_pays())
     try:
@@ -267,7 +268,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         # From here on the user's modules are imported and run: traced, unless nothing in
         # them can stop the debugger (see pydevd_glue.wanted).
         pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
-        workflows = [session["workflow"]] if session.get("workflow") else []
+        workflows = list(session.get("workflows") or [])
         cls = find_workflow(workflows, history.workflow_type).cls
         setup = specs.resolve()
         stops.converter = setup.effective_converter()

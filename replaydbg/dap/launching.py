@@ -189,7 +189,7 @@ class Launcher:
         """The arguments of debugpy's ``launch`` for the debuggee."""
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
-        session = {"workflow": config.workflow, **config.setup.to_json(),
+        session = {"workflows": config.workflows, **config.setup.to_json(),
                    "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,

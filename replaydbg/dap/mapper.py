@@ -10,7 +10,7 @@ to need:
 * ``{"report": {...}}`` — last: the whole report (``replaydbg replay --json``'s result);
 * ``{"error": message, "hint": hint}`` — instead of a report, for unusable input.
 
-The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflow``,
+The session comes as one JSON argument: ``historyFile``, ``workflowId``, ``workflows``,
 ``sandbox``, ``dataConverter``. Anything the user's code prints goes to stderr.
 """
 
@@ -108,9 +108,11 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     ensure_import_path()
     try:
         history = load_history(session["historyFile"], workflow_id=session.get("workflowId"))
-        specs = [session["workflow"]] if session.get("workflow") else []
+        setup_specs = SetupSpecs.from_json(session)
+        setup_specs.add_import_paths()  # the project's folder: its workflow specs import
+        specs = list(session.get("workflows") or [])
         cls = find_workflow(specs, history.workflow_type).cls
-        setup = SetupSpecs.from_json(session).resolve()
+        setup = setup_specs.resolve()
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,

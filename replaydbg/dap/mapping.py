@@ -163,7 +163,7 @@ class MappingRun:
         self._python = config.python[0]
         self._on_mapped = on_mapped
         session = {"historyFile": history_file, "workflowId": workflow_id,
-                   "workflow": config.workflow, **config.setup.to_json(),
+                   "workflows": config.workflows, **config.setup.to_json(),
                    "deadlockTimeout": config.deadlock_timeout}
         self._child = Child(config, [json.dumps(session)], module="replaydbg.dap.mapper",
                             niceness=NICENESS)

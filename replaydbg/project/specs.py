@@ -7,8 +7,9 @@ user's interpreter, where the objects can be imported): :meth:`SetupSpecs.to_jso
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from temporalio.converter import DataConverter
@@ -31,6 +32,11 @@ class SetupSpecs:
     #: Module names the worker's sandbox passes through.
     passthrough: tuple[str, ...] = ()
     sandbox: bool = True
+    #: Folders put on ``sys.path`` first (a pyproject's folder: its specs import from there).
+    import_paths: tuple[str, ...] = ()
+    #: Where a spec was given when not on the command line (``plugins in .../pyproject.toml``),
+    #: so that an error names that place instead of the option.
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def custom_payloads(self) -> bool:
@@ -42,7 +48,8 @@ class SetupSpecs:
         return {"plugins": list(self.plugins), "interceptors": list(self.interceptors),
                 "dataConverter": self.data_converter,
                 "workflowFailureExceptionTypes": list(self.failure_types),
-                "passthroughModules": list(self.passthrough), "sandbox": self.sandbox}
+                "passthroughModules": list(self.passthrough), "sandbox": self.sandbox,
+                "importPaths": list(self.import_paths), "specOrigins": dict(self.origins)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SetupSpecs:
@@ -50,26 +57,37 @@ class SetupSpecs:
         return cls(tuple(data.get("plugins") or ()), tuple(data.get("interceptors") or ()),
                    data.get("dataConverter") or None,
                    tuple(data.get("workflowFailureExceptionTypes") or ()),
-                   tuple(data.get("passthroughModules") or ()), bool(data.get("sandbox", True)))
+                   tuple(data.get("passthroughModules") or ()), bool(data.get("sandbox", True)),
+                   tuple(data.get("importPaths") or ()), dict(data.get("specOrigins") or {}))
+
+    def add_import_paths(self) -> None:
+        """Put :attr:`import_paths` first on ``sys.path``: specs and workflows import from there."""
+        for path in reversed(self.import_paths):
+            if path not in sys.path:
+                sys.path.insert(0, path)
 
     def resolve(self) -> WorkerSetup:
         """Import every object named; a bad name is a :class:`WorkerSetupError`."""
-        plugins = tuple(_typed(load_object(s, "plugin", option="--plugin"), Plugin, s, "--plugin",
-                               "a temporalio worker plugin (e.g. temporalio.plugin.SimplePlugin)")
+        self.add_import_paths()
+        plugins = tuple(self._load(s, "plugin", "--plugin", Plugin, "a temporalio worker plugin "
+                                   "(e.g. temporalio.plugin.SimplePlugin)")
                         for s in self.plugins)
-        interceptors = tuple(
-            _typed(load_object(s, "interceptor", option="--interceptor"), Interceptor, s,
-                   "--interceptor", "a temporalio.worker.Interceptor")
-            for s in self.interceptors)
+        interceptors = tuple(self._load(s, "interceptor", "--interceptor", Interceptor,
+                                        "a temporalio.worker.Interceptor")
+                             for s in self.interceptors)
         converter = None
         if self.data_converter:
-            converter = _typed(load_object(self.data_converter, "data converter",
-                                           option="--data-converter"),
-                               DataConverter, self.data_converter, "--data-converter",
-                               "a temporalio DataConverter")
-        types = tuple(_exception_class(s) for s in self.failure_types)
+            converter = self._load(self.data_converter, "data converter", "--data-converter",
+                                   DataConverter, "a temporalio DataConverter")
+        types = tuple(_exception_class(s, self.origins.get(s, "--failure-type"))
+                      for s in self.failure_types)
         return WorkerSetup(plugins, interceptors, converter, types, self.passthrough,
                            self.sandbox)
+
+    def _load(self, spec: str, what: str, option: str, kind: type, expected: str) -> Any:
+        """The object ``spec`` names, checked to be a ``kind``; errors name where it was given."""
+        where = self.origins.get(spec, option)
+        return _typed(load_object(spec, what, option=where), kind, spec, where, expected)
 
 
 def _typed(value: Any, kind: type, spec: str, option: str, expected: str) -> Any:
@@ -80,11 +98,11 @@ def _typed(value: Any, kind: type, spec: str, option: str, expected: str) -> Any
     return value
 
 
-def _exception_class(spec: str) -> type[BaseException]:
-    value = load_object(spec, "exception class", option="--failure-type", call=False)
+def _exception_class(spec: str, option: str) -> type[BaseException]:
+    value = load_object(spec, "exception class", option=option, call=False)
     if not (isinstance(value, type) and issubclass(value, BaseException)):
         raise WorkerSetupError(
-            f"--failure-type {spec} is a {type(value).__name__}, not an exception class",
+            f"{option} {spec} is a {type(value).__name__}, not an exception class",
             hint="workflow_failure_exception_types lists exception classes, e.g. "
             "myapp.errors:OrderRejected")
     return value

@@ -109,11 +109,15 @@ def check_task_failure(activations: list[ActivationRecord],
     if failed is None:
         if stuck is None:
             return None
-        if all(f.cause == "TimedOut" for f in stuck.failures):
+        if _only_timed_out(stuck):
             return TaskFailureCheck(TIMED_OUT, None, stuck, _timed_out_summary(stuck))
         return TaskFailureCheck(FIXED, None, stuck, _fixed_summary(stuck))
     if stuck is None or failed.history_length < stuck.last_started:
         return TaskFailureCheck(NEW, failed, None, _new_summary(failed))
+    if failed.failure_type == DEADLOCK_TYPE and _only_timed_out(stuck):
+        # A worker that never yields never answers either, unless its own deadlock
+        # detector fails the task first: the timeouts are what this code leads to.
+        return TaskFailureCheck(REPRODUCED, failed, stuck, _blocked_summary(stuck))
     same = _same_failure(failed, stuck.latest)
     summary = (_reproduced_summary(failed, stuck) if same else _differs_summary(failed, stuck))
     return TaskFailureCheck(REPRODUCED if same else DIFFERS, failed, stuck, summary)
@@ -141,6 +145,10 @@ def _clip(message: str, limit: int = 100) -> str:
 def _attempts(stuck: StuckTask) -> str:
     count = len(stuck.failures)
     return f"{count} failed attempt{'s' if count != 1 else ''} recorded"
+
+
+def _only_timed_out(stuck: StuckTask) -> bool:
+    return all(f.cause == "TimedOut" for f in stuck.failures)
 
 
 def _same_failure(activation: ActivationRecord, recorded: RecordedTaskFailure) -> bool:
@@ -184,6 +192,13 @@ def _timed_out_summary(stuck: StuckTask) -> str:
     return (f"the code completes the workflow task whose {count} attempt"
             f"{'s' if count != 1 else ''} the history records as timed out: the worker stopped "
             "answering (it crashed, was overloaded, or blocked in a call), the code did not fail")
+
+
+def _blocked_summary(stuck: StuckTask) -> str:
+    count = len(stuck.failures)
+    return (f"reproduced: the code does not yield in the workflow task whose {count} attempt"
+            f"{'s' if count != 1 else ''} the history records as timed out (attempt "
+            f"{stuck.attempt} scheduled): a worker stuck there never answers")
 
 
 def _location_json(location: SourceLocation | None) -> dict[str, Any] | None:

@@ -7,14 +7,13 @@ default, so that one typo in pyproject.toml does not silence every diagnostic.
 from __future__ import annotations
 
 import fnmatch
-import importlib
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path, PurePath
 from typing import Any
 
 from replaydbg.rules.catalog import RULES
+from replaydbg.tooltable import REPLAY_KEYS, parse_toml
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,7 @@ _PARSERS: dict[str, Callable[[object], tuple[str, ...]]] = {
 _EDITOR_KEYS = {"select": "select", "ignore": "ignore",
                 "extraNondeterministic": "extra_nondeterministic",
                 "knownSafe": "known_safe", "exclude": "exclude"}
+_PYPROJECT = "[tool.replaydbg] key"
 _PYPROJECT_KEYS = {name.replace("_", "-"): name for name in _PARSERS} | {
     name: name for name in _PARSERS}
 
@@ -87,6 +87,8 @@ def _apply(base: Config, values: Mapping[str, object], keys: Mapping[str, str],
                                              for f in fields(Config)}
     for key, value in values.items():
         name = keys.get(key)
+        if name is None and where == _PYPROJECT and key.replace("-", "_") in REPLAY_KEYS:
+            continue  # the replays' key: theirs to check
         if name is None:
             problems.append(f"replaydbg: unknown {where} {key!r} ignored "
                             f"(known: {', '.join(sorted(keys))})")
@@ -108,23 +110,11 @@ def load_config(root: Path) -> tuple[Config, list[str]]:
     except OSError:
         return Config(), []
     try:
-        document = _parse_toml(text)
+        document = parse_toml(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
         return Config(), [f"replaydbg: {path} is not valid TOML ({exc}); using defaults"]
     section = document.get("tool", {}).get("replaydbg", {})
     if not isinstance(section, dict):
         return Config(), [f"replaydbg: [tool.replaydbg] in {path} is not a table; using defaults"]
-    return _apply(Config(), section, _PYPROJECT_KEYS, "[tool.replaydbg] key")
+    return _apply(Config(), section, _PYPROJECT_KEYS, _PYPROJECT)
 
-
-def _parse_toml(text: str) -> dict[str, Any]:
-    """Parse TOML with tomllib (3.11+) or tomli when installed on 3.10."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        return tomllib.loads(text)
-    try:  # pragma: no cover - Python 3.10 only
-        parsed: dict[str, Any] = importlib.import_module("tomli").loads(text)
-    except ModuleNotFoundError as exc:  # pragma: no cover
-        raise ValueError("reading pyproject.toml on Python 3.10 needs 'tomli'") from exc
-    return parsed  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,23 @@ def test_an_api_key_turns_tls_on_and_no_tls_turns_it_off(server: DevServer) -> N
     without = run_cli(*args, "--no-tls", env=key)
     assert without.code == 0, without.err
     assert "WorkflowExecutionCompleted" in without.out
+
+
+def test_the_projects_profile_is_used_for_fetches(server: DevServer, tmp_path: Path) -> None:
+    from replaydbg.testing.devserver import free_port
+
+    shutil.copytree(EXAMPLES / "greeting", tmp_path / "greeting")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.replaydbg]\nprofile = "dev"\n'
+        'workflows = ["greeting.original_workflows:GreetingWorkflow"]\n')
+    (tmp_path / "temporal.toml").write_text(
+        f'[profile.dev]\naddress = "{server.address}"\n\n'
+        f'[profile.nowhere]\naddress = "127.0.0.1:{free_port()}"\n')
+    args = ("replay", "-q", "--workflow-id", WORKFLOW_ID, "--config-file", "temporal.toml",
+            "--connect-timeout", "2")
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.code == 0, result.out + result.err
+    assert "replayed 34 events deterministically" in result.out
+    # --profile replaces the project's.
+    elsewhere = run_cli(*args, "--profile", "nowhere", cwd=tmp_path)
+    assert elsewhere.code == 2 and "127.0.0.1" in elsewhere.err, elsewhere.out + elsewhere.err

@@ -139,3 +139,39 @@ def test_a_running_stuck_workflow_by_id_is_reproduced_and_the_fix_checked(
                     cwd=EXAMPLES)
     assert fixed.code == 0, fixed.out + fixed.err
     assert "the code now completes the workflow task the history failed" in fixed.out
+
+
+@pytest.mark.parametrize("history", ["timed_out.json", "timed_out_cli.json"])
+def test_fixed_code_completes_the_task_the_history_records_as_timed_out(history: str) -> None:
+    # The worker was killed in the task twice: WorkflowTaskTimedOut, no failure to compare.
+    result = _replay(history, "-q", workflow="incidents.fixed_workflows")
+    assert result.code == 0, result.out + result.err
+    assert f"OK  incidents/{history}" in result.out
+    assert "the code completes the workflow task whose 2 attempts the history records as " \
+           "timed out" in result.out
+    assert "the code now completes the workflow task the history failed" not in result.out
+
+
+def test_json_says_the_timed_out_task_is_completed_not_fixed() -> None:
+    result = _replay("timed_out.json", "--json", workflow="incidents.fixed_workflows")
+    assert result.code == 0, result.out + result.err
+    check = json.loads(result.out)["results"][0]["taskFailure"]
+    assert check["verdict"] == "timed-out" and check["replayed"] is None
+    recorded = check["recorded"]
+    assert recorded["failedAttempts"] == 2 and recorded["attempt"] == 2
+    assert [f["cause"] for f in recorded["failures"]] == ["TimedOut", "TimedOut"]
+    assert [f["eventId"] for f in recorded["failures"]] == [10, 13]
+
+
+def test_the_code_that_blocks_where_the_history_timed_out_is_stopped_on_its_line() -> None:
+    result = _replay("timed_out.json", "-q", "--deadlock-timeout", "1")
+    assert result.code == 1, result.out + result.err
+    assert "FAILED  incidents/timed_out.json" in result.out
+    crunch, call = MARKERS["crunch"], MARKERS["checksum_call"]
+    assert "WorkflowDeadlock: the workflow task did not yield within 1 s (deadlock) at " \
+           f"incidents/workflows.py:{crunch} (_checksum)" in result.out
+    assert f"incidents/workflows.py:{call} (run): checksum = self._checksum(" in result.out
+    assert "the task was applying: 7 ActivityTaskCompleted (load_manifest)" in result.out
+    # Timeouts are what a task that never yields leads to: the history agrees with the code.
+    assert "history: reproduced: the code does not yield in the workflow task whose 2 " \
+           "attempts the history records as timed out (attempt 2 scheduled)" in result.out

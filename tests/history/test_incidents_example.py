@@ -89,6 +89,26 @@ def test_cli_copy_lacks_only_the_transient_retry(name: str) -> None:
     assert shown[-1]["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_FAILED"
 
 
+def test_timed_out_history_records_two_timeouts_then_attempt_2() -> None:
+    recorded = events("timed_out.json")
+    timed_out = [e for e in recorded if e["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT"]
+    assert [e["workflowTaskTimedOutEventAttributes"]["timeoutType"] for e in timed_out] == [
+        "TIMEOUT_TYPE_START_TO_CLOSE", "TIMEOUT_TYPE_START_TO_CLOSE",
+    ]
+    assert not any(e["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_FAILED" for e in recorded)
+    scheduled = [e["workflowTaskScheduledEventAttributes"] for e in recorded
+                 if e["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_SCHEDULED"]
+    # The first worker's sticky queue, then the normal queue (attempt 1 again), then the
+    # transient attempt 2 that no worker has started.
+    assert [(s["taskQueue"]["kind"], s["attempt"]) for s in scheduled[1:]] == [
+        ("TASK_QUEUE_KIND_STICKY", 1), ("TASK_QUEUE_KIND_NORMAL", 1),
+        ("TASK_QUEUE_KIND_NORMAL", 2),
+    ]
+    assert {s["startToCloseTimeout"] for s in scheduled} == {"2s"}
+    assert recorded[-1]["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_SCHEDULED"
+    assert events("timed_out_cli.json") == recorded[:-1]
+
+
 def test_failed_history_ends_in_the_helpers_failure() -> None:
     last = events("failed.json")[-1]
     assert last["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_FAILED"

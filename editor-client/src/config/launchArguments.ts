@@ -26,15 +26,21 @@ export interface LaunchArguments {
   env?: Record<string, string>;
   justMyCode?: boolean;
   sandbox?: boolean;
+  deadlockTimeout?: number;
   stopOnEntry?: boolean;
   dataConverter?: string;
+  plugins?: string[];
+  interceptors?: string[];
+  workflowFailureExceptionTypes?: string[];
+  passthroughModules?: string[];
 }
 
 /** The names of {@link LaunchArguments}, in package.json's order. */
 export const LAUNCH_ATTRIBUTES: readonly (keyof LaunchArguments)[] = [
   'historyFile', 'workflowId', 'runId', 'namespace', 'address', 'apiKey', 'tls', 'tlsCaFile',
   'tlsCertFile', 'tlsKeyFile', 'tlsServerName', 'profile', 'workflow', 'python', 'cwd', 'env',
-  'justMyCode', 'sandbox', 'stopOnEntry', 'dataConverter',
+  'justMyCode', 'sandbox', 'deadlockTimeout', 'stopOnEntry', 'dataConverter', 'plugins', 'interceptors',
+  'workflowFailureExceptionTypes', 'passthroughModules',
 ];
 
 /** Keys VS Code itself puts in a debug configuration; the adapter ignores them too. */
