@@ -25,6 +25,7 @@ from replaydbg import __version__
 from replaydbg.errors import PortError
 from replaydbg.lsp.actions import quick_fixes
 from replaydbg.lsp.session import Session
+from replaydbg.lsp.textlines import count_lines_as_lsp
 from replaydbg.lsp.watching import watch_files
 from replaydbg.lsp.wire import converter
 
@@ -110,6 +111,7 @@ def create_server() -> ReplaydbgServer:
 
 def initialize(ls: ReplaydbgServer, params: types.InitializeParams) -> None:
     """Start the session on the workspace root; settings are read once it is initialized."""
+    count_lines_as_lsp(ls.workspace)
     ls.begin(Session(ls, workspace_root(params), params.initialization_options))
 
 
