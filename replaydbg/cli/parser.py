@@ -218,6 +218,9 @@ def _add_history(sub: Any) -> None:
                       "decoded under \"decoded\"")
     add_size_limit_option(show)
     add_codec_options(show, converters=True)
+    show.add_argument("--no-config", dest="config", action="store_false",
+                      help="ignore [tool.replaydbg] in pyproject.toml (its plugins, converter, "
+                      "profile)")
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")

@@ -290,7 +290,7 @@ class Session:
         if stop is None or history is None or not stop.get("eventId"):
             return None
         events = self.plan.events if self.plan is not None else []
-        custom = self.config is not None and self.config.setup.custom_payloads
+        custom = self.config is not None and self.config.custom_payloads
         decode = self.link.decode if custom and self.link is not None else None
         return self._variables.scope(history, int(stop["eventId"]), events, decode)
 

@@ -23,7 +23,13 @@ from replaydbg.dap import control
 from replaydbg.dap.config import in_launch_terms
 from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.eventbp import EventPlan
-from replaydbg.dap.mapping import PACKAGE_ROOT, MappingRun, fetch_to_file, user_environment
+from replaydbg.dap.mapping import (
+    PACKAGE_ROOT,
+    MappingRun,
+    fetch_to_file,
+    session_codec,
+    user_environment,
+)
 from replaydbg.dap.protocol import Message
 from replaydbg.dap.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
@@ -33,6 +39,9 @@ if TYPE_CHECKING:
     from replaydbg.dap.adapter import Session
 
 logger = logging.getLogger(__name__)
+
+#: How long a launch's answer waits for the mapping run to load the workflow (seconds).
+_FOUND_WAIT = 60.0
 
 
 class Launcher:
@@ -109,7 +118,28 @@ class Launcher:
                 "workflowId": history.workflow_id}
 
     def _launched(self, response: Message) -> None:
-        """Pass on debugpy's answer to the launch (sent after configurationDone), once."""
+        """Pass on debugpy's answer to the launch (sent after configurationDone), once.
+
+        A success waits until the mapping run has loaded the workflow and the worker setup:
+        a launch that cannot replay (no such workflow, a plugin that does not import) is
+        refused, whichever of debugpy and the mapping run answers first.
+        """
+        if response.get("success"):
+            threading.Thread(target=self._relay_when_found, args=(response,),
+                             daemon=True).start()
+        else:
+            self._relay(response)
+
+    def _relay_when_found(self, response: Message) -> None:
+        self.loaded.wait(_FOUND_WAIT)
+        mapping = self.mapping
+        if mapping is not None:
+            mapping.found.wait(_FOUND_WAIT)
+            if mapping.broken:
+                return  # the failure answers the launch (see fail)
+        self._relay(response)
+
+    def _relay(self, response: Message) -> None:
         with self._lock:
             request, self._request = self._request, None
         if request is not None:
@@ -190,7 +220,8 @@ class Launcher:
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
         session = {"workflows": config.workflows, **config.setup.to_json(),
-                   "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout}
+                   "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout,
+                   "codec": session_codec(config)}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})

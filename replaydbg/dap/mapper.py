@@ -28,12 +28,13 @@ from typing import IO, Any
 from replaydbg.cli.lifeline import exit_with_parent_if_asked
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history, short_details
+from replaydbg.project.codec import codec_options_from_json, with_codec_server
 from replaydbg.project.specs import SetupSpecs
 from replaydbg.replay import find_workflow
 from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
-from replaydbg.replay.report import explain, mapping_json
+from replaydbg.replay.report import check_setup, explain, mapping_json
 from replaydbg.replay.runtime import ReplayContext
 
 #: How often mapped events are sent: each batch makes the adapter re-plan.
@@ -112,7 +113,9 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         setup_specs.add_import_paths()  # the project's folder: its workflow specs import
         specs = list(session.get("workflows") or [])
         cls = find_workflow(specs, history.workflow_type).cls
-        setup = setup_specs.resolve()
+        setup, _ = with_codec_server(setup_specs.resolve(),
+                                     codec_options_from_json(session.get("codec")))
+        write(out, {"found": f"{cls.__module__}:{cls.__qualname__}"})
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)
         raw = asyncio.run(replay_recorded(history, cls, setup=setup,
@@ -128,6 +131,11 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
     event_map = hooks.stream.finish() if hooks.stream is not None else None
     name = f"{cls.__module__}:{cls.__qualname__}"
     report = explain(raw, history, name, compare_payloads=compare, event_map=event_map)
+    try:
+        check_setup(report)
+    except ReplaydbgError as err:
+        write(out, {"error": err.message, "hint": err.hint})
+        return 2
     write(out, {"report": report.to_json()})
     return 0
 

@@ -188,10 +188,18 @@ async def replay_history(
                                 stops=stops, deadlock_timeout=deadlock_timeout)
     name = f"{workflow_cls.__module__}:{workflow_cls.__qualname__}"
     report = explain(raw, history, name, compare_payloads=compare or False)
+    check_setup(report)
+    return report
+
+
+def check_setup(report: ReplayReport) -> None:
+    """A replay that failed for want of the worker's setup is an input error, not a bug.
+
+    An undecodable payload fails the task, but the workflow code is not at fault: the replay
+    lacks what the worker decodes payloads with.
+    """
     check = report.task_failure
     if check is not None and check.undecodable_encoding is not None:
-        # Not a bug in the workflow: the replay lacks what the worker decodes payloads with.
         cause = check.activation.failure_cause if check.activation else None
         raise WorkerSetupError(f"the replay cannot decode the history's payloads: {cause}",
                                hint=check.hint)
-    return report

@@ -419,6 +419,41 @@ describe('replaydbg dap', function () {
     await terminated;
   });
 
+  it('replays a project with its plugin and decodes its encrypted payloads', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'secure/history.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'secure.workflows', plugins: ['secure.plugin:plugin'] });
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:7' }] });
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description, 'Event 7 ActivityTaskCompleted (compute_payslip)');
+    const temporal = await temporalScope(dc, stop.frame.id);
+    const event = await childrenOf(dc, temporal.event);
+    const attributes = await childrenOf(dc, event.attributes);
+    const result = await childrenOf(dc, attributes.result);
+    const payloads = await childrenOf(dc, result.payloads);
+    const payslip = await childrenOf(dc, payloads['0']);
+    assert.strictEqual(payslip.employee_id.value, "'E-1024'", 'decrypted by the plugin\'s codec');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('refuses a project replay without its plugin, naming the payload encoding', async () => {
+    const output = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    await dc.initializeRequest();
+    const terminated = dc.waitForEvent('terminated', 60000);
+    const launched = dc.launchRequest({ historyFile: 'secure/history.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'secure.workflows' });
+    await dc.waitForEvent('initialized');
+    await dc.configurationDoneRequest();
+    await launched.catch(() => null);
+    await terminated;
+    assert.match(output.join(''), /binary\/encrypted/);
+    assert.match(output.join(''), /"plugins"/, 'the hint names the launch attribute');
+  });
+
   it('honours line breakpoints in a signal handler', async () => {
     const m = markers(ORDERS);
     await dc.initializeRequest();
