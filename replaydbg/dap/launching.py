@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from replaydbg.dap.mapping import (
     user_environment,
 )
 from replaydbg.dap.protocol import Message
+from replaydbg.dap.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import event_type_name, load_history, save_history
 
@@ -68,7 +68,7 @@ class Launcher:
         assert config is not None
         self._progress("progressStart", title="Replay", message="loading the history")
         try:
-            self.workdir = tempfile.mkdtemp(prefix="replaydbg-session-")
+            self.workdir = make_workdir()
             history_file = config.history_file
             if history_file is None:
                 self._progress("progressUpdate", message=f"fetching {config.workflow_id}")

@@ -19,6 +19,7 @@ from replaydbg.lsp.analysis import Results
 from replaydbg.lsp.diagnostics import Locator, diagnostic_json
 from replaydbg.lsp.documents import OpenDocuments
 from replaydbg.lsp.wire import PrebuiltDiagnostics
+from replaydbg.rules.source import code_lines
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,11 @@ class Publisher:
         """Lines of each file as analysed, split once per publication."""
         cache: dict[Path, Sequence[str]] = {}
         if analysed is not None:
-            cache[analysed.path] = analysed.text.splitlines(keepends=True)
+            cache[analysed.path] = code_lines(analysed.text)
 
         def lines_of(path: Path) -> Sequence[str]:
             if path not in cache:
-                cache[path] = self._analysed_text(path).splitlines(keepends=True)
+                cache[path] = code_lines(self._analysed_text(path))
             return cache[path]
 
         return lines_of

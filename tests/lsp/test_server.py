@@ -358,3 +358,38 @@ async def test_ignore_merges_with_the_suppression_already_on_the_line(workspace:
     merged = apply_edits(path.read_text(), action.edit.changes[uri]).splitlines()[NOW_LINE]
     assert merged.endswith("datetime.now()  # replaydbg: ignore[RDB102, RDB101]")
     assert merged.count("replaydbg") == 1
+
+
+@pytest.mark.parametrize("blank", ["\x0c", "\x0b", "\x1c", "\u2028"])
+async def test_a_line_of_other_whitespace_keeps_the_diagnostics_in_place(
+        workspace: Path, blank: str) -> None:
+    # Once, every analysis of such a file failed and the editor kept stale diagnostics.
+    text = (workspace / WORKFLOWS).read_text()
+    first_line, rest = text.split("\n", 1)
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, uri, until=_has(NOW_LINE))
+        replace_text(client, uri, f"{first_line}\n{blank}\n{rest}", 2)
+        found = await diagnostics(client, uri, until=_has(NOW_LINE + 1))
+    assert "RDB002" not in codes(found)
+
+
+async def test_incremental_edits_after_a_form_feed_land_where_the_editor_made_them(
+        workspace: Path) -> None:
+    # pygls alone counts a form feed as a line break: the edit would land one line off.
+    path = workspace / WORKFLOWS
+    first_line, rest = path.read_text().split("\n", 1)
+    path.write_text(f"{first_line}\n\x0c\n{rest}")
+    line = NOW_LINE + 1
+    column = path.read_text().split("\n")[line].index("datetime.now()")
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, path)
+        await diagnostics(client, uri, until=_has(line))
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=line, character=column),
+                                  end=types.Position(line=line, character=column + 8)),
+                text="workflow")]))
+        found = await diagnostics(client, uri, until=_lacks(line))
+    assert "RDB001" not in codes(found)
