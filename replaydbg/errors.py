@@ -7,6 +7,8 @@ secrets (API keys, key material): callers pass file *paths* and server addresses
 
 from __future__ import annotations
 
+import errno
+
 
 class ReplaydbgError(Exception):
     """Base of all errors replaydbg reports to the user instead of a traceback."""
@@ -89,3 +91,19 @@ class WorkerSetupError(InputError):
     A replay without the worker's plugin can fail before any workflow code runs: a sandbox
     restriction the plugin would lift, a payload only its codec can decode.
     """
+
+
+class PortError(InputError):
+    """A server could not listen on the port it was given (taken, or not ours to use)."""
+
+    @classmethod
+    def from_os_error(cls, err: OSError, host: str, port: int, option: str) -> PortError:
+        """Say why ``host:port`` cannot be used, and how to choose another port."""
+        how = f"choose another with {option} PORT, or {option} 0 for any free port"
+        if err.errno == errno.EADDRINUSE:
+            return cls(f"port {port} on {host} is already in use by another program",
+                       hint=f"{how} (`ss -ltnp` shows which program holds it)")
+        if err.errno == errno.EACCES:
+            return cls(f"not allowed to listen on port {port} (ports below 1024 need root)",
+                       hint=how)
+        return cls(f"cannot listen on {host}:{port}: {err.strerror or err}", hint=how)

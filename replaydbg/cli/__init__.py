@@ -27,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose, log_file=args.log_file)
+    if getattr(args, "max_history_size", None):
+        # Through the environment, so the debug adapter's debuggee and mapper apply it too.
+        os.environ["REPLAYDBG_MAX_HISTORY_SIZE"] = args.max_history_size
     try:
         code: int = args.handler(args)
         return code

@@ -21,6 +21,7 @@ from replaydbg import __version__
 from replaydbg.cli.parser import add_common_options, lazy_handler
 from replaydbg.errors import InputError
 from replaydbg.rules import (
+    DOC_BASE,
     RULES,
     Config,
     FactCache,
@@ -167,7 +168,7 @@ def _span_json(span: Span) -> dict[str, int]:
 def _sarif(findings: list[Finding], cwd: Path) -> str:
     codes = list(RULES)
     driver = {"name": "replaydbg", "version": __version__,
-              "informationUri": "https://github.com/replaydbg/replaydbg",
+              "informationUri": DOC_BASE,  # the installed rules page: no web page exists
               "rules": [{"id": r.code, "name": r.name, "shortDescription": {"text": r.summary},
                          "helpUri": r.doc_url,
                          "defaultConfiguration": {"level": _SARIF_LEVELS[r.severity]}}

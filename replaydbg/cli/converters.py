@@ -9,21 +9,22 @@ converter the user's plugins leave (see ``codec_server.codec_server_plugin``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import os
 
 from temporalio.converter import DataConverter
 
-from replaydbg.history.codec_config import CodecOptions, resolve_codec_endpoint
+from replaydbg.history.codec_config import CodecOptions
 from replaydbg.history.codec_http import CodecEndpoint
-from replaydbg.history.codec_server import CodecServerCodec, codec_server_plugin
 from replaydbg.history.payload_text import DEFAULT_HINT
 from replaydbg.project import SetupSpecs
+from replaydbg.project.codec import with_codec_server as add_codec_server
+from replaydbg.project.pyproject import ProjectConfig, load_project
 from replaydbg.replay.setup import WorkerSetup
 
 
-def codec_endpoint_from_args(args: argparse.Namespace) -> CodecEndpoint | None:
-    """The codec server the options or the profile name, if any."""
-    return resolve_codec_endpoint(CodecOptions(
+def codec_options_from_args(args: argparse.Namespace) -> CodecOptions:
+    """The codec server options of the command line."""
+    return CodecOptions(
         endpoint=args.codec_endpoint,
         auth=args.codec_auth,
         ca_file=args.codec_tls_ca,
@@ -32,22 +33,22 @@ def codec_endpoint_from_args(args: argparse.Namespace) -> CodecEndpoint | None:
         namespace=args.namespace,
         profile=args.profile,
         config_file=args.config_file,
-    ))
+    )
 
 
 def with_codec_server(setup: WorkerSetup,
                       args: argparse.Namespace) -> tuple[WorkerSetup, CodecEndpoint | None]:
     """``setup`` with the codec server of the options or profile added, and its endpoint."""
-    endpoint = codec_endpoint_from_args(args)
-    if endpoint is None:
-        return setup, None
-    plugin = codec_server_plugin(CodecServerCodec(endpoint))
-    return dataclasses.replace(setup, plugins=(*setup.plugins, plugin)), endpoint
+    return add_codec_server(setup, codec_options_from_args(args))
 
 
 def display_converter(args: argparse.Namespace) -> tuple[DataConverter, CodecEndpoint | None]:
     """The converter ``history show`` decodes with, and the codec server's endpoint."""
-    specs = SetupSpecs(plugins=tuple(args.plugin), data_converter=args.data_converter)
+    given = SetupSpecs(plugins=tuple(args.plugin), data_converter=args.data_converter)
+    # The project's worker setup decodes as its replays do (the command line adds to it).
+    project = load_project(os.getcwd()) if args.config else ProjectConfig()
+    args.profile = args.profile or project.profile
+    specs = project.merged_setup(given, sandbox=None)
     setup, endpoint = with_codec_server(specs.resolve(), args)
     return setup.effective_converter(), endpoint
 

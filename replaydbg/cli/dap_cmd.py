@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 from typing import Any
 
-from replaydbg.cli.parser import add_common_options, lazy_handler
+from replaydbg.cli.parser import add_common_options, add_size_limit_option, lazy_handler
+from replaydbg.errors import InputError, PortError
 
 
 def add_parser(sub: Any) -> None:
@@ -18,6 +20,7 @@ def add_parser(sub: Any) -> None:
     add_common_options(dap)
     dap.add_argument("--port", type=int, help="serve one client on 127.0.0.1:PORT instead of "
                      "stdio (0: any free port; the port is printed on stderr)")
+    add_size_limit_option(dap)
     dap.set_defaults(handler=lazy_handler("dap_cmd", "run_dap"))
 
 
@@ -25,10 +28,11 @@ def run_dap(args: argparse.Namespace) -> int:
     """Serve one debug session."""
     from replaydbg.dap.adapter import Session
 
+    _end_on_signals()
     if args.port is None:
         Session(sys.stdin.buffer, sys.stdout.buffer).run()
         return 0
-    with socket.create_server(("127.0.0.1", args.port)) as server:
+    with _listen(args.port) as server:
         print(f"replaydbg dap: listening on 127.0.0.1:{server.getsockname()[1]}",
               file=sys.stderr, flush=True)
         connection, _ = server.accept()
@@ -36,6 +40,25 @@ def run_dap(args: argparse.Namespace) -> int:
         Session(reader, writer).run()
         _close_gently(connection)
     return 0
+
+
+def _end_on_signals() -> None:
+    """SIGTERM and SIGHUP end the session through its cleanup (the history copies go too)."""
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGHUP, leave)
+
+
+def _listen(port: int) -> socket.socket:
+    try:
+        return socket.create_server(("127.0.0.1", port))
+    except OverflowError as err:
+        raise InputError(f"--port {port} is not a TCP port",
+                         hint="give a port from 1 to 65535, or 0 for any free port") from err
+    except OSError as err:
+        raise PortError.from_os_error(err, "127.0.0.1", port, "--port") from err
 
 
 def _close_gently(connection: socket.socket) -> None:

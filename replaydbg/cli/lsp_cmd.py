@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import sys
 from typing import Any
 
 from replaydbg.cli.parser import add_common_options, lazy_handler
@@ -56,7 +57,16 @@ def run_lsp(args: argparse.Namespace) -> int:
     # one now and then. Frozen, they are skipped.
     gc.freeze()
     if args.tcp or args.port is not None:
-        server.start_tcp("127.0.0.1", DEFAULT_PORT if args.port is None else args.port)
+        port = DEFAULT_PORT if args.port is None else args.port
+        if not 0 <= port <= 65535:
+            raise InputError(f"--port {port} is not a TCP port",
+                             hint="give a port from 1 to 65535, or 0 for any free port")
+        server.start_tcp("127.0.0.1", port, announce=_announce)
     else:
         server.start_io()
     return 0 if server.shut_down else 1
+
+
+def _announce(host: str, port: int) -> None:
+    """Say where the server listens (the port is the OS's choice with ``--port 0``)."""
+    print(f"replaydbg lsp: listening on {host}:{port}", file=sys.stderr, flush=True)

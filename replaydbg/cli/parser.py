@@ -102,6 +102,25 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
                        help="ignore [tool.replaydbg] in pyproject.toml")
 
 
+def add_size_limit_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-history-size``: the cap on a history file and on what gzip expands it to."""
+    parser.add_argument("--max-history-size", type=_size, default=None, metavar="SIZE",
+                        help="refuse history files (or their gzip content) larger than this, "
+                        "e.g. 4GiB or 500MB (default 1GiB; also REPLAYDBG_MAX_HISTORY_SIZE)")
+
+
+def _size(text: str) -> str:
+    """The text of a valid size; kept as text, it goes to the environment for child processes."""
+    from replaydbg.errors import ConfigError
+    from replaydbg.history.limits import parse_size
+
+    try:
+        parse_size(text)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(f"{err.message}: {err.hint}") from err
+    return text
+
+
 def _seconds(text: str) -> float:
     """A number of seconds, 0 or more."""
     try:
@@ -178,6 +197,7 @@ def _add_replay(sub: Any) -> None:
     replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",
                         help="a workflow task running this long without yielding is a deadlock, "
                         "reported at the line it spins on (default 5; 0: never)")
+    add_size_limit_option(replay)
     replay.add_argument("--json", action="store_true", help="machine-readable output")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only outcomes and the summary, not the event trace")
@@ -199,7 +219,11 @@ def _add_history(sub: Any) -> None:
     show.add_argument("--json", action="store_true",
                       help="print the history as proto3 JSON, each event with its payloads "
                       "decoded under \"decoded\"")
+    add_size_limit_option(show)
     add_codec_options(show, converters=True)
+    show.add_argument("--no-config", dest="config", action="store_false",
+                      help="ignore [tool.replaydbg] in pyproject.toml (its plugins, converter, "
+                      "profile)")
     add_connection_options(show)
     show.set_defaults(handler=lazy_handler("history_cmd", "run_show"))
     fetch = hsub.add_parser("fetch", help="fetch a history from a server and save it")

@@ -27,11 +27,13 @@ from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
 from replaydbg.dap.going_back import GoingBack
+from replaydbg.dap.interpreter import check_interpreter
 from replaydbg.dap.launching import Launcher
 from replaydbg.dap.mapping import MapResult
 from replaydbg.dap.plan_sync import PlanSync
-from replaydbg.dap.protocol import EndOfStream, Message, ProtocolError, read_message
+from replaydbg.dap.protocol import EndOfStream, FrameReader, Message, ProtocolError
 from replaydbg.dap.proxy import Proxy
+from replaydbg.dap.request_shapes import request_problem
 from replaydbg.dap.stop_events import StopEvents
 from replaydbg.dap.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
@@ -44,7 +46,7 @@ class Session:
     """One debug session; see the module docstring for its threads."""
 
     def __init__(self, editor_in: IO[bytes], editor_out: IO[bytes]) -> None:
-        self._in = editor_in
+        self._frames = FrameReader(editor_in)
         self.proxy = Proxy(editor_out, on_event=self._on_debugpy_event,
                            on_exit=self._on_debugpy_exit)
         self.config: LaunchConfig | None = None
@@ -67,22 +69,31 @@ class Session:
     # -- plumbing ---------------------------------------------------------------------
 
     def run(self) -> None:
-        """Serve the editor until it disconnects or closes the stream."""
-        while not self.ended.is_set():
-            try:
-                message = read_message(self._in)
-            except EndOfStream:
-                break
-            except ProtocolError as err:
-                self.proxy.send_event("output", {
-                    "category": "stderr", "output": f"replaydbg: ignored a bad frame: {err}\n"})
-                continue
-            self._dispatch(message)
-        self.shutdown()
+        """Serve the editor until it disconnects or closes the stream (or a signal ends it)."""
+        try:
+            while not self.ended.is_set():
+                try:
+                    message = self._frames.read()
+                except EndOfStream:
+                    break
+                except ProtocolError as err:
+                    self.proxy.send_event("output", {
+                        "category": "stderr", "output": f"replaydbg: ignored a bad DAP frame "
+                        f"({err}); reading on from the next Content-Length header\n"})
+                    continue
+                self._dispatch(message)
+        finally:
+            self.shutdown()
 
     def _dispatch(self, message: Message) -> None:
         if message.get("type") != "request":
             self.proxy.forward(message)  # e.g. the editor's answer to debugpy's runInTerminal
+            return
+        problem = request_problem(message)
+        if problem is not None:
+            command = message.get("command")
+            self.proxy.respond({**message, "command": command if isinstance(command, str)
+                                else ""}, error=f"invalid request: {problem}")
             return
         name = "on_" + "".join(c if c.isalnum() else "_" for c in str(message.get("command")))
         handler = getattr(self, name, None) or self._forward_request
@@ -171,7 +182,14 @@ class Session:
             self.proxy.respond(request, error="this session has launched already: one replay "
                                "per session")
             return
-        self.config = parse_launch(request.get("arguments") or {})
+        config = parse_launch(request.get("arguments") or {})
+        try:
+            check_interpreter(config.python, config.cwd)
+        except ReplaydbgError as err:  # nothing started: the editor may launch again
+            self.proxy.respond(request, error=str(err))
+            self.proxy.send_event("terminated")
+            return
+        self.config = config
         self.launcher.start(request)
 
     def on_attach(self, request: Message) -> None:
@@ -272,7 +290,7 @@ class Session:
         if stop is None or history is None or not stop.get("eventId"):
             return None
         events = self.plan.events if self.plan is not None else []
-        custom = self.config is not None and self.config.setup.custom_payloads
+        custom = self.config is not None and self.config.custom_payloads
         decode = self.link.decode if custom and self.link is not None else None
         return self._variables.scope(history, int(stop["eventId"]), events, decode)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from replaydbg.errors import InputError
+from replaydbg.history.codec_config import CodecOptions
 from replaydbg.project.pyproject import load_project
 from replaydbg.project.specs import SetupSpecs
 
@@ -49,6 +50,10 @@ ATTRIBUTES: dict[str, tuple[tuple[type, ...], str]] = {
     "workflowFailureExceptionTypes": (
         (list,), "package.module:Class of each exception that fails the workflow"),
     "passthroughModules": ((list,), "modules the worker's sandbox passes through"),
+    "codecEndpoint": ((str,), "codec server to decode payloads with (default: the profile's "
+                      "codec.endpoint or TEMPORAL_CODEC_ENDPOINT)"),
+    "codecAuth": ((str,), "Authorization header value for the codec server (prefer "
+                  "TEMPORAL_CODEC_AUTH or the profile's codec.auth)"),
 }
 #: Attributes that are arrays of strings, and what each string is.
 _STRING_ARRAYS = {"plugins": "package.module:attribute", "interceptors": "package.module:attribute",
@@ -87,10 +92,24 @@ class LaunchConfig:
     just_my_code: bool = True
     deadlock_timeout: float = 5.0
     stop_on_entry: bool = False
+    codec_endpoint: str | None = None
+    codec_auth: str | None = field(default=None, repr=False)
     #: The worker setup: the launch's plugins, converter, sandbox... and the project's.
     setup: SetupSpecs = SetupSpecs()
     #: Workflow specs of the project, used when the launch names no ``workflow``.
     project_workflows: tuple[str, ...] = ()
+
+    @property
+    def custom_payloads(self) -> bool:
+        """Whether only the debuggee can decode payloads (a converter, a codec server)."""
+        return self.setup.custom_payloads or bool(self.codec_endpoint or self.profile
+                                                  or os.environ.get("TEMPORAL_CODEC_ENDPOINT"))
+
+    @property
+    def codec(self) -> CodecOptions:
+        """The codec server options of this launch (the profile's are read where it runs)."""
+        return CodecOptions(endpoint=self.codec_endpoint, auth=self.codec_auth,
+                            namespace=self.namespace, profile=self.profile)
 
     @property
     def sandbox(self) -> bool:
@@ -198,7 +217,8 @@ _OPTION_ATTRIBUTES = {
     "--profile": "profile", "--data-converter": "dataConverter", "--no-sandbox": "sandbox",
     "--plugin": "plugins", "--interceptor": "interceptors",
     "--failure-type": "workflowFailureExceptionTypes", "--passthrough": "passthroughModules",
-    "--deadlock-timeout": "deadlockTimeout",
+    "--deadlock-timeout": "deadlockTimeout", "--codec-endpoint": "codecEndpoint",
+    "--codec-auth": "codecAuth",
 }
 #: An option, and the value after it unless the next word is a conjunction.
 _OPTION = re.compile(

@@ -249,6 +249,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     # Imports here so that the control channel is up before the (slower) SDK imports.
     from replaydbg.errors import ReplaydbgError
     from replaydbg.history import load_history
+    from replaydbg.project.codec import codec_options_from_json, with_codec_server
     from replaydbg.project.specs import SetupSpecs
     from replaydbg.replay import find_workflow
     from replaydbg.replay.discovery import ensure_import_path, user_roots
@@ -270,7 +271,8 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
         workflows = list(session.get("workflows") or [])
         cls = find_workflow(workflows, history.workflow_type).cls
-        setup = specs.resolve()
+        setup, _ = with_codec_server(specs.resolve(),
+                                     codec_options_from_json(session.get("codec")))
         stops.converter = setup.effective_converter()
         # The adapter maps the history (in the background): replay without mapping here.
         raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,

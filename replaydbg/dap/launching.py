@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -25,8 +24,15 @@ from replaydbg.dap import control
 from replaydbg.dap.config import in_launch_terms
 from replaydbg.dap.debuggee import ENV_SESSION
 from replaydbg.dap.eventbp import EventPlan
-from replaydbg.dap.mapping import PACKAGE_ROOT, MappingRun, fetch_to_file, user_environment
+from replaydbg.dap.mapping import (
+    PACKAGE_ROOT,
+    MappingRun,
+    fetch_to_file,
+    session_codec,
+    user_environment,
+)
 from replaydbg.dap.protocol import Message
+from replaydbg.dap.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import event_type_name, load_history, save_history
 
@@ -66,7 +72,7 @@ class Launcher:
         assert config is not None
         self._progress("progressStart", title="Replay", message="loading the history")
         try:
-            self.workdir = tempfile.mkdtemp(prefix="replaydbg-session-")
+            self.workdir = make_workdir()
             history_file = config.history_file
             if history_file is None:
                 self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
@@ -233,7 +239,8 @@ class Launcher:
         config, link = self._session.config, self._session.link
         assert config is not None and link is not None
         session = {"workflows": config.workflows, **config.setup.to_json(),
-                   "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout}
+                   "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout,
+                   "codec": session_codec(config)}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
                     ENV_SESSION: json.dumps(session)})

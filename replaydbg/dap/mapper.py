@@ -28,6 +28,7 @@ from typing import IO, Any
 from replaydbg.cli.lifeline import exit_with_parent_if_asked
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history, short_details
+from replaydbg.project.codec import codec_options_from_json, with_codec_server
 from replaydbg.project.specs import SetupSpecs
 from replaydbg.replay import find_workflow
 from replaydbg.replay.discovery import ensure_import_path, user_roots
@@ -112,7 +113,8 @@ def run(session: dict[str, Any], out: IO[str]) -> int:
         setup_specs.add_import_paths()  # the project's folder: its workflow specs import
         specs = list(session.get("workflows") or [])
         cls = find_workflow(specs, history.workflow_type).cls
-        setup = setup_specs.resolve()
+        setup, _ = with_codec_server(setup_specs.resolve(),
+                                     codec_options_from_json(session.get("codec")))
         write(out, {"found": f"{cls.__module__}:{cls.__qualname__}"})
         compare = setup.effective_converter().payload_codec is None
         hooks = StreamingMap(history, out, compare_payloads=compare)

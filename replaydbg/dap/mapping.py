@@ -13,6 +13,7 @@ lifeline: when this adapter dies, the pipe closes and the child exits — no orp
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from typing import Any
 from replaydbg.cli.lifeline import LIFELINE_ENV
 from replaydbg.dap.config import LaunchConfig
 from replaydbg.errors import InputError
+from replaydbg.project.codec import codec_options_json
 
 #: Where the ``replaydbg`` package lives, put on the user's PYTHONPATH so that their
 #: interpreter can run our modules even when replaydbg is installed elsewhere.
@@ -45,6 +47,11 @@ class MapResult:
     report: dict[str, Any]
 
 
+def session_codec(config: LaunchConfig) -> dict[str, Any]:
+    """The launch's codec server options for a child's session (the secret stays out)."""
+    return codec_options_json(dataclasses.replace(config.codec, auth=None))
+
+
 def user_environment(config: LaunchConfig) -> dict[str, str]:
     """The environment the user's code runs in: theirs, plus our package on the path."""
     env = {**os.environ, **config.env}
@@ -52,6 +59,8 @@ def user_environment(config: LaunchConfig) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(paths)
     if config.api_key:  # through the environment: never on a command line
         env["TEMPORAL_API_KEY"] = config.api_key
+    if config.codec_auth:  # likewise (the profile loader reads it from there)
+        env["TEMPORAL_CODEC_AUTH"] = config.codec_auth
     return env
 
 
@@ -164,7 +173,7 @@ class MappingRun:
         self._on_mapped = on_mapped
         session = {"historyFile": history_file, "workflowId": workflow_id,
                    "workflows": config.workflows, **config.setup.to_json(),
-                   "deadlockTimeout": config.deadlock_timeout}
+                   "deadlockTimeout": config.deadlock_timeout, "codec": session_codec(config)}
         self._child = Child(config, [json.dumps(session)], module="replaydbg.dap.mapper",
                             niceness=NICENESS)
         self._last: dict[str, Any] = {}

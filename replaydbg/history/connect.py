@@ -27,7 +27,7 @@ from temporalio.envconfig import ClientConfigProfile
 from temporalio.service import TLSConfig
 
 from replaydbg.errors import ConfigError
-from replaydbg.history.connect_errors import connect_failure, scrub
+from replaydbg.history.connect_errors import check_address, connect_failure, scrub
 from replaydbg.history.tls import tls_setting
 
 logger = logging.getLogger(__name__)
@@ -148,6 +148,7 @@ def _profile_error(err: Exception, name: str | None, config_file: str | None) ->
 
 async def connect(settings: ConnectionSettings, timeout: float) -> Client:
     """A connected client, or a ``FetchError`` subclass saying why not, within ``timeout`` s."""
+    check_address(settings.address)
     logger.debug("connecting to %s", settings.describe())
     try:
         return await asyncio.wait_for(_connect(settings), timeout)

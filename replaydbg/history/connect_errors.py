@@ -12,6 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from replaydbg.errors import (
     AuthError,
+    ConfigError,
     FetchError,
     NamespaceNotFoundError,
     ServerUnreachableError,
@@ -20,6 +21,11 @@ from replaydbg.errors import (
 
 _REFUSED_MARKERS = ("connection refused", "tcp connect error", "dns error", "failed to lookup")
 _TLS_MARKERS = ("invalidcontenttype", "tls", "certificate", "handshake", "corruptmessage")
+_NOT_GRPC_MARKERS = ("h2 protocol error", "goaway", "http2 error")
+_FRONTEND_SHAPE = (
+    "a Temporal frontend address is host:port of its gRPC endpoint, e.g. localhost:7233 "
+    "(the dev server's default; not the Web UI's 8233) or NAMESPACE.ACCOUNT.tmprl.cloud:7233"
+)
 _START_HINT = (
     "start a server (`temporal server start-dev`) or point to yours with --address or "
     "TEMPORAL_ADDRESS"
@@ -29,6 +35,18 @@ _START_HINT = (
 def scrub(text: str, secret: str | None) -> str:
     """``text`` with every occurrence of ``secret`` replaced (defence in depth)."""
     return text.replace(secret, "***") if secret else text
+
+
+def check_address(address: str) -> None:
+    """Refuse an address the SDK would quietly turn into something else (port 80...)."""
+    if "://" in address:
+        raise ConfigError(
+            f"the server address {address!r} is a URL; give host:port without a scheme",
+            hint=_FRONTEND_SHAPE,
+        )
+    host, colon, port = address.rpartition(":")
+    if not colon or not port.isdigit() or not host or host.endswith(":"):
+        raise ConfigError(f"the server address {address!r} has no port", hint=_FRONTEND_SHAPE)
 
 
 def connect_failure(
@@ -50,6 +68,12 @@ def connect_failure(
         return ServerUnreachableError(
             f"cannot connect to a Temporal server at {address}: {_reason(lowered)}",
             hint=_START_HINT,
+        )
+    if any(marker in lowered for marker in _NOT_GRPC_MARKERS):
+        return ServerUnreachableError(
+            f"something answers at {address}, but not gRPC over HTTP/2: it is not a Temporal "
+            "frontend (an ordinary web server, the Web UI, a proxy?)",
+            hint=_FRONTEND_SHAPE,
         )
     if any(marker in lowered for marker in _TLS_MARKERS):
         return ServerUnreachableError(
@@ -83,6 +107,12 @@ def rpc_failure(err: RPCError, *, what: str, namespace: str, address: str) -> Fe
         return _not_found(err, what, namespace, address)
     if err.status in (RPCStatusCode.UNAUTHENTICATED, RPCStatusCode.PERMISSION_DENIED):
         return _refused(err.status, what, where, address)
+    if err.status == RPCStatusCode.UNIMPLEMENTED:
+        return FetchError(
+            f"the gRPC server at {address} does not know Temporal's WorkflowService "
+            f"({err.message}): another gRPC service listens there, not a Temporal frontend",
+            hint=_FRONTEND_SHAPE,
+        )
     if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return ServerUnreachableError(
             f"the server at {address} stopped answering while fetching {what}: {err.message}",

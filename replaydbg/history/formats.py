@@ -9,7 +9,6 @@ so the user knows what they saved instead, and the rest is tried as a binary pro
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 
@@ -18,6 +17,7 @@ from temporalio.api.history.v1 import History, HistoryEvent
 
 from replaydbg.errors import HistoryFileError
 from replaydbg.history.jsonhistory import events_from_json
+from replaydbg.history.limits import gunzip_bounded, history_cap
 from replaydbg.history.validate import validate_events
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -25,23 +25,48 @@ _MAX_GZIP_LAYERS = 3
 _WHITESPACE = b" \t\r\n"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D}
-_JSON_SCALAR_STARTS = frozenset(b'"-0123456789tfn'[i : i + 1] for i in range(14))
+_JSON_SCALAR_STARTS = frozenset(bytes([byte]) for byte in b'"-0123456789tfn')
+#: Other compressions, by magic number: named so the user can undo them.
+_OTHER_COMPRESSIONS = ((b"BZh", "bzip2", "bunzip2"), (b"\xfd7zXZ\x00", "xz", "unxz"),
+                       (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"), (b"PK\x03\x04", "zip", "unzip"))
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SHOW_HINT = "save the history with `temporal workflow show --workflow-id ID --output json`"
 
 
-def decompress(data: bytes, source: str) -> bytes:
-    """Undo gzip (even applied twice); other data is returned as it is."""
+def decompress(data: bytes, source: str, *, cap: int | None = None) -> bytes:
+    """Undo gzip (even applied up to three times), expanding to at most ``cap`` bytes.
+
+    Other data is returned as it is; other compressions and deeper gzip nesting are named.
+    """
+    limit = history_cap() if cap is None else cap
     for _ in range(_MAX_GZIP_LAYERS):
         if not data.startswith(_GZIP_MAGIC):
             break
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as err:
+            data = gunzip_bounded(data, source, limit)
+        except zlib.error as err:
             raise HistoryFileError(
                 f"{source}: the gzip data is corrupt or truncated ({err})",
                 hint="download or compress the history again; `gzip -t FILE` checks a file",
             ) from err
+    _check_still_compressed(data, source)
     return data
+
+
+def _check_still_compressed(data: bytes, source: str) -> None:
+    if data.startswith(_GZIP_MAGIC):
+        raise HistoryFileError(
+            f"{source}: gzip nested more than {_MAX_GZIP_LAYERS} times (after undoing "
+            f"{_MAX_GZIP_LAYERS} layers the content is still gzip)",
+            hint="decompress it yourself (`gunzip -c FILE | gunzip -c ... > history.json`) "
+            "and pass the result, or compress the history only once",
+        )
+    for magic, name, tool in _OTHER_COMPRESSIONS:
+        if data.startswith(magic):
+            raise HistoryFileError(
+                f"{source}: the file is {name}-compressed; replaydbg reads gzip or plain files",
+                hint=f"decompress it first (`{tool}`), or compress with gzip",
+            )
 
 
 def events_from_bytes(data: bytes, source: str) -> list[HistoryEvent]:
@@ -56,7 +81,33 @@ def events_from_bytes(data: bytes, source: str) -> list[HistoryEvent]:
             f"{source}: not a JSON history: it looks like {_describe_text(start)}",
             hint=_SHOW_HINT,
         )
+    encoding = _other_text_encoding(data)
+    if encoding:
+        raise HistoryFileError(
+            f"{source}: the file is text in {encoding}, not UTF-8",
+            hint="re-save it as UTF-8 (in an editor, or e.g. `iconv -f UTF-16 -t UTF-8 FILE`); "
+            "Temporal writes JSON histories in UTF-8",
+        )
     return events_from_binary(data, source)
+
+
+def _other_text_encoding(data: bytes) -> str | None:
+    """"UTF-16"/"Latin-1..." when ``data`` is text in an encoding other than UTF-8."""
+    head = data[:4096]
+    if head.startswith(_UTF16_BOMS) or _zero_every_other_byte(head):
+        return "UTF-16 (or UTF-32)"
+    if any(byte in _CONTROL_BYTES for byte in head) or all(byte < 0x80 for byte in head):
+        return None
+    if head[:1] == b"\n":  # binary protobuf histories start with field 1, tag 0x0A
+        return None
+    return "a single-byte encoding (Latin-1 or Windows-1252?)"
+
+
+def _zero_every_other_byte(head: bytes) -> bool:
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    return head[0::2].count(0) == pairs or head[1::2].count(0) == pairs
 
 
 def _json_or_binary(data: bytes, source: str) -> list[HistoryEvent]:

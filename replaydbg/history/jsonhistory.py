@@ -41,8 +41,16 @@ def _decode(data: bytes, source: str) -> Any:
         return json.loads(data)
     except UnicodeDecodeError as err:
         raise HistoryFileError(
-            f"{source}: not UTF-8 text, so not a JSON history ({err.reason} at byte {err.start})",
-            hint=_SHOW_HINT,
+            f"{source}: the JSON is not UTF-8 text ({err.reason} at byte {err.start}); it is "
+            "probably in a single-byte encoding such as Latin-1 or Windows-1252",
+            hint="re-save it as UTF-8 (in an editor, or `iconv -f LATIN1 -t UTF-8 FILE`); "
+            "Temporal writes JSON histories in UTF-8",
+        ) from err
+    except RecursionError as err:
+        raise HistoryFileError(
+            f"{source}: the JSON is nested too deeply to be a history (arrays or objects "
+            "inside each other thousands of levels deep)",
+            hint="the file is damaged or was not written by Temporal; " + _SHOW_HINT,
         ) from err
     except json.JSONDecodeError as err:
         raise _json_error(err, data, source) from err
@@ -99,7 +107,7 @@ def _check_items(events: list[Any], source: str) -> None:
 def _not_a_history(document: Any, source: str) -> HistoryFileError:
     if not isinstance(document, dict):
         return HistoryFileError(
-            f"{source}: JSON {type(document).__name__} is not a workflow history",
+            f"{source}: the JSON is {_json_kind(document)}, not a workflow history",
             hint=_SHOW_HINT,
         )
     keys = ", ".join(sorted(document)) or "none"
@@ -108,6 +116,16 @@ def _not_a_history(document: Any, source: str) -> HistoryFileError:
     else:
         what = 'not a workflow history: no "events" list'
     return HistoryFileError(f"{source}: {what}; keys found: {keys}", hint=_SHOW_HINT)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "just `null`"
+    if isinstance(value, bool):
+        return f"just `{str(value).lower()}`"
+    if isinstance(value, str):
+        return f"a lone string {_preview(value)}"
+    return f"a lone number ({_preview(value)})"
 
 
 def _to_history(raw_events: list[Any], source: str) -> History:

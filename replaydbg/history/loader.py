@@ -7,48 +7,33 @@ from pathlib import Path
 
 from temporalio.api.history.v1 import HistoryEvent
 
-from replaydbg.errors import HistoryFileError
 from replaydbg.history.formats import decompress, events_from_bytes
+from replaydbg.history.limits import history_cap, read_bounded
 from replaydbg.history.model import History
 
 #: Suffixes stripped from a file name to get the default workflow id.
 _HISTORY_SUFFIXES = (".gz", ".json", ".pb", ".binpb", ".bin")
 
 
-def load_history(path: str | Path, *, workflow_id: str | None = None) -> History:
+def load_history(
+    path: str | Path, *, workflow_id: str | None = None, max_size: int | None = None
+) -> History:
     """Read, parse and validate the history in ``path``.
 
     Formats are recognised by content: proto3 JSON (CLI, Web UI, ``WorkflowHistory.to_json``),
     legacy or mixed JSON, a bare event list, binary protobuf, and gzip of any of them.
     The workflow id is ``workflow_id`` if given, else the one recorded in the first event
     (recent servers store it there), else the file name without its suffixes.
+    Only regular files are read, and neither the file nor what gzip expands it to may pass
+    ``max_size`` bytes (default: :func:`~replaydbg.history.limits.history_cap`).
     Raises ``HistoryFileError`` / ``HistoryContentError`` naming the file.
     """
     file = Path(path)
     source = str(file)
-    events = events_from_bytes(decompress(_read(file, source), source), source)
+    cap = history_cap() if max_size is None else max_size
+    data = decompress(read_bounded(file, source, cap), source, cap=cap)
+    events = events_from_bytes(data, source)
     return History(workflow_id or _default_workflow_id(events, file), events, source)
-
-
-def _read(file: Path, source: str) -> bytes:
-    try:
-        return file.read_bytes()
-    except FileNotFoundError as err:
-        raise HistoryFileError(
-            f"history file {source} does not exist",
-            hint="check the path; save a history with "
-            "`temporal workflow show --workflow-id ID --output json > FILE`",
-        ) from err
-    except IsADirectoryError as err:
-        raise HistoryFileError(
-            f"{source} is a directory, not a history file",
-            hint="pass the path of a history file (e.g. DIR/history.json)",
-        ) from err
-    except OSError as err:
-        raise HistoryFileError(
-            f"cannot read history file {source}: {err.strerror or err}",
-            hint="check the file's permissions",
-        ) from err
 
 
 def _default_workflow_id(events: Sequence[HistoryEvent], file: Path) -> str:

@@ -60,11 +60,18 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def _mode_for(target: Path) -> int:
-    # mkstemp creates owner-only files; a saved history should look like any other file.
+    # mkstemp creates owner-only files; a saved history should look like any other file,
+    # except in an owner-only folder (a debug session's copy of customer payloads): there
+    # it stays owner-only.
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
-        return 0o644
+        pass
+    try:
+        private = not stat.S_IMODE(target.parent.stat().st_mode) & 0o077
+    except OSError:
+        private = False
+    return 0o600 if private else 0o644
 
 
 def _write_error(target: Path, err: OSError) -> HistoryFileError:

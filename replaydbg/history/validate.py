@@ -20,6 +20,13 @@ RawTypeLookup = Callable[[int], object]
 
 _KNOWN_TYPES = frozenset(EventType.values()) - {EventType.EVENT_TYPE_UNSPECIFIED}
 _STARTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+#: Event type -> the ``attributes`` oneof field its events carry (by the proto's naming rule).
+_ATTRIBUTE_FIELDS = {
+    value: name.removeprefix("EVENT_TYPE_").lower() + "_event_attributes"
+    for name, value in EventType.items()
+    if name.removeprefix("EVENT_TYPE_").lower() + "_event_attributes"
+    in HistoryEvent.DESCRIPTOR.fields_by_name
+}
 
 
 def validate_events(
@@ -38,6 +45,27 @@ def validate_events(
     check_event_types(events, source, raw_type=raw_type)
     _check_first_event(events[0], source)
     check_event_ids(events, source)
+    check_event_attributes(events, source)
+
+
+def check_event_attributes(events: Sequence[HistoryEvent], source: str) -> None:
+    """Each event carries the attributes of its own type (the SDK assumes it and crashes)."""
+    for event in events:
+        found = event.WhichOneof("attributes")
+        expected = _ATTRIBUTE_FIELDS.get(event.event_type)
+        if found == expected or expected is None:
+            continue
+        kind = event_type_name(event.event_type)
+        what = f"{_words(found)} attributes" if found else "no attributes"
+        raise HistoryContentError(
+            f"{source}: event {event.event_id} is {kind} but carries {what} "
+            f"(a {kind} event carries {_words(expected)} attributes)",
+            hint="the history was edited or assembled by hand; download it again in full",
+        )
+
+
+def _words(field: str) -> str:
+    return field.removesuffix("_event_attributes").replace("_", " ")
 
 
 def check_event_types(
@@ -76,10 +104,24 @@ def check_event_ids(events: Sequence[HistoryEvent], source: str) -> None:
 
 
 def _id_problem(events: Sequence[HistoryEvent], expected: int, found: int) -> str:
+    """Name what happened at position ``expected``: a start elsewhere, a repeat, a swap, a gap."""
     if expected == 1:
         return f"the history starts at event {found}, not 1"
+    if 0 < found < expected:
+        return (f"event id {found} appears twice (the {_nth(found)} and the {_nth(expected)} "
+                "events of the file)")
+    later = [event.event_id for event in events[expected:]]
+    if found > expected and expected in later:
+        return (f"events are out of order: event {found} comes before event {expected} "
+                f"(the {_nth(expected)} event of the file is {found})")
     if found > expected:
         several = found > expected + 1
         gap = f"events {expected}-{found - 1} are" if several else f"event {expected} is"
         return f"event ids jump from {expected - 1} to {found}: {gap} missing"
-    return f"event {found} comes after event {events[expected - 2].event_id} (ids out of order)"
+    return f"the {_nth(expected)} event of the file has id {found}; ids start at 1"
+
+
+def _nth(position: int) -> str:
+    suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        position % 10, "th")
+    return f"{position}{suffix}"

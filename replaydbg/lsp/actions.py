@@ -15,6 +15,7 @@ from typing import Any
 from lsprotocol import types
 
 from replaydbg.lsp.diagnostics import SOURCE
+from replaydbg.lsp.suppress import Units, ignore_action
 
 _KIND = types.CodeActionKind.QuickFix
 
@@ -31,6 +32,24 @@ def quick_fixes(params: types.CodeActionParams,
     return [action for diagnostic in params.context.diagnostics
             if diagnostic.source == SOURCE and _overlaps(diagnostic.range, params.range)
             for action in _actions(diagnostic, version_of)]
+
+
+def ignore_actions(params: types.CodeActionParams, line_of: Callable[[int], str],
+                   units: Units) -> list[types.CodeAction]:
+    """"Ignore RDBxxx on this line" for each code of our diagnostics touching the range."""
+    if not _kind_requested(params.context.only):
+        return []
+    offered: dict[tuple[int, object], types.CodeAction] = {}
+    for diagnostic in params.context.diagnostics:
+        key = (diagnostic.range.start.line, diagnostic.code)
+        if diagnostic.source != SOURCE or key in offered \
+                or not _overlaps(diagnostic.range, params.range):
+            continue
+        action = ignore_action(diagnostic, params.text_document.uri,
+                               line_of(diagnostic.range.start.line), units)
+        if action is not None:
+            offered[key] = action
+    return list(offered.values())
 
 
 def _kind_requested(only: Sequence[str] | None) -> bool:

@@ -19,6 +19,7 @@ from replaydbg.lsp.analysis import Results
 from replaydbg.lsp.diagnostics import Locator, diagnostic_json
 from replaydbg.lsp.documents import OpenDocuments
 from replaydbg.lsp.wire import PrebuiltDiagnostics
+from replaydbg.rules.source import code_lines
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Publisher:
         self._versions: dict[Path, int | None] = {}
         #: Files whose last published diagnostics were not empty.
         self._published: set[Path] = set()
+        #: The diagnostics last published by URI, as sent, with the document version they
+        #: were computed for (what a hover and "Ignore RDBxxx" act on).
+        self._shown: dict[str, tuple[int | None, list[dict[str, Any]]]] = {}
 
     def publish(self, results: Results, *, enabled: bool = True,
                 analysed: Analysed | None = None) -> None:
@@ -73,9 +77,20 @@ class Publisher:
 
     def _send(self, path: Path, diagnostics: list[dict[str, Any]]) -> None:
         (self._published.add if diagnostics else self._published.discard)(path)
+        uri = self._documents.uri(path)
+        self._shown[uri] = (self._version_of(path), diagnostics)
         self._ls.text_document_publish_diagnostics(PrebuiltDiagnostics(
-            uri=self._documents.uri(path), diagnostics=[], version=self._version_of(path),
+            uri=uri, diagnostics=[], version=self._version_of(path),
             json_diagnostics=diagnostics))
+
+    def shown(self, uri: str, version: int | None) -> list[dict[str, Any]] | None:
+        """The diagnostics last published for ``uri``, None unless made for ``version``.
+
+        Once the user types on, their lines may hold other text: nothing is offered on
+        them until the fresh analysis is published.
+        """
+        sent = self._shown.get(uri)
+        return sent[1] if sent is not None and sent[0] == version else None
 
     def _version_of(self, path: Path) -> int | None:
         return self._versions.get(path) if self._documents.is_open(path) else None
@@ -84,11 +99,11 @@ class Publisher:
         """Lines of each file as analysed, split once per publication."""
         cache: dict[Path, Sequence[str]] = {}
         if analysed is not None:
-            cache[analysed.path] = analysed.text.splitlines(keepends=True)
+            cache[analysed.path] = code_lines(analysed.text)
 
         def lines_of(path: Path) -> Sequence[str]:
             if path not in cache:
-                cache[path] = self._analysed_text(path).splitlines(keepends=True)
+                cache[path] = code_lines(self._analysed_text(path))
             return cache[path]
 
         return lines_of

@@ -9,18 +9,28 @@ so no pull diagnostics are advertised and clients show pushed diagnostics once.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from replaydbg import __version__
-from replaydbg.lsp.actions import quick_fixes
+from replaydbg.errors import PortError
+from replaydbg.lsp.actions import ignore_actions, quick_fixes
+from replaydbg.lsp.hover import hover_for
 from replaydbg.lsp.session import Session
+from replaydbg.lsp.textlines import count_lines_as_lsp
 from replaydbg.lsp.watching import watch_files
 from replaydbg.lsp.wire import converter
+
+_logger = logging.getLogger(__name__)
 
 
 class ReplaydbgServer(LanguageServer):
@@ -33,6 +43,36 @@ class ReplaydbgServer(LanguageServer):
         self._session: Session | None = None
         #: Whether ``shutdown`` came before ``exit`` (the process's exit code says so).
         self.shut_down = False
+
+    def start_tcp(self, host: str, port: int,
+                  announce: Callable[[str, int], None] | None = None) -> None:
+        """Serve one client on ``host:port``, calling ``announce`` once listening.
+
+        pygls' own ``start_tcp`` neither says which port ``0`` picked nor lets a port in use
+        be told from other failures; this is the same loop with both.
+        """
+        self._stop_event = stop_event = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)
+            await run_async(stop_event=stop_event, reader=reader, protocol=self.protocol,
+                            logger=_logger, error_handler=self.report_server_error)
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+        async def serve() -> None:
+            try:
+                self._server = await asyncio.start_server(connection, host, port)
+            except OSError as err:
+                raise PortError.from_os_error(err, host, port, "--port") from err
+            if announce is not None:
+                announce(host, self._server.sockets[0].getsockname()[1])
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(serve())
+        except asyncio.CancelledError:
+            pass
 
     @property
     def session(self) -> Session:
@@ -66,12 +106,14 @@ def create_server() -> ReplaydbgServer:
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix]))(code_action)
+    server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     server.feature(types.SHUTDOWN)(shutdown)
     return server
 
 
 def initialize(ls: ReplaydbgServer, params: types.InitializeParams) -> None:
     """Start the session on the workspace root; settings are read once it is initialized."""
+    count_lines_as_lsp(ls.workspace)
     ls.begin(Session(ls, workspace_root(params), params.initialization_options))
 
 
@@ -115,10 +157,29 @@ async def did_close(ls: ReplaydbgServer, params: types.DidCloseTextDocumentParam
 
 def code_action(ls: ReplaydbgServer,
                 params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    """Quick fixes for our diagnostics in the requested range."""
+    """Quick fixes for our diagnostics in the requested range, then "Ignore RDBxxx"."""
     if not ls.session.settings.enable:
         return None
-    return quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    lines = document.lines
+
+    def line_of(number: int) -> str:
+        return lines[number] if 0 <= number < len(lines) else ""
+
+    fixes = quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
+    if ls.session.publisher.shown(document.uri, document.version) is None:
+        return fixes  # typed on since the diagnostics were made: their lines may have moved
+    return fixes + ignore_actions(params, line_of,
+                                  ls.workspace.position_codec.client_num_units)
+
+
+def hover(ls: ReplaydbgServer, params: types.HoverParams) -> types.Hover | None:
+    """On a diagnostic: what is wrong, what to do instead, the link to the rule's entry."""
+    if not ls.session.settings.enable:
+        return None
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    published = ls.session.publisher.shown(document.uri, document.version)
+    return hover_for(published or [], params.position)
 
 
 def shutdown(ls: ReplaydbgServer, params: None) -> None:

@@ -252,6 +252,9 @@ class _Builder:
             # point at the line that started what is being cancelled.
             site = self.command_sites.get((_CANCELS[view.variant], view.seq))
             note += " (cancelled by the SDK; started here)"
+        elif site is None and record.started_at is not None:
+            note += (" (issued by library code in a task started at "
+                     f"{record.started_at.short()})")
         elif site is None and view.variant != "update_response":
             note += " (issued by the SDK after the workflow code returned)"
         if view.seq is not None:

@@ -49,6 +49,9 @@ class CommandRecord:
     site: SourceLocation | None
     #: Position of the command in its activation's completion.
     index: int = 0
+    #: With no user frame on the stack: the user line that started the task issuing it
+    #: (library or SDK code run in a task, e.g. ``asyncio.gather(workflow.sleep(...))``).
+    started_at: SourceLocation | None = None
 
     @property
     def variant(self) -> str:

@@ -24,6 +24,7 @@ import logging
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, Protocol
@@ -147,6 +148,11 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         #: Per command, the line to use when no user frame issued it: the line that raised
         #: the exception being handled, or that woke (cancelled) the running task.
         self._rd_fallbacks: list[SourceLocation | None] = []
+        #: Per command, the user line that started the task issuing it (see CommandRecord).
+        self._rd_started: list[SourceLocation | None] = []
+        #: The user line that created each task (inherited by the tasks it creates).
+        self._rd_task_starts: weakref.WeakKeyDictionary[asyncio.Task[Any], SourceLocation] = \
+            weakref.WeakKeyDictionary()
         self._rd_woken_by: dict[asyncio.Task[Any], SourceLocation] = {}
         self._rd_watch = EntryWatch(user_code, self._on_user_entry)
         self._rd_init_job: JobRecord | None = None
@@ -163,6 +169,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         ReplayContext.instance = self
         self._rd_sites = []
         self._rd_fallbacks = []
+        self._rd_started = []
         self._rd_woken_by = {}
         self._rd_unresolved = 0
         self._rd_init_job = None
@@ -203,7 +210,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
     def _close_activation(
         self, record: ActivationRecord, completion: WorkflowActivationCompletion
     ) -> None:
-        sites, fallbacks = self._rd_sites, self._rd_fallbacks
+        sites, fallbacks, started = self._rd_sites, self._rd_fallbacks, self._rd_started
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
             if site is None and command.WhichOneof("variant") in _FALLBACK_COMMANDS:
@@ -213,7 +220,9 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                 site = fallbacks[index] if index < len(fallbacks) else None
             # A copy: the worker encodes the completion in place afterwards (payload codec),
             # and the record must keep what the code issued.
-            record.commands.append(CommandRecord(_copied(command), site, index))
+            record.commands.append(CommandRecord(
+                _copied(command), site, index,
+                started[index] if site is None and index < len(started) else None))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = self._rd_error or getattr(self, "_current_activation_error", None)
@@ -325,14 +334,36 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         stops = ReplayContext.stops
         if stops is not None and frame is not None and self._rd_activation is not None:
             stops.at_command(self._rd_activation.index, len(self._rd_sites) - 1, frame)
-        fallback = None
+        fallback = started = None
         if frame is None:
             fallback = self._raise_site()
             running = asyncio.current_task(self)
             if fallback is None and running is not None:
                 fallback = self._rd_woken_by.get(running)
+            started = self._rd_task_starts.get(running) if running is not None else None
         self._rd_fallbacks.append(fallback)
+        self._rd_started.append(started)
         return command
+
+    def create_task(
+        self, coro: Any, *, name: str | None = None,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Task[Any]:
+        """Create as the SDK does; remember the user line that started the task.
+
+        Commands that library code issues in the task (no user frame on the stack then) are
+        attributed to that line; a task created by such a task inherits it.
+        """
+        task: asyncio.Task[Any] = super().create_task(coro, name=name, context=context)
+        frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
+        if frame is not None:
+            self._rd_task_starts[task] = frame_location(frame)
+        else:
+            parent = asyncio.current_task(self)
+            inherited = self._rd_task_starts.get(parent) if parent is not None else None
+            if inherited is not None:
+                self._rd_task_starts[task] = inherited
+        return task
 
     def _raise_site(self) -> SourceLocation | None:
         """The innermost user line of the exception being handled, if any."""

@@ -3,7 +3,7 @@
 The ``RDB1xx`` entries mirror ``SandboxRestrictions.invalid_module_members_default`` of the
 installed temporalio (the ground truth; ``tests/rules/test_sandbox_agreement.py`` checks that
 each really fails in the sandbox). The ``RDB2xx`` entries are what the sandbox lets through
-although it differs between runs (see docs/rules.md for how each was confirmed).
+although it differs between runs (see replaydbg/docs/rules.md for how each was confirmed).
 """
 
 from __future__ import annotations

@@ -9,11 +9,14 @@ misses, ``RDB3xx`` workflow hygiene, ``RDB4xx`` escape hatches (information only
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from replaydbg.rules.model import Severity
 
-#: Where every rule is documented; each rule has the anchor ``#rdbNNN`` in that page.
-DOC_BASE = "https://github.com/replaydbg/replaydbg/blob/main/docs/rules.md"
+#: Where every rule is documented: the page shipped in the package (package data), so that
+#: a link opens the entry of the installed version, offline. Anchors are ``#rdbNNN``.
+DOC_FILE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+DOC_BASE = DOC_FILE.as_uri()
 
 
 @dataclass(frozen=True)

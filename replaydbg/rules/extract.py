@@ -19,7 +19,7 @@ from replaydbg.rules.facts import (
     RawSpan,
 )
 from replaydbg.rules.scan import BodyScanner, Positions, dotted
-from replaydbg.rules.source import ParsedChunk
+from replaydbg.rules.source import ParsedChunk, code_lines
 
 _DIRECTIVE = re.compile(
     r"#\s*(?:replaydbg:\s*ignore(?:\[(?P<codes>[^\]]*)\])?|noqa(?::\s*(?P<noqa>[A-Z0-9, ]+))?)",
@@ -32,7 +32,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 def chunk_facts(parsed: ParsedChunk, text: str) -> ChunkFacts:
     """The facts of one chunk, positions relative to the chunk's first line."""
-    lines = text.splitlines()
+    lines = code_lines(text, keepends=False)
     extractor = _ModuleExtractor(Positions(lines, ascii_only=text.isascii()))
     extractor.statements(parsed.tree.body, passthrough=False)
     return ChunkFacts(

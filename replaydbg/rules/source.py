@@ -17,6 +17,9 @@ _CONTINUATION = ("else", "elif", "except", "finally")
 _CLOSERS = (")", "]", "}", "#")
 _TRIPLE = re.compile(r'"""|\'\'\'')
 _MAX_REPAIRS = 20
+_TOO_DEEP = ("an expression is nested too deeply for Python to compile "
+             "(split it into smaller expressions)")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,20 @@ class ParsedChunk:
     error: tuple[int, int, str] | None
 
 
+def code_lines(text: str, *, keepends: bool = True) -> list[str]:
+    r"""The lines of ``text`` as Python and LSP count them: ended by \n, \r\n or \r only.
+
+    ``str.splitlines`` also splits at form feeds, vertical tabs, \x1c-\x1e and \u2028,
+    which are ordinary whitespace inside a Python line; counting them would shift every
+    position after them.
+    """
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 def split_chunks(text: str) -> list[Chunk]:
     """Cut ``text`` before every line that starts a new top-level statement."""
-    lines = text.splitlines(keepends=True)
+    lines = code_lines(text)
     starts = _boundaries(lines)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
@@ -66,8 +80,9 @@ def _boundaries(lines: list[str]) -> list[int]:
 def _starts_statement(line: str) -> bool:
     if not line or line[0] in " \t\r\n" or line.startswith(_CLOSERS):
         return False
-    word = line.split(None, 1)[0].rstrip(":")
-    return word not in _CONTINUATION
+    words = line.split(None, 1)
+    # A line of other whitespace only (a form feed...) starts nothing.
+    return bool(words) and words[0].rstrip(":") not in _CONTINUATION
 
 
 def _string_state(line: str, state: str | None) -> str | None:
@@ -92,10 +107,14 @@ def parse_text(text: str, *, repair: bool = True) -> ParsedChunk:
             return ParsedChunk(ast.parse(text if lines is None else "".join(lines)), first)
         except (SyntaxError, ValueError) as exc:
             error = _describe(exc)
+        except (RecursionError, MemoryError):
+            # e.g. 20,000 chained `1+`: CPython parses it but cannot build (or compile) the
+            # tree. Python itself refuses to run it, so it is this chunk's error, not ours.
+            return ParsedChunk(ast.Module(body=[], type_ignores=[]), (1, 0, _TOO_DEEP))
         first = first or error
         if not repair:
             break
-        lines = lines or text.splitlines(keepends=True)
+        lines = lines or code_lines(text)
         target = _error_line(lines, error[0])
         if target is None:
             break
@@ -113,7 +132,8 @@ def _describe(exc: BaseException) -> tuple[int, int, str]:
 def _error_line(lines: list[str], error_line: int) -> int | None:
     """The line to blank: the one the parser names, else the last non-empty one before it."""
     line = error_line - 1
-    if 0 <= line < len(lines) and lines[line].strip():
+    # Not str.strip(): a line of a stray form feed or U+2028 is what the parser complains of.
+    if 0 <= line < len(lines) and lines[line].strip(" \t\r\n"):
         return line
     # The parser points past the end (an unclosed bracket): blank the last non-empty line.
     for candidate in range(min(line, len(lines) - 1), -1, -1):

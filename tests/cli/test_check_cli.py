@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, Result, run_cli
 
 FLOW = """\
 import time
@@ -74,6 +78,10 @@ def test_json_output_has_chain_and_fix(project: Path) -> None:
     edits = finding["fixes"][0]["edits"]
     assert edits[0]["new_text"] == "workflow.uuid4()"
     assert edits[1]["new_text"] == "from temporalio import workflow\n"
+    page, _, anchor = finding["doc_url"].partition("#")
+    assert page.startswith("file:///") and anchor == "rdb104"
+    installed = Path(url2pathname(urlparse(page).path))
+    assert '<a id="rdb104"></a>' in installed.read_text()
 
 
 def test_sarif_is_2_1_0_with_rules_and_related_locations(project: Path) -> None:
@@ -90,6 +98,9 @@ def test_sarif_is_2_1_0_with_rules_and_related_locations(project: Path) -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
     by_rule = {r["ruleId"]: r for r in run["results"]}
     assert by_rule["RDB401"]["level"] == "note"
+    assert run["tool"]["driver"]["informationUri"].startswith("file:///")
+    assert all(r["helpUri"].startswith("file:///") and r["helpUri"].endswith(f"#{r['id'].lower()}")
+               for r in rules)
     related = by_rule["RDB104"]["relatedLocations"]
     assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == "flows.py"
     fix = by_rule["RDB102"]["fixes"][0]["artifactChanges"][0]
@@ -146,18 +157,53 @@ def test_bundled_examples(cli) -> None:
     assert "incidents" in found[0][0]
 
 
+_FAULTY_CHECK = """
+import sys
+from replaydbg.cli import main
+from replaydbg.rules import workspace
+
+original = workspace.parsed_chunks
+
+
+def failing(text, *args):
+    if text.startswith("x = 1"):
+        raise RecursionError("maximum recursion depth exceeded")
+    return original(text, *args)
+
+
+workspace.parsed_chunks = failing
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def test_a_file_that_cannot_be_analysed_exits_3_not_1(tmp_path: Path) -> None:
     (tmp_path / "flows.py").write_text(FLOW.replace("import helpers", "import deep, helpers"))
     (tmp_path / "helpers.py").write_text(HELPERS)
-    # Python's own parser gives up on this expression (RecursionError).
-    (tmp_path / "deep.py").write_text("x = " + "+".join(["a"] * 200_000) + "\n")
-    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    (tmp_path / "deep.py").write_text("x = 1\n")
+    # No input makes the analysis fail any more: a planted fault stands in for a future one.
+    proc = subprocess.run([sys.executable, "-c", _FAULTY_CHECK, "check", "--no-cache",
+                           "--format", "json", "."], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, check=False)
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
     assert result.code == 3, result.err
     found = json.loads(result.out)
     assert [(f["path"], f["code"]) for f in found] == [
         ("deep.py", "RDB002"), ("flows.py", "RDB102"), ("flows.py", "RDB401"),
         ("helpers.py", "RDB104")]
     assert "could not be analysed (RDB002)" in result.err
+
+
+def test_an_expression_too_deep_to_compile_is_a_syntax_error(tmp_path: Path) -> None:
+    (tmp_path / "flows.py").write_text(FLOW.replace("import helpers", "import deep, feed, helpers"))
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    # Python's own parser gives up on this expression (RecursionError): so would Python.
+    (tmp_path / "deep.py").write_text("x = " + "+".join(["a"] * 200_000) + "\n")
+    (tmp_path / "feed.py").write_text("import os\n\x0c\nos.getcwd()\n")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.code == 1, result.err
+    found = json.loads(result.out)
+    assert ("deep.py", "RDB001") in [(f["path"], f["code"]) for f in found]
+    assert "RDB002" not in result.out and "internal error" not in result.err
 
 
 def test_facts_are_cached_between_runs_unless_told_not_to(project: Path,

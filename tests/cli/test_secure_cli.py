@@ -4,9 +4,11 @@ real dev server)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.cli.conftest import run_cli
+from tests.cli.conftest import EXAMPLES, run_cli
 
 SECURE = "examples/secure/history.json"
 WORKFLOWS = ("--workflow", "examples/secure/workflows.py")
@@ -60,3 +62,16 @@ def test_a_missing_plugin_module_is_an_input_error() -> None:
     result = run_cli("replay", SECURE, *WORKFLOWS, "--plugin", "no_such_project.plugins:plugin")
     assert result.code == 2
     assert "cannot load the plugin no_such_project.plugins:plugin (--plugin)" in result.err
+
+
+def test_history_show_decodes_with_the_projects_plugin(tmp_path: Path) -> None:
+    plugin = EXAMPLES / "secure" / "plugin.py"
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.replaydbg]\nplugins = ["{plugin}:plugin"]\n')
+    history = str(EXAMPLES / "secure" / "history.json")
+    shown = run_cli("history", "show", history, cwd=tmp_path)
+    assert shown.code == 0, shown.err
+    assert 'input=["E-1024", "2026-05"]' in shown.out
+    plain = run_cli("history", "show", history, "--no-config", cwd=tmp_path)
+    assert plain.code == 0 and "E-1024" not in plain.out
+    assert "binary/encrypted" in plain.out

@@ -36,9 +36,10 @@ def test_non_ascii_length_is_in_bytes() -> None:
 
 
 @pytest.mark.parametrize("frame, error", [
-    (b"\r\n{}", "without a Content-Length"),
+    (b"Content-Type: x\r\n\r\n{}", "without a Content-Length"),
     (b"Content-Length: x\r\n\r\n", "bad Content-Length"),
-    (b"garbage\r\n\r\n", "malformed header"),
+    (b"garbage\r\nContent-Length: 2\r\n\r\n{}", "unexpected data before a frame"),
+    (b"Content-Length: 2\r\ngarbage\r\n\r\n{}", "malformed header"),
     (b"Content-Length: 3\r\n\r\nabc", "not JSON"),
     (b"Content-Length: 2\r\n\r\n[]", "'type'"),
 ])

@@ -32,7 +32,7 @@ def test_forwarded_responses_carry_the_editors_seq_and_bad_frames_are_survived()
         unknown = adapter.request(60, "someUnknownRequest")  # debugpy answers, mapped back
         assert unknown["request_seq"] == 60 and not unknown["success"]
         outputs = [m for m in adapter.messages if m.get("event") == "output"]
-        assert any("ignored a bad frame" in m["body"]["output"] for m in outputs)
+        assert any("ignored a bad DAP frame" in m["body"]["output"] for m in outputs)
         seqs = [m["seq"] for m in adapter.messages]
         assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)  # our own numbering
     finally:

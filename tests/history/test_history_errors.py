@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,15 @@ class TestFileProblems:
     def test_unreadable(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path = write(tmp_path / "h.json", "{}")
 
-        def refuse(self: Path) -> bytes:
-            raise PermissionError(13, "Permission denied", str(self))
+        real_open = os.open
 
-        # Root reads everything, so simulate the refusal where the loader reads.
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        def refuse(file: Any, flags: int, *args: Any) -> int:
+            if str(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, flags, *args)
+
+        # Root reads everything, so simulate the refusal where the loader opens the file.
+        monkeypatch.setattr(os, "open", refuse)
         text = _error(path)
         assert "cannot read" in text and "Permission denied" in text
 
@@ -111,7 +116,13 @@ class TestJsonThatIsNotAHistory:
         assert 'no "events" list' in text and "keys found: count, items" in text
 
     def test_scalar(self, tmp_path: Path) -> None:
-        assert "JSON str is not a workflow history" in _error(write(tmp_path / "d.json", '"x"'))
+        text = _error(write(tmp_path / "d.json", '"x"'))
+        assert "the JSON is a lone string \"x\", not a workflow history" in text
+
+    @pytest.mark.parametrize("content", ["null", "null\n", " null "])
+    def test_null(self, tmp_path: Path, content: str) -> None:
+        text = _error(write(tmp_path / "d.json", content))
+        assert "the JSON is just `null`, not a workflow history" in text
 
     def test_events_not_a_list(self, tmp_path: Path) -> None:
         assert '"events" is a dict' in _error(write(tmp_path / "d.json", {"events": {}}))
@@ -163,12 +174,12 @@ class TestContent:
         events = document["events"]
         events[4], events[5] = events[5], events[4]
         text = _error(write(tmp_path / "h.json", document), HistoryContentError)
-        assert "jump from 4 to 6" in text
+        assert "events are out of order: event 6 comes before event 5" in text
 
     def test_duplicate_event(self, tmp_path: Path, document: dict[str, Any]) -> None:
         document["events"].insert(5, copy.deepcopy(document["events"][4]))
         text = _error(write(tmp_path / "h.json", document), HistoryContentError)
-        assert "event 5 comes after event 5 (ids out of order)" in text
+        assert "event id 5 appears twice (the 5th and the 6th events of the file)" in text
 
 
 class TestBinaryAndGzip:

@@ -86,3 +86,38 @@ async def test_tcp_serves_on_localhost(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@pytest.mark.asyncio
+async def test_tcp_says_where_it_listens(tmp_path: Path) -> None:
+    server = subprocess.Popen([sys.executable, "-mreplaydbg", "lsp", "--port", "0"],
+                              stderr=subprocess.PIPE, text=True)
+    client = LanguageClient("test", "1")
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert line.startswith("replaydbg lsp: listening on 127.0.0.1:")
+        await client.start_tcp("127.0.0.1", int(line.rsplit(":", 1)[1]))
+        await client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert server.wait(timeout=30) == 0
+    finally:
+        await client.stop()
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+        assert server.stderr is not None
+        server.stderr.close()
+
+
+@pytest.mark.parametrize("command", [["lsp", "--tcp", "--port"], ["dap", "--port"]])
+def test_port_in_use_says_so_and_how_to_choose_another(command: list[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = _replaydbg(*command, str(port))
+    assert result.returncode == 2, result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port 0 for any free port" in result.stderr
+    assert "internal error" not in result.stderr

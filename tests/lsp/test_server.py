@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from tests.lsp.conftest import (
     apply_edits,
@@ -293,3 +294,102 @@ async def test_no_quick_fix_for_text_typed_since_the_analysis(workspace: Path) -
         request.context.diagnostics = [_at(moved, NOW_LINE + 1)]
         request.range = request.context.diagnostics[0].range
         assert await client.text_document_code_action_async(request)
+
+
+async def test_hover_says_what_to_do_instead_and_links_the_installed_docs(
+        workspace: Path) -> None:
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        now = _at(await diagnostics(client, uri, until=_has(NOW_LINE)), NOW_LINE)
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=now.range.start))
+        elsewhere = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=0)))
+    assert elsewhere is None
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    text = hover.contents.value
+    assert "**RDB101 wall-clock**" in text and "datetime.now" in text
+    assert "**Instead:** use workflow.now()" in text
+    assert now.code_description is not None
+    href = now.code_description.href
+    assert f"]({href})" in text
+    page, _, anchor = href.partition("#")
+    assert page.startswith("file:///") and anchor == "rdb101"
+    installed = Path(to_fs_path(page) or "")
+    assert installed.name == "rules.md" and installed.parent.parent.name == "replaydbg"
+    assert '<a id="rdb101"></a>' in installed.read_text()
+
+
+async def test_ignore_on_this_line_writes_the_suppression_and_silences_it(
+        workspace: Path) -> None:
+    text = (workspace / WORKFLOWS).read_text()
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        now = _at(await diagnostics(client, uri, until=_has(NOW_LINE)), NOW_LINE)
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=now.range,
+            context=types.CodeActionContext(diagnostics=[now])))
+        ignore = [a for a in actions or [] if a.title == "Ignore RDB101 on this line"]
+        assert len(ignore) == 1, actions
+        action = ignore[0]
+        assert isinstance(action, types.CodeAction)
+        assert action.edit is not None and action.edit.changes is not None
+        fixed = apply_edits(text, action.edit.changes[uri])
+        assert fixed.splitlines()[NOW_LINE].endswith(
+            "datetime.now()  # replaydbg: ignore[RDB101]")
+        replace_text(client, uri, fixed, 2)
+        await diagnostics(client, uri, until=_lacks(NOW_LINE))
+
+
+async def test_ignore_merges_with_the_suppression_already_on_the_line(workspace: Path) -> None:
+    path = workspace / WORKFLOWS
+    path.write_text(path.read_text().replace(
+        "datetime.now()", "datetime.now()  # replaydbg: ignore[RDB102]"))
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, path)
+        now = _at(await diagnostics(client, uri, until=_has(NOW_LINE)), NOW_LINE)
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=now.range,
+            context=types.CodeActionContext(diagnostics=[now])))
+    [action] = [a for a in actions or [] if a.title == "Ignore RDB101 on this line"]
+    assert isinstance(action, types.CodeAction)
+    assert action.edit is not None and action.edit.changes is not None
+    merged = apply_edits(path.read_text(), action.edit.changes[uri]).splitlines()[NOW_LINE]
+    assert merged.endswith("datetime.now()  # replaydbg: ignore[RDB102, RDB101]")
+    assert merged.count("replaydbg") == 1
+
+
+@pytest.mark.parametrize("blank", ["\x0c", "\x0b", "\x1c", "\u2028"])
+async def test_a_line_of_other_whitespace_keeps_the_diagnostics_in_place(
+        workspace: Path, blank: str) -> None:
+    # Once, every analysis of such a file failed and the editor kept stale diagnostics.
+    text = (workspace / WORKFLOWS).read_text()
+    first_line, rest = text.split("\n", 1)
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, workspace / WORKFLOWS)
+        await diagnostics(client, uri, until=_has(NOW_LINE))
+        replace_text(client, uri, f"{first_line}\n{blank}\n{rest}", 2)
+        found = await diagnostics(client, uri, until=_has(NOW_LINE + 1))
+    assert "RDB002" not in codes(found)
+
+
+async def test_incremental_edits_after_a_form_feed_land_where_the_editor_made_them(
+        workspace: Path) -> None:
+    # pygls alone counts a form feed as a line break: the edit would land one line off.
+    path = workspace / WORKFLOWS
+    first_line, rest = path.read_text().split("\n", 1)
+    path.write_text(f"{first_line}\n\x0c\n{rest}")
+    line = NOW_LINE + 1
+    column = path.read_text().split("\n")[line].index("datetime.now()")
+    async with lsp_session(workspace) as client:
+        uri = open_document(client, path)
+        await diagnostics(client, uri, until=_has(line))
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=line, character=column),
+                                  end=types.Position(line=line, character=column + 8)),
+                text="workflow")]))
+        found = await diagnostics(client, uri, until=_lacks(line))
+    assert "RDB001" not in codes(found)

@@ -61,6 +61,22 @@ def test_a_completion_resumes_the_helper_that_awaited_it(sandbox: bool) -> None:
     assert got[30] == ("ActivityTaskCompleted", "applied", m["record"])
 
 
+def test_a_command_issued_in_a_task_names_the_line_that_started_the_task() -> None:
+    # asyncio.gather wraps workflow.sleep in a task: the SDK's code issues the timer there
+    # with no user frame on the stack (not "after the workflow code returned").
+    file = CHANGED / "gathered.py"
+    line = marker_lines(file)["delay"]
+    report = replay(EXAMPLES / "greeting" / "history.json", "gathered:GreetingWorkflow")
+    assert report.ok
+    timer = report.event_map[17]
+    assert (timer.event_type, timer.role, timer.source) == ("TimerStarted", "command", None)
+    assert f"issued by library code in a task started at tests/replay/changed/gathered.py:{line} "\
+           "(run)" in timer.note
+    assert "after the workflow code returned" not in timer.note
+    assert report.event_map[34].note.endswith("(issued by the SDK after the workflow code "
+                                              "returned)")
+
+
 def test_orders_rich_history_maps_every_kind_of_event() -> None:
     file = EXAMPLES / "orders" / "workflows.py"
     m = marker_lines(file)

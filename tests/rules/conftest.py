@@ -45,3 +45,7 @@ def workflow_module(body: str, *, imports: str = "") -> str:
     indented = textwrap.indent(textwrap.dedent(body), " " * 8)
     return (f"{imports}\nfrom temporalio import workflow\n\n\n@workflow.defn\nclass Flow:\n"
             f"    @workflow.run\n    async def run(self) -> None:\n{indented}\n")
+
+
+#: Third-party workflow code kept as data for test_real_code_corpus; never test modules.
+collect_ignore = ["corpus"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from replaydbg.rules import DOC_BASE, Config, Workspace, load_config
+from replaydbg.rules.catalog import DOC_FILE
 
 from .conftest import Write, codes, workflow_module
 
@@ -96,6 +97,15 @@ def test_merged_editor_settings() -> None:
 
 
 def test_every_rule_has_a_doc_entry_with_its_anchor() -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
+    doc = DOC_FILE.read_text()
     for rule in Workspace(Path("."), Config()).rules():
         assert f'<a id="{rule.code.lower()}"></a>\n## {rule.code} {rule.name}' in doc
+
+
+def test_rule_links_open_the_installed_documentation() -> None:
+    import replaydbg
+
+    assert DOC_FILE == Path(replaydbg.__file__).resolve().parent / "docs" / "rules.md"
+    assert DOC_BASE == DOC_FILE.as_uri() and DOC_BASE.startswith("file:///")
+    rule = Workspace(Path("."), Config()).rules()[0]
+    assert rule.doc_url.startswith(DOC_BASE + "#rdb")

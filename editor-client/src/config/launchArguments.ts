@@ -33,6 +33,8 @@ export interface LaunchArguments {
   interceptors?: string[];
   workflowFailureExceptionTypes?: string[];
   passthroughModules?: string[];
+  codecEndpoint?: string;
+  codecAuth?: string;
 }
 
 /** The names of {@link LaunchArguments}, in package.json's order. */
@@ -40,7 +42,7 @@ export const LAUNCH_ATTRIBUTES: readonly (keyof LaunchArguments)[] = [
   'historyFile', 'workflowId', 'runId', 'namespace', 'address', 'apiKey', 'tls', 'tlsCaFile',
   'tlsCertFile', 'tlsKeyFile', 'tlsServerName', 'profile', 'workflow', 'python', 'cwd', 'env',
   'justMyCode', 'sandbox', 'deadlockTimeout', 'stopOnEntry', 'dataConverter', 'plugins', 'interceptors',
-  'workflowFailureExceptionTypes', 'passthroughModules',
+  'workflowFailureExceptionTypes', 'passthroughModules', 'codecEndpoint', 'codecAuth',
 ];
 
 /** Keys VS Code itself puts in a debug configuration; the adapter ignores them too. */
