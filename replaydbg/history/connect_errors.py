@@ -21,7 +21,12 @@ from replaydbg.errors import (
 
 _REFUSED_MARKERS = ("connection refused", "tcp connect error", "dns error", "failed to lookup")
 _TLS_MARKERS = ("invalidcontenttype", "tls", "certificate", "handshake", "corruptmessage")
-_NOT_GRPC_MARKERS = ("h2 protocol error", "goaway", "http2 error")
+_NOT_GRPC_MARKERS = ("h2 protocol error", "goaway", "http2 error", "frame with invalid size")
+#: The peer accepted the TCP connection, then closed it before any gRPC answer: what an HTTP/1
+#: server does with an HTTP/2 preface (which of these the client sees is a race), and what a
+#: server that requires TLS does with plaintext.
+_CLOSED_MARKERS = ("broken pipe", "connection reset", "stream closed", "unexpected eof",
+                   "connection closed")
 _FRONTEND_SHAPE = (
     "a Temporal frontend address is host:port of its gRPC endpoint, e.g. localhost:7233 "
     "(the dev server's default; not the Web UI's 8233) or NAMESPACE.ACCOUNT.tmprl.cloud:7233"
@@ -74,6 +79,13 @@ def connect_failure(
             f"something answers at {address}, but not gRPC over HTTP/2: it is not a Temporal "
             "frontend (an ordinary web server, the Web UI, a proxy?)",
             hint=_FRONTEND_SHAPE,
+        )
+    if "after connection" in lowered and any(marker in lowered for marker in _CLOSED_MARKERS):
+        return ServerUnreachableError(
+            f"something answers at {address}, but not gRPC over HTTP/2: it accepted the "
+            "connection and closed it without a gRPC answer (an ordinary web server, the Web "
+            "UI, a proxy? or a frontend that requires TLS)",
+            hint=_FRONTEND_SHAPE + ("" if tls else "; if the server requires TLS, pass --tls"),
         )
     if any(marker in lowered for marker in _TLS_MARKERS):
         return ServerUnreachableError(

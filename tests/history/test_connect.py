@@ -156,3 +156,24 @@ class TestSettings:
         assert resolve_settings(FetchOptions("wf", config_file=str(config))).tls is False
         forced = FetchOptions("wf", config_file=str(config), tls=True)
         assert resolve_settings(forced).tls is True
+
+
+class TestSomethingElseAnswers:
+    """What an HTTP/1 server does with an HTTP/2 preface is a race: a GoAway, a frame error or
+    a closed connection. Each is "something answers, but not gRPC", never a bare transport
+    error with the generic start-a-server hint."""
+
+    @pytest.mark.parametrize("source", [
+        'hyper::Error(Io, Custom { kind: BrokenPipe, error: "stream closed because of a broken '
+        'pipe" })',
+        'hyper::Error(Io, Custom { kind: InvalidData, error: "frame with invalid size" })',
+        'hyper::Error(Io, Os { code: 104, kind: ConnectionReset, message: "Connection reset by '
+        'peer" })',
+    ])
+    def test_closed_or_garbled_after_connecting(self, source: str) -> None:
+        text = ("Failed client connect: `get_system_info` call error after connection: Status { "
+                f'code: Unknown, message: "transport error", source: Some({source}) }}')
+        failure = connect_failure("h:1", text)
+        assert isinstance(failure, ServerUnreachableError)
+        assert "something answers at h:1, but not gRPC over HTTP/2" in str(failure)
+        assert "host:port of its gRPC endpoint" in (failure.hint or "")

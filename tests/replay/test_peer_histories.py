@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.converter import DataConverter
+from temporalio.worker._workflow_instance import _WorkflowLogicFlag
 
 from replaydbg.history import History, load_history
 from replaydbg.replay import ReplayReport, find_workflow
@@ -90,6 +91,10 @@ ORDER_DOUBLE_SIGNAL_SINGLE_BATCH = ["sig-before-sync", "sig-before-1", "sig-1-sy
                                     "update-1-2", "timer-1", "timer-2"]
 
 
+#: Whether the installed temporalio knows the single-batch flag (1.30 and later do).
+SDK_KNOWS_SINGLE_BATCH = SINGLE_BATCH_FLAG in {int(flag) for flag in _WorkflowLogicFlag}
+
+
 @pytest.mark.parametrize(("name", "single_batch", "order"), [
     ("test_replayer_event_tracing.json", False, ORDER_LEGACY),
     ("test_replayer_event_tracing_single_batch.json", True, ORDER_SINGLE_BATCH),
@@ -99,11 +104,35 @@ ORDER_DOUBLE_SIGNAL_SINGLE_BATCH = ["sig-before-sync", "sig-before-1", "sig-1-sy
 ])
 def test_handlers_run_in_the_order_the_original_run_saw(name: str, single_batch: bool,
                                                         order: list[str]) -> None:
+    if single_batch and not SDK_KNOWS_SINGLE_BATCH:
+        pytest.skip("the installed temporalio predates the single-batch flag: "
+                    "see test_an_sdk_older_than_the_history_is_named")
     history = load_history(PEER / name)
     assert _uses_flag(history, SINGLE_BATCH_FLAG) is single_batch
     report, raw = _replay(history)
     assert report.status == "ok", report.error
     assert _workflow_result(raw) == order
+    assert not any("workflow logic flag" in warning for warning in report.warnings)
+
+
+@pytest.mark.parametrize(("name", "original_order"), [
+    ("test_replayer_event_tracing_single_batch.json", ORDER_SINGLE_BATCH),
+    ("test_replayer_event_tracing_double_sig_at_start_single_batch.json",
+     ORDER_DOUBLE_SIGNAL_SINGLE_BATCH),
+])
+def test_an_sdk_older_than_the_history_is_named(name: str, original_order: list[str]) -> None:
+    # A temporalio without the flag replays the old order without any error: the report must
+    # say that this replay is not the run the worker did, and how to get that run.
+    report, raw = _replay_file(name)
+    assert report.status == "ok", report.error
+    flagged = [warning for warning in report.warnings if "workflow logic flag" in warning]
+    if SDK_KNOWS_SINGLE_BATCH:
+        assert flagged == []
+        return
+    assert _workflow_result(raw) != original_order  # why the warning matters
+    assert len(flagged) == 1
+    assert "recorded by temporalio 1.30.0" in flagged[0]
+    assert "flag(s) 2" in flagged[0] and "install temporalio>=1.30.0" in flagged[0]
 
 
 def test_history_without_the_single_batch_flag_keeps_the_legacy_order() -> None:
