@@ -25,8 +25,9 @@ _NOT_GRPC_MARKERS = ("h2 protocol error", "goaway", "http2 error", "frame with i
 #: The peer accepted the TCP connection, then closed it before any gRPC answer: what an HTTP/1
 #: server does with an HTTP/2 preface (which of these the client sees is a race), and what a
 #: server that requires TLS does with plaintext.
-_CLOSED_MARKERS = ("broken pipe", "connection reset", "stream closed", "unexpected eof",
-                   "connection closed")
+#: Compared without spaces: Core prints both "broken pipe" and ``Kind(ConnectionReset)``.
+_CLOSED_MARKERS = ("brokenpipe", "connectionreset", "streamclosed", "unexpectedeof",
+                   "connectionclosed")
 _FRONTEND_SHAPE = (
     "a Temporal frontend address is host:port of its gRPC endpoint, e.g. localhost:7233 "
     "(the dev server's default; not the Web UI's 8233) or NAMESPACE.ACCOUNT.tmprl.cloud:7233"
@@ -78,14 +79,15 @@ def connect_failure(
         return ServerUnreachableError(
             f"something answers at {address}, but not gRPC over HTTP/2: it is not a Temporal "
             "frontend (an ordinary web server, the Web UI, a proxy?)",
-            hint=_FRONTEND_SHAPE,
+            hint=_FRONTEND_SHAPE + _tls_aside(tls),
         )
-    if "after connection" in lowered and any(marker in lowered for marker in _CLOSED_MARKERS):
+    compact = lowered.replace(" ", "")
+    if "after connection" in lowered and any(marker in compact for marker in _CLOSED_MARKERS):
         return ServerUnreachableError(
             f"something answers at {address}, but not gRPC over HTTP/2: it accepted the "
             "connection and closed it without a gRPC answer (an ordinary web server, the Web "
             "UI, a proxy? or a frontend that requires TLS)",
-            hint=_FRONTEND_SHAPE + ("" if tls else "; if the server requires TLS, pass --tls"),
+            hint=_FRONTEND_SHAPE + _tls_aside(tls),
         )
     if any(marker in lowered for marker in _TLS_MARKERS):
         return ServerUnreachableError(
@@ -93,6 +95,11 @@ def connect_failure(
             hint=_tls_hint(tls),
         )
     return ServerUnreachableError(f"cannot connect to {address}: {text}", hint=_START_HINT)
+
+
+def _tls_aside(tls: bool) -> str:
+    """A TLS-only server meets plaintext with an alert or a closed connection: say so."""
+    return "" if tls else "; if the server requires TLS, pass --tls"
 
 
 def _reason(lowered: str) -> str:

@@ -169,6 +169,7 @@ class TestSomethingElseAnswers:
         'hyper::Error(Io, Custom { kind: InvalidData, error: "frame with invalid size" })',
         'hyper::Error(Io, Os { code: 104, kind: ConnectionReset, message: "Connection reset by '
         'peer" })',
+        "tonic::transport::Error(Transport, hyper::Error(Io, Kind(ConnectionReset)))",
     ])
     def test_closed_or_garbled_after_connecting(self, source: str) -> None:
         text = ("Failed client connect: `get_system_info` call error after connection: Status { "
