@@ -60,12 +60,13 @@ def connect_failure(
 ) -> FetchError:
     """The error for a failed connection attempt (``text`` already scrubbed)."""
     lowered = text.lower()
+    compact = lowered.replace(" ", "")
     if timeout is not None:
         return ServerUnreachableError(
             f"no Temporal server answered at {address} within {timeout:g}s",
             hint=_START_HINT + "; a firewall or a TLS mismatch can also cause silence",
         )
-    if "unauthenticated" in lowered or "permissiondenied" in lowered.replace(" ", ""):
+    if "unauthenticated" in lowered or "permissiondenied" in compact:
         return AuthError(
             f"the server at {address} refused the credentials",
             hint="check the API key or client certificate (their values are not shown)",
@@ -81,7 +82,6 @@ def connect_failure(
             "frontend (an ordinary web server, the Web UI, a proxy?)",
             hint=_FRONTEND_SHAPE + _tls_aside(tls),
         )
-    compact = lowered.replace(" ", "")
     if "after connection" in lowered and any(marker in compact for marker in _CLOSED_MARKERS):
         return ServerUnreachableError(
             f"something answers at {address}, but not gRPC over HTTP/2: it accepted the "

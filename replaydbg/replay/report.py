@@ -17,7 +17,7 @@ from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, RawReplay, replay_
 from replaydbg.replay.eventmap import EventMap, EventMapping, build_event_map
 from replaydbg.replay.inputs import PayloadComparison, input_comparison
 from replaydbg.replay.runtime import StopHooks
-from replaydbg.replay.sdk_flags import unknown_flags_warning
+from replaydbg.replay.sdk_flags import unknown_flags_warnings
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import SourceLocation
 from replaydbg.replay.task_failure import TaskFailureCheck, check_task_failure
@@ -131,10 +131,10 @@ def explain(raw: RawReplay, history: History, workflow: str, *,
     # The SDK calls a replay whose code raised a success: the recording knows better.
     check = None if nondeterministic else check_task_failure(
         raw.recording.activations, stuck_task(history.events))
+    sdk_warnings = unknown_flags_warnings(history)
     if failure is None and (check is None or not check.failed):
         warnings = [f"possible divergence that Temporal does not check: {d.message}"
-                    for d in event_map.divergences] + event_map.quiet_differences
-        warnings += _sdk_warnings(history)
+                    for d in event_map.divergences] + event_map.quiet_differences + sdk_warnings
         return ReplayReport(history, workflow, OK, event_map, warnings=warnings,
                             task_failure=check)
     status = NONDETERMINISM if nondeterministic else FAILED
@@ -145,7 +145,7 @@ def explain(raw: RawReplay, history: History, workflow: str, *,
     _mark_not_reached(event_map, raw)
     error = core_message(str(failure)) if failure is not None else None
     report = ReplayReport(history, workflow, status, event_map, error, divergence,
-                          warnings=list(event_map.quiet_differences) + _sdk_warnings(history),
+                          warnings=event_map.quiet_differences + sdk_warnings,
                           task_failure=check)
     if divergence is None:
         report.warnings.append(_unlocated(raw))
@@ -222,8 +222,3 @@ def check_setup(report: ReplayReport) -> None:
         cause = check.activation.failure_cause if check.activation else None
         raise WorkerSetupError(f"the replay cannot decode the history's payloads: {cause}",
                                hint=check.hint)
-
-
-def _sdk_warnings(history: History) -> list[str]:
-    warning = unknown_flags_warning(history)
-    return [warning] if warning else []

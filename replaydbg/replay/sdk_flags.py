@@ -10,8 +10,7 @@ Only an upgrade of temporalio fixes that, so the report says so.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from temporalio.service import __version__ as installed_sdk
 from temporalio.worker._workflow_instance import _WorkflowLogicFlag
 
 from replaydbg.history import History
@@ -22,7 +21,7 @@ _PYTHON_SDK = "temporal-python"
 def unknown_logic_flags(history: History) -> tuple[list[int], str]:
     """The Python logic flags ``history`` used that the installed SDK lacks.
 
-    Also the newest SDK version the history names (empty when none is recorded).
+    Also the SDK version the history's last Python task names (empty when none does).
     """
     known = {int(flag) for flag in _WorkflowLogicFlag}
     unknown: set[int] = set()
@@ -39,21 +38,17 @@ def unknown_logic_flags(history: History) -> tuple[list[int], str]:
     return sorted(unknown), recorded_by
 
 
-def unknown_flags_warning(history: History) -> str | None:
-    """A warning for the report, or None when the installed SDK knows every flag used."""
+def unknown_flags_warnings(history: History) -> list[str]:
+    """The report's warning, or none when the installed SDK knows every flag used."""
     unknown, recorded_by = unknown_logic_flags(history)
     if not unknown:
-        return None
-    try:
-        installed = version("temporalio")
-    except PackageNotFoundError:  # pragma: no cover - temporalio is imported above
-        installed = "unknown"
+        return []
     flags = ", ".join(str(flag) for flag in unknown)
     by = f" temporalio {recorded_by}" if recorded_by else " a newer temporalio"
     upgrade = f"temporalio>={recorded_by}" if recorded_by else "a newer temporalio"
-    return (
+    return [
         f"the history was recorded by{by}, which used workflow logic flag(s) {flags} that the "
-        f"installed temporalio {installed} does not know: this replay runs the older logic "
+        f"installed temporalio {installed_sdk} does not know: this replay runs the older logic "
         f"(e.g. handlers in another order) and may not be the run the worker did; install "
         f"{upgrade} in the environment replaydbg runs in"
-    )
+    ]
