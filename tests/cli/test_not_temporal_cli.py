@@ -86,8 +86,10 @@ def tls_only_address(tmp_path: Path) -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"127.0.0.1:{listener.getsockname()[1]}"
+    listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept (close alone does not)
     listener.close()
     thread.join(timeout=5)
+    assert not thread.is_alive()
 
 
 def _fetch(address: str) -> tuple[int, str]:
