@@ -57,6 +57,15 @@ describe('event rows', () => {
     assert.strictEqual(byId(7).source, null);
     assert.strictEqual(eventLine(byId(6)), null);
   });
+
+  it('point an update completion at the line its handler ended on', () => {
+    const start = { file: 'workflows.py', line: 139, function: 'apply_coupon' };
+    const end = { ...start, line: 140 };
+    const completed = { ...byId(7), eventType: 'WorkflowExecutionUpdateCompleted', role: 'command',
+      source: null, nextLine: start, handlerEnd: end };
+    assert.deepStrictEqual(eventLine(completed), end);
+    assert.deepStrictEqual(eventLine({ ...completed, handlerEnd: undefined }), start);
+  });
 });
 
 describe('HistoryModel', () => {

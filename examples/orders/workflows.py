@@ -137,7 +137,7 @@ class OrderWorkflow:
     @workflow.update
     def apply_coupon(self, code: str) -> int:
         self._discount_percent = COUPONS[code]  # @on_apply_coupon
-        return self._total_cents()
+        return self._total_cents()  # @coupon_applied
 
     @apply_coupon.validator
     def validate_coupon(self, code: str) -> None:

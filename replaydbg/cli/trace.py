@@ -18,6 +18,9 @@ _MAX_WARNINGS = 10
 def _where(mapping: EventMapping, base: str) -> str:
     if mapping.source is not None:
         return f"issued at {mapping.source.short(base)}"
+    if mapping.handler_end is not None:
+        ended = "raised" if mapping.handler_raised else "returned"
+        return f"handler {ended} at {mapping.handler_end.short(base)}"
     if mapping.next_line is not None:
         return f"resumes {mapping.next_line.short(base)}"
     if mapping.role == "unmapped":

@@ -91,10 +91,14 @@ def view_command(command: WorkflowCommand) -> CommandView:
     seq = getattr(attrs, "seq", None) if attrs is not None else None
     label, identity = _identity(variant, command)
     if variant == "update_response":
+        # A rejection only reaches history after the update was accepted (the handler
+        # raised): history records it as the update's completion, with the failure. Replay
+        # never runs validators, whose rejections history does not keep.
         response = command.update_response.WhichOneof("response")
         expected = {
             "accepted": E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
             "completed": E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+            "rejected": E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
         }.get(response or "")
     return CommandView(variant, expected, label, identity, seq)
 

@@ -62,6 +62,9 @@ class EventMapping:
     #: For an event the SDK answered as a command (an update's acceptance or completion):
     #: the position of the job that ran the user's code for it (a debugger stops there).
     job_position: int | None = None
+    #: For an update's completion: the handler line that returned (or raised: see below).
+    handler_end: SourceLocation | None = None
+    handler_raised: bool = False
     note: str = ""
     #: What the event is about: activity type, timer, signal, child workflow, patch...
     subject: str = ""
@@ -247,6 +250,8 @@ class _Builder:
                 for difference in quiet_differences(record.command, event, inputs=self.inputs))
         self.jobs.note_command(view, event)
         site, note = record.site, view.label
+        raised = view.variant == "update_response" and \
+            record.command.update_response.HasField("rejected")
         if site is None and view.variant in _CANCELS:
             # Cancelled from outside the workflow code (e.g. the workflow was cancelled):
             # point at the line that started what is being cancelled.
@@ -255,6 +260,9 @@ class _Builder:
         elif site is None and record.started_at is not None:
             note += (" (issued by library code in a task started at "
                      f"{record.started_at.short()})")
+        elif site is None and record.handler_end is not None:
+            note += (f" (the handler {'raised' if raised else 'returned'} at "
+                     f"{record.handler_end.short()})")
         elif site is None and view.variant != "update_response":
             note += " (issued by the SDK after the workflow code returned)"
         if view.seq is not None:
@@ -263,7 +271,7 @@ class _Builder:
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
             activation=activation.index, position=record.index, command=view.variant,
-            source=site, note=note,
+            source=site, handler_end=record.handler_end, handler_raised=raised, note=note,
         )
 
     # -- jobs, by identity ---------------------------------------------------------------

@@ -52,6 +52,8 @@ class CommandRecord:
     #: With no user frame on the stack: the user line that started the task issuing it
     #: (library or SDK code run in a task, e.g. ``asyncio.gather(workflow.sleep(...))``).
     started_at: SourceLocation | None = None
+    #: For an update's response: the user line where its handler returned (or raised).
+    handler_end: SourceLocation | None = None
 
     @property
     def variant(self) -> str:

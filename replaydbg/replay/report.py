@@ -97,6 +97,8 @@ def mapping_json(mapping: EventMapping, details: str) -> dict[str, Any]:
         "nextLine": _location_json(mapping.next_line),
         "resumed": mapping.resumed,
         "jobPosition": mapping.job_position,
+        "handlerEnd": _location_json(mapping.handler_end),
+        "handlerRaised": mapping.handler_raised,
         "note": mapping.note,
     }
 

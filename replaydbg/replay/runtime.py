@@ -9,7 +9,9 @@ hooks:
   ready, so that the first user frame those handles (or anything they schedule) enter is
   that job's "next line";
 * ``call_soon``: passes ownership on to handles scheduled while an owned handle runs;
-* ``_add_command``: records the innermost user frame that issued each command.
+* ``_add_command``: records the innermost user frame that issued each command;
+* ``workflow_get_update_handler``: remembers the line where each update handler returned or
+  raised (the SDK answers the update after the handler's frame is gone).
 
 ``_apply`` and ``_add_command`` are private SDK methods: :data:`SUPPORTED` guards them and a
 test fails loudly when a new temporalio release renames them. This module must be a sandbox
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import logging
 import sys
 import threading
@@ -150,6 +153,12 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_fallbacks: list[SourceLocation | None] = []
         #: Per command, the user line that started the task issuing it (see CommandRecord).
         self._rd_started: list[SourceLocation | None] = []
+        #: Per command, where the update handler it answers returned or raised.
+        self._rd_handler_ends: list[SourceLocation | None] = []
+        #: Per task running an update handler: where the handler returned or raised, until
+        #: the SDK issues the update's response command in that task.
+        self._rd_ended: dict[asyncio.Task[Any], SourceLocation] = {}
+        self._rd_call_watches: list[_FirstUserCall] = []
         #: The user line that created each task (inherited by the tasks it creates).
         self._rd_task_starts: weakref.WeakKeyDictionary[asyncio.Task[Any], SourceLocation] = \
             weakref.WeakKeyDictionary()
@@ -170,6 +179,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_sites = []
         self._rd_fallbacks = []
         self._rd_started = []
+        self._rd_handler_ends = []
         self._rd_woken_by = {}
         self._rd_unresolved = 0
         self._rd_init_job = None
@@ -185,6 +195,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         finally:
             ReplayContext.activation_started = None
             self._rd_watch.stop()
+            for watch in self._rd_call_watches:  # a handler that never reached user code
+                watch.stop()
             self._rd_cause = None
             if stops is not None:
                 stops.workflow_code(False)
@@ -211,6 +223,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self, record: ActivationRecord, completion: WorkflowActivationCompletion
     ) -> None:
         sites, fallbacks, started = self._rd_sites, self._rd_fallbacks, self._rd_started
+        ends = self._rd_handler_ends
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
             if site is None and command.WhichOneof("variant") in _FALLBACK_COMMANDS:
@@ -222,7 +235,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             # and the record must keep what the code issued.
             record.commands.append(CommandRecord(
                 _copied(command), site, index,
-                started[index] if site is None and index < len(started) else None))
+                started[index] if site is None and index < len(started) else None,
+                ends[index] if index < len(ends) else None))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = self._rd_error or getattr(self, "_current_activation_error", None)
@@ -334,16 +348,65 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         stops = ReplayContext.stops
         if stops is not None and frame is not None and self._rd_activation is not None:
             stops.at_command(self._rd_activation.index, len(self._rd_sites) - 1, frame)
-        fallback = started = None
+        fallback = started = ended = None
         if frame is None:
             fallback = self._raise_site()
             running = asyncio.current_task(self)
             if fallback is None and running is not None:
                 fallback = self._rd_woken_by.get(running)
             started = self._rd_task_starts.get(running) if running is not None else None
+            ended = self._rd_ended.pop(running, None) if running is not None else None
         self._rd_fallbacks.append(fallback)
         self._rd_started.append(started)
+        self._rd_handler_ends.append(ended)
         return command
+
+    def workflow_get_update_handler(self, name: str | None) -> Callable[..., Any] | None:
+        """The SDK's handler, wrapped to remember the line where it returns or raises.
+
+        Only while the event map is being built (a debug session has the map already and
+        must not step through a wrapper).
+        """
+        handler: Callable[..., Any] | None = super().workflow_get_update_handler(name)
+        if handler is None or not ReplayContext.track_next_lines:
+            return handler
+        if inspect.iscoroutinefunction(handler):
+            return self._async_handler_watched(handler)
+        return self._sync_handler_watched(handler)
+
+    def _async_handler_watched(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        async def watched(*args: Any) -> Any:
+            # The SDK binds an async method in a coroutine of its own: the user's frame is
+            # only found when that coroutine calls it.
+            entered = self._watch_first_user_call()
+            try:
+                return await handler(*args)
+            finally:
+                self._handler_ended(entered)
+        return watched
+
+    def _sync_handler_watched(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        def watched(*args: Any) -> Any:
+            entered = self._watch_first_user_call()
+            try:
+                return handler(*args)
+            finally:
+                self._handler_ended(entered)
+        return watched
+
+    def _watch_first_user_call(self) -> _FirstUserCall:
+        entered = _FirstUserCall(self._rd_user, self, asyncio.current_task(self))
+        self._rd_call_watches.append(entered)
+        entered.start()
+        return entered
+
+    def _handler_ended(self, entered: _FirstUserCall) -> None:
+        """The handler's frame, though finished, still knows the last line it ran."""
+        entered.stop()
+        self._rd_call_watches.remove(entered)
+        running = asyncio.current_task(self)
+        if entered.frame is not None and running is not None:
+            self._rd_ended[running] = frame_location(entered.frame)
 
     def create_task(
         self, coro: Any, *, name: str | None = None,
@@ -433,6 +496,45 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             awaitable = getattr(awaitable, "cr_await", None) or getattr(
                 awaitable, "gi_yieldfrom", None)
         return frames
+
+
+class _FirstUserCall:
+    """Catches the frame of the first user function a task calls while it watches.
+
+    A profile hook from the start of an update handler to its first user call: the frame is
+    kept so that its last line can be read once the handler has finished. It hands every
+    event on to the hook it replaced (a debugger's or the entry watch's) and puts that hook
+    back at once, so the handler itself runs unwatched.
+    """
+
+    def __init__(self, user_code: UserCode, loop: asyncio.AbstractEventLoop,
+                 task: asyncio.Task[Any] | None) -> None:
+        self._user = user_code
+        self._loop = loop
+        self._task = task
+        self._previous: Any = None
+        self._watching = False
+        self.frame: FrameType | None = None
+
+    def start(self) -> None:
+        self._previous = sys.getprofile()
+        self._watching = True
+        sys.setprofile(self._profile)
+
+    def stop(self) -> None:
+        if self._watching:
+            self._watching = False
+            if sys.getprofile() == self._profile:  # not replaced meanwhile
+                sys.setprofile(self._previous)
+
+    def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
+        previous = self._previous
+        if (event == "call" and self._user.is_user_file(frame.f_code.co_filename)
+                and asyncio.current_task(self._loop) is self._task):
+            self.frame = frame
+            self.stop()
+        if previous is not None:
+            previous(frame, event, arg)
 
 
 class RecordingWorkflowRunner(UnsandboxedWorkflowRunner):

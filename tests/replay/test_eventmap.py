@@ -101,6 +101,10 @@ def test_orders_rich_history_maps_every_kind_of_event() -> None:
                                                     ("applied", m["on_approve"])]
     assert by_type["WorkflowExecutionUpdateAccepted"] == [("command", m["on_apply_coupon"])]
     assert by_type["WorkflowExecutionUpdateCompleted"] == [("command", m["on_apply_coupon"])]
+    [completed] = [e for e in report.event_map
+                   if e.event_type == "WorkflowExecutionUpdateCompleted"]
+    assert completed.handler_end is not None
+    assert (completed.handler_end.line, completed.handler_raised) == (m["coupon_applied"], False)
     assert by_type["StartChildWorkflowExecutionInitiated"] == [("command", m["start_shipping"])]
     assert by_type["ChildWorkflowExecutionStarted"] == [("applied", m["start_shipping"])]
     assert by_type["ChildWorkflowExecutionCompleted"] == [("applied", m["shipped"])]

@@ -20,6 +20,8 @@ export interface HistoryEvent {
   position: number | null;
   source: SourceLine | null;
   nextLine: SourceLine | null;
+  /** An update's completion: the handler line that returned or raised (older adapters: absent). */
+  handlerEnd?: SourceLine | null;
   note: string;
 }
 
@@ -122,9 +124,12 @@ export function taskLabel(group: TaskGroup): string {
   return `Workflow task ${group.task} · ${range}`;
 }
 
-/** Where the event runs in the user's code: the command's line, else where the code resumes. */
+/**
+ * Where the event runs in the user's code: the command's line, the line an update handler
+ * ended on (its completion), else where the code resumes.
+ */
 export function eventLine(event: HistoryEvent): SourceLine | null {
-  return event.source ?? event.nextLine;
+  return event.source ?? event.handlerEnd ?? event.nextLine;
 }
 
 /**
