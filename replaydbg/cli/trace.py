@@ -23,6 +23,8 @@ def _where(mapping: EventMapping, base: str) -> str:
         return f"handler {ended} at {mapping.handler_end.short(base)}"
     if mapping.next_line is not None:
         return f"resumes {mapping.next_line.short(base)}"
+    if mapping.role == "applied" and not mapping.code_runs:
+        return "no workflow code runs yet (the code it wakes waits for more)"
     if mapping.role == "unmapped":
         return f"unmapped: {mapping.note}"
     if mapping.role == "not-reached":

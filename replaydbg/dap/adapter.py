@@ -25,7 +25,7 @@ from typing import IO
 from replaydbg.dap.config import LaunchConfig, parse_launch
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.editor_breakpoints import EditorBreakpoints
-from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan
+from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, stop_order
 from replaydbg.dap.going_back import GoingBack
 from replaydbg.dap.interpreter import check_interpreter
 from replaydbg.dap.launching import Launcher
@@ -40,6 +40,10 @@ from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History
 
 logger = logging.getLogger(__name__)
+
+#: Requests that set the replay running (or going back) from a stop.
+_MOVES = frozenset({"continue", "next", "stepIn", "stepOut", "stepBack", "reverseContinue",
+                    "temporal/nextEvent"})
 
 
 class Session:
@@ -61,9 +65,12 @@ class Session:
         self.initialize_arguments: Message = {}
         self.editor_breakpoints = EditorBreakpoints()
         self.plans = PlanSync(self)
-        self.stops = StopEvents(self.proxy, self._reached, self.plans.locate)
         self.launcher = Launcher(self)
-        self.going_back = GoingBack(self)
+        self.going_back = GoingBack(self, self._dispatch)
+        self.stops = StopEvents(self.proxy, self._reached, self.plans.locate,
+                                self.going_back.after_stop)
+        #: The editor is looking at a stop (False while the replay runs or goes back).
+        self.at_stop = False
         self._variables = VariableStore()
 
     # -- plumbing ---------------------------------------------------------------------
@@ -95,6 +102,10 @@ class Session:
             self.proxy.respond({**message, "command": command if isinstance(command, str)
                                 else ""}, error=f"invalid request: {problem}")
             return
+        if self.going_back.queued(message):
+            return
+        if message.get("command") in _MOVES:
+            self.at_stop = False
         name = "on_" + "".join(c if c.isalnum() else "_" for c in str(message.get("command")))
         handler = getattr(self, name, None) or self._forward_request
         try:
@@ -230,8 +241,10 @@ class Session:
         with self.plan_lock:
             breakpoints = plan.set_function_breakpoints(
                 (request.get("arguments") or {}).get("breakpoints", []))
+            # Applied before the answer: a continue the editor sends next must not outrun
+            # the plan (a short replay passes the new stop in milliseconds).
+            self.plans.send_plan(wait=True)
             self.proxy.respond(request, {"breakpoints": breakpoints})
-            self.plans.send_plan()
 
     def on_setBreakpoints(self, request: Message) -> None:
         """Line breakpoints are debugpy's; remembered for a replay started again."""
@@ -246,7 +259,7 @@ class Session:
         if plan is not None:
             with self.plan_lock:
                 plan.filters = {f for f in filters if f in FILTER_IDS}
-                self.plans.send_plan()
+                self.plans.send_plan(wait=True)  # before the answer, as function breakpoints
         arguments["filters"] = [f for f in filters if f not in FILTER_IDS]
         arguments["filterOptions"] = [o for o in arguments.get("filterOptions", [])
                                       if o.get("filterId") not in FILTER_IDS]
@@ -345,6 +358,9 @@ class Session:
         justMyCode session shows no frame at all.
         """
         link = self.link
+        if self.at_stop:  # paused already: a pause now must not stop the next move early
+            self.proxy.respond(request)
+            return
         if link is None or not link.connected:
             self.proxy.forward(request)
             return
@@ -357,8 +373,7 @@ class Session:
         if plan is None:
             self.proxy.respond(request, error="no replay running: launch first")
             return
-        stop = self.stops.current
-        current = (stop["activation"], stop["kind"], stop["position"]) if stop else None
+        current = self._point_reached()
         with self.plan_lock:
             # Correct on a partial map too: events not mapped yet come after all mapped ones.
             target = plan.next_stoppable(current)
@@ -367,6 +382,19 @@ class Session:
                 return
         self.launcher.when_mapped(
             request, lambda: self._continue_to(request, plan.next_stoppable(current)))
+
+    def _point_reached(self) -> tuple[int, str, int] | None:
+        """Where the replay is: the current stop's point, or later.
+
+        At a job stop the replay has applied the other jobs of the same batch as well (their
+        code runs together, after all of them): those events are behind it too.
+        """
+        stop = self.stops.current
+        if stop is None or stop.get("activation") is None:
+            return None
+        point = (int(stop["activation"]), str(stop["kind"]), int(stop["position"]))
+        reached = self.plans.reached()
+        return max(point, reached, key=stop_order) if reached is not None else point
 
     def _continue_to(self, request: Message, target: int | None) -> None:
         if target is None or self.plan is None:
@@ -407,6 +435,7 @@ class Session:
     def _reached(self, stop: Message | None) -> None:
         """The editor is about to hear of a stop (``stop``: its history event, if any)."""
         self._variables.clear()
+        self.at_stop = True
         if stop is None:
             return
         event_id = stop.get("eventId")

@@ -170,6 +170,8 @@ class PlannedStops:
         return stop
 
     def _announce(self, stop: dict[str, Any]) -> None:
+        with self._grown:
+            self._pause = False  # any stop is the pause the user may have asked for
         self._next += 1
         acked = self._acks[self._next] = threading.Event()
         self._channel.send({"type": "stop", "id": self._next, "stop": stop})
@@ -199,17 +201,21 @@ class PlannedStops:
         Whether this task's failure is one to stop at (the history may have completed it...)
         is known once the whole map is in: wait for it.
         """
-        self._stop_post_mortem((activation, "failure", 0), error)
+        self._stop_post_mortem((activation, "failure", 0), error, final=True)
 
-    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
-        """The code raised and fails the workflow: stop at the raising line, if planned."""
+    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
+        """The SDK issues a command for the code's raise: stop at that line, if planned.
+
+        The workflow fails, continues as new or is cancelled.
+        """
         self.reached = (activation, "command", position)
         self._stop_post_mortem((activation, "command", position), error)
 
-    def _stop_post_mortem(self, key: tuple[int, str, int], error: BaseException) -> None:
+    def _stop_post_mortem(self, key: tuple[int, str, int], error: BaseException, *,
+                          final: bool = False) -> None:
         from replaydbg.replay.runtime import ReplayContext
 
-        stop = self._planned(key, final=True)
+        stop = self._planned(key, final=final)
         user_code = ReplayContext.user_code
         if stop is not None and user_code is not None:
             self._announce(stop)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
@@ -161,28 +162,35 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
     activation, position = event.get("activation"), event.get("position")
     if activation is None:
         return None
-    if event["role"] == "command" and position is not None and event.get("source"):
+    if event["role"] == "command" and position is not None and event.get("source") \
+            and event.get("issued", "line"):
         return activation, "command", position
+    if not event.get("codeRuns", True):
+        return None  # its job wakes no workflow code in its activation
+    landing = event.get("stopPosition")
     if event["role"] == "command" and event.get("jobPosition") is not None:
-        return activation, "job", int(event["jobPosition"])  # e.g. an update's handler
+        # e.g. an update's handler
+        return activation, "job", int(landing if landing is not None else event["jobPosition"])
     if event["role"] == "applied" and position is not None:
-        return activation, "job", position
+        return activation, "job", int(landing if landing is not None else position)
     if event["eventType"] == "WorkflowTaskStarted":
-        return activation, "job", 0
+        return activation, "job", int(landing or 0)
     return None
 
 
 _KIND_ORDER = {"job": 0, "command": 1, "failure": 2}
 
 
-def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
+def stop_order(point: tuple[int, str, int]) -> tuple[int, int, int]:
     """Replay order of stop points: activation by activation, jobs, commands, a failure."""
     return point[0], _KIND_ORDER.get(point[1], 1), point[2]
 
 
 def _before(point: tuple[int, str, int], current: tuple[int, str, int],
             inclusive: bool) -> bool:
-    return _order(point) <= _order(current) if inclusive else _order(point) < _order(current)
+    if inclusive:
+        return stop_order(point) <= stop_order(current)
+    return stop_order(point) < stop_order(current)
 
 
 def _resumed_activations(events: Iterable[Mapping[str, Any]]) -> set[int]:
@@ -291,9 +299,7 @@ class EventPlan:
                     "message": "this history has no such event"}
         if not any(stop_point(e) for e in matching) if self.complete else \
                 all(e["eventType"] in NO_CODE_EVENT_TYPES for e in matching):
-            return {"id": bp_id, "verified": False,
-                    "message": "no workflow code runs for this event (it is written by the "
-                    "server or a worker); break on the event after it"}
+            return {"id": bp_id, "verified": False, "message": _no_stop_reason(matching)}
         return {"id": bp_id, "verified": True}
 
     def stops(self) -> tuple[list[PlannedStop], list[str]]:
@@ -321,10 +327,12 @@ class EventPlan:
         ``inclusive``: the replay stopped past ``current`` (at a line after it), so the event
         at ``current`` itself is earlier too.
         """
-        earlier = [(_order(point), -int(event["eventId"])) for event in self.events
+        # Of the events that share the stop point, name it as latest_reached does.
+        earlier = [(stop_order(point), event["eventType"] != "WorkflowTaskStarted",
+                    int(event["eventId"])) for event in self.events
                    if (point := stop_point(event)) is not None
                    and _before(point, current, inclusive)]
-        return -max(earlier)[1] if earlier else None
+        return max(earlier)[2] if earlier else None
 
     def previous_stop(self, current: tuple[int, str, int], *,
                       inclusive: bool = False) -> int | None:
@@ -333,7 +341,7 @@ class EventPlan:
                    if _before((s.activation, s.kind, s.position), current, inclusive)]
         if not earlier:
             return None
-        return max(earlier, key=lambda s: _order((s.activation, s.kind, s.position))).event_id
+        return max(earlier, key=lambda s: stop_order((s.activation, s.kind, s.position))).event_id
 
     def latest_reached(self, point: tuple[int, str, int]) -> Mapping[str, Any] | None:
         """The last event whose stop point is at or before ``point`` (mapped events only).
@@ -345,9 +353,9 @@ class EventPlan:
         found: Mapping[str, Any] | None = None
         for event in self.events:
             at = stop_point(event)
-            if at is None or _order(at) > _order(point):
+            if at is None or stop_order(at) > stop_order(point):
                 continue
-            key = (_order(at), event["eventType"] != "WorkflowTaskStarted",
+            key = (stop_order(at), event["eventType"] != "WorkflowTaskStarted",
                    int(event["eventId"]))
             if best is None or key > best:
                 best, found = key, event
@@ -388,7 +396,8 @@ class EventPlan:
         """
         for event in self.events:
             point = stop_point(event)
-            if point is not None and (current is None or _order(point) > _order(current)):
+            if point is not None and (current is None
+                                      or stop_order(point) > stop_order(current)):
                 return int(event["eventId"])
         return None
 
@@ -458,6 +467,23 @@ class EventPlan:
         stop.description = "Workflow task failed" if failed else "Non-determinism"
         stop.exception_id = "WorkflowTaskFailed" if failed else "NondeterminismError"
         stop.text = str(divergence.get("message", ""))
+
+
+def _no_stop_reason(events: Sequence[Mapping[str, Any]]) -> str:
+    """Why none of ``events`` (all of one breakpoint) has a place to stop."""
+    if any(not e.get("codeRuns", True) for e in events):
+        return ("no workflow code runs when this event is applied: the code it wakes waits "
+                "for more (e.g. the other results of an asyncio.gather); break on the event "
+                "that resumes it")
+    caused = next((e for e in events if e["role"] == "command" and e.get("source")), None)
+    if caused is None:
+        return ("no workflow code runs for this event (it is written by the server or a "
+                "worker); break on the event after it")
+    line = caused["source"]
+    return (f"no workflow code runs when this command is issued: the SDK issues it on its own "
+            f"(e.g. a cancellation, requested when the cancelled task runs next), because of "
+            f"{Path(line['file']).name}:{line['line']} ({line['function']}); put a line "
+            "breakpoint there, or break on the event before or after it")
 
 
 def _as_workflow_failure(stop: PlannedStop, event: Mapping[str, Any]) -> None:

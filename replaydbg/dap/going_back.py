@@ -28,13 +28,46 @@ _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets
 Choice = Callable[[EventPlan, tuple[int, str, int], bool], "int | None"]
 
 
-class GoingBack:
-    """The trip back of one session (at most one at a time)."""
+#: Requests answered at once even during a trip back (the rest wait for its stop).
+_NOT_QUEUED = frozenset({"disconnect", "terminate", "initialize"})
 
-    def __init__(self, session: Session) -> None:
+
+class GoingBack:
+    """The trip back of one session (at most one at a time).
+
+    While the replay restarts, the debugpy that would answer the editor is being replaced:
+    requests that come meanwhile (a Continue pressed right after Step Back, a stack trace)
+    wait in a queue and are dispatched, in order, once the replay stopped at the target.
+    """
+
+    def __init__(self, session: Session, dispatch: Callable[[Message], None]) -> None:
         self._session = session
+        self._dispatch = dispatch
         #: The event the restarted replay runs to before anything else may stop it.
         self.target: int | None = None
+        self._queue: list[Message] = []
+        self._queue_lock = threading.Lock()
+        self._draining = False
+
+    def queued(self, request: Message) -> bool:
+        """Keep ``request`` for after the trip back, if one is under way (True then)."""
+        if request.get("command") in _NOT_QUEUED:
+            return False
+        with self._queue_lock:
+            if self.target is None:
+                return False
+            self._queue.append(request)
+            return True
+
+    def _drain(self) -> None:
+        """Dispatch the requests that waited, until one of them starts another trip back."""
+        while True:
+            with self._queue_lock:
+                if self.target is not None or not self._queue:
+                    self._draining = False
+                    return
+                request = self._queue.pop(0)
+            self._dispatch(request)
 
     def start(self, request: Message, choose: Choice) -> None:
         """Answer ``request`` and go back to the event ``choose`` picks, if there is one."""
@@ -50,6 +83,8 @@ class GoingBack:
         if target is None:
             session.proxy.respond(request, error="no earlier history event runs workflow code")
             return
+        with self._queue_lock:  # from now on, other requests wait for the stop
+            self.target = target
         session.proxy.respond(request)
         thread = (request.get("arguments") or {}).get("threadId", 1)
         session.proxy.send_event("continued", {"threadId": thread, "allThreadsContinued": True})
@@ -60,7 +95,6 @@ class GoingBack:
         assert session.plan is not None and session.link is not None
         old_link = session.link
         with session.plan_lock:
-            self.target = target
             session.plan.one_shot = target
             session.debuggee_ready = False
             session.stops.forget()
@@ -86,8 +120,18 @@ class GoingBack:
             return False
         session = self._session
         with session.plan_lock:
-            self.target = None
-            session.plans.send_plan()
+            with self._queue_lock:
+                self.target = None
+            session.plans.send_plan(wait=True)  # applied before any queued Continue runs
         for message in session.editor_breakpoints.requests():
             session.proxy.request(message["command"], message["arguments"])
         return True
+
+    def after_stop(self) -> None:
+        """The editor heard of a stop: requests that waited for the trip back go now."""
+        with self._queue_lock:
+            if self.target is not None or not self._queue or self._draining:
+                return
+            self._draining = True  # one drain at a time keeps the requests in order
+        # Not on this (debugpy's reader) thread: handlers may wait for debugpy's answers.
+        threading.Thread(target=self._drain, name="replaydbg-queued", daemon=True).start()

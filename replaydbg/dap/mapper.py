@@ -60,7 +60,7 @@ class StreamingMap:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Commands are mapped from the recording: nothing to do here."""
 
-    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
         """Not needed here: the command records it."""
 
     def task_failed(self, activation: int, error: BaseException) -> None:

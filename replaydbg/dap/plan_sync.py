@@ -73,16 +73,27 @@ class PlanSync:
                                                         "breakpoint": breakpoint})
             self.send_plan()
 
-    def locate(self) -> Message | None:
-        """The latest history event the replay reached, for a stop the plan did not make."""
+    def reached(self) -> tuple[int, str, int] | None:
+        """The last job or command point the replay reached (None: none yet, or no debuggee)."""
         session = self._session
-        link, plan = session.link, session.plan
-        if link is None or plan is None or not link.connected or not session.debuggee_ready:
+        link = session.link
+        if link is None or session.plan is None or not link.connected \
+                or not session.debuggee_ready:
             return None
         reply = link.call({"type": "where"}, timeout=1.0)
         point = reply.get("point") if reply else None
         if not point:
             return None  # no workflow code ran yet (e.g. a breakpoint at import time)
+        activation, kind, position = point
+        return int(activation), str(kind), int(position)
+
+    def locate(self) -> Message | None:
+        """The latest history event the replay reached, for a stop the plan did not make."""
+        session = self._session
+        plan = session.plan
+        point = self.reached()
+        if point is None or plan is None:
+            return None
         activation, kind, position = point
         with session.plan_lock:
             event = plan.latest_reached((activation, kind, position))

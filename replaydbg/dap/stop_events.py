@@ -29,10 +29,13 @@ class StopEvents:
     """
 
     def __init__(self, proxy: Proxy, on_reached: Callable[[Message | None], None],
-                 locate: Callable[[], Message | None]) -> None:
+                 locate: Callable[[], Message | None],
+                 after_stop: Callable[[], None] = lambda: None) -> None:
         self._proxy = proxy
         self._on_reached = on_reached
         self._locate = locate
+        #: Called once the editor has heard of a stop (requests that waited may go now).
+        self._after_stop = after_stop
         self._lock = threading.Lock()
         self._announced: Message | None = None
         #: The history event of the stop the editor is at (None between stops).
@@ -59,6 +62,7 @@ class StopEvents:
         self._proxy.send_event("stopped", body)
         if self.current is not None:
             self._proxy.send_event("temporal/currentEvent", self.current)
+        self._after_stop()
 
     def _held_for_next_line(self, body: dict[str, Any]) -> bool:
         """Stops after a job belong on the line after the ``await`` that just completed.
@@ -98,11 +102,12 @@ class StopEvents:
             announced, self._announced = self._announced, None
         if announced is not None:
             announced = {k: v for k, v in announced.items() if not k.startswith("_")}
-        self._on_reached(announced)
         if announced is None:
             self.current = self._locate()
+            self._on_reached(None)
             return body
         self.current = announced
+        self._on_reached(announced)
         body["reason"] = announced["reason"]
         body["description"] = announced["description"]
         if announced.get("text"):

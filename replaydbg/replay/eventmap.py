@@ -29,7 +29,7 @@ from replaydbg.replay.commands import (
 from replaydbg.replay.divergence import Divergence
 from replaydbg.replay.inputs import PayloadComparison, as_input_comparison
 from replaydbg.replay.jobs import JobResolver
-from replaydbg.replay.recorder import ActivationRecord, CommandRecord, Recording
+from replaydbg.replay.recorder import ActivationRecord, CommandRecord, JobRecord, Recording
 from replaydbg.replay.source import SourceLocation
 from replaydbg.replay.subject import event_subject
 
@@ -55,10 +55,21 @@ class EventMapping:
     command: str | None = None
     #: The user line that issued the command (``command`` role).
     source: SourceLocation | None = None
+    #: How: "line" (that line ran the command), "raise" (the SDK issued it for that line's
+    #: raise) or "" (no user code was running: ``source`` is the line that caused it, e.g. a
+    #: ``cancel()``, and a debugger has nowhere to stop for it).
+    issued: str = ""
     #: The first user line that ran because of the event (``applied`` role).
     next_line: SourceLocation | None = None
     #: ``next_line`` is an ``await`` a coroutine resumed at (not a function's first line).
     resumed: bool = False
+    #: For a job: workflow code runs after it in its activation (this job's or a later
+    #: one's). When none does (one result of an ``asyncio.gather`` still waiting for the
+    #: others), a debugger has nowhere to stop for the event.
+    code_runs: bool = True
+    #: For a job: where a debugger stops for it, as the position of the first job of the
+    #: batch whose code it lands in (jobs of one batch share their stop).
+    stop_position: int | None = None
     #: For an event the SDK answered as a command (an update's acceptance or completion):
     #: the position of the job that ran the user's code for it (a debugger stops there).
     job_position: int | None = None
@@ -135,6 +146,9 @@ class _Builder:
         self.last_waiting: tuple[SourceLocation, ...] = ()
         self.command_sites: dict[tuple[str, int | None], SourceLocation | None] = {}
         self._claimed: list[int] = []  # command events mapped since the last drain
+        #: Per activation: where a debugger stops for its workflow task (the landing of its
+        #: first job, see _landing_positions; None: no workflow code runs in it).
+        self.start_landing: dict[int, int | None] = {}
 
     def note_activation(self, activation: ActivationRecord) -> None:
         """Know which activation ran each workflow task (for the task's own events)."""
@@ -271,13 +285,18 @@ class _Builder:
         self.out[event.event_id] = EventMapping(
             event.event_id, event_type_name(event.event_type), "command",
             activation=activation.index, position=record.index, command=view.variant,
-            source=site, handler_end=record.handler_end, handler_raised=raised, note=note,
+            source=site, issued=record.issued if site is not None else "",
+            handler_end=record.handler_end, handler_raised=raised, note=note,
         )
 
     # -- jobs, by identity ---------------------------------------------------------------
 
     def _map_jobs(self, activation: ActivationRecord) -> None:
+        landing = _landing_positions(activation.jobs)
+        self.start_landing[activation.index] = landing[0] if landing else None
         for job in activation.jobs:
+            stop_position = landing[job.index]
+            code_runs = stop_position is not None
             for event_id, note in self.jobs.resolve(job.job):
                 claimed = self.out.get(event_id)
                 if claimed is not None:
@@ -285,14 +304,18 @@ class _Builder:
                         self.out[event_id] = replace(claimed, job=job.variant,
                                                      next_line=job.next_line,
                                                      job_position=job.index,
+                                                     code_runs=code_runs,
+                                                     stop_position=stop_position,
                                                      note=f"{note}: {claimed.note}")
                     continue
                 event = self.events[event_id - 1]
                 self.out[event_id] = EventMapping(
                     event_id, event_type_name(event.event_type), "applied",
                     activation=activation.index, position=job.index, job=job.variant,
-                    next_line=job.next_line, resumed=job.resumed,
-                    note=note,
+                    next_line=job.next_line, resumed=job.resumed, code_runs=code_runs,
+                    stop_position=stop_position,
+                    note=note if code_runs else f"{note} (no workflow code runs for it yet: "
+                    "the code it wakes waits for more)",
                 )
 
     # -- everything else ---------------------------------------------------------------
@@ -300,8 +323,10 @@ class _Builder:
     def _fallback(self, event: HistoryEvent) -> EventMapping:
         name = event_type_name(event.event_type)
         if event.event_type in _WFT_TYPES:
-            return EventMapping(event.event_id, name, "workflow-task",
-                                activation=self._activation_of_task(event),
+            activation = self._activation_of_task(event)
+            landing = self.start_landing.get(activation, 0) if activation is not None else 0
+            return EventMapping(event.event_id, name, "workflow-task", activation=activation,
+                                code_runs=landing is not None, stop_position=landing,
                                 note=self._task_note(event))
         note = _SERVER_NOTES.get(event.event_type)
         if note is not None:
@@ -328,6 +353,26 @@ class _Builder:
         if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
             return "workflow task timed out; replay applies its events with the next task"
         return ""
+
+
+def _landing_positions(jobs: Sequence[JobRecord]) -> list[int | None]:
+    """Per job: the first job of the batch whose code runs after it (None: no code runs).
+
+    The SDK applies jobs in batches and runs the woken code after each batch, so a debugger
+    stopping "after job J" stops at the first user line of J's batch, or of a later batch if
+    J's woke nothing (a patch notice), or nowhere in this activation.
+    """
+    first_of_batch: dict[int, int] = {}
+    with_code: set[int] = set()
+    for job in jobs:
+        first_of_batch.setdefault(job.batch, job.index)
+        if job.next_line is not None:
+            with_code.add(job.batch)
+    landing: list[int | None] = []
+    for job in jobs:
+        batch = min((b for b in with_code if b >= job.batch), default=None)
+        landing.append(first_of_batch[batch] if batch is not None else None)
+    return landing
 
 
 def _is_change_version_upsert(event: HistoryEvent) -> bool:

@@ -29,6 +29,9 @@ class JobRecord:
     #: True when ``next_line`` is a suspended coroutine resuming at an ``await`` (False: a
     #: function, e.g. a signal handler, starting there).
     resumed: bool = False
+    #: The SDK applies an activation's jobs in batches and runs the workflow's code after
+    #: each: how many of those runs came before this job in its activation.
+    batch: int = 0
     #: Runtime bookkeeping: event-loop handles still running on this job's behalf, and
     #: whether the job is still looking for its next line.
     live_handles: int = field(default=0, repr=False, compare=False)
@@ -54,6 +57,11 @@ class CommandRecord:
     started_at: SourceLocation | None = None
     #: For an update's response: the user line where its handler returned (or raised).
     handler_end: SourceLocation | None = None
+    #: How the code issued it: "line" (a user frame on the stack), "raise" (the SDK issued it
+    #: for an exception the user's code raised: continue-as-new, failure, cancellation) or
+    #: "" (the SDK or library code issued it with no user frame, e.g. a cancellation
+    #: requested when the cancelled task next ran). A debugger stops at the first two.
+    issued: str = "line"
 
     @property
     def variant(self) -> str:

@@ -49,7 +49,7 @@ from replaydbg.replay.source import SourceLocation, UserCode, frame_location
 #: The private SDK members the hooks override; checked at import and by a test.
 SUPPORTED = all(callable(getattr(_WorkflowInstanceImpl, name, None))
                 for name in ("_apply", "_add_command", "call_soon", "_run_once",
-                             "_set_workflow_failure"))
+                             "workflow_get_update_handler"))
 _CANCEL_COMMANDS = frozenset({
     "request_cancel_activity", "cancel_timer", "cancel_child_workflow_execution",
     "request_cancel_external_workflow_execution", "request_cancel_local_activity",
@@ -89,8 +89,12 @@ class StopHooks(Protocol):
         Called before the SDK completes the activation: a debugger can stop post mortem.
         """
 
-    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
-        """``error`` fails the workflow: the command at ``position`` records it."""
+    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
+        """The SDK issues the command at ``position`` because the user's code raised ``error``.
+
+        A continue-as-new, the workflow's failure or its cancellation: no user frame is on
+        the stack any more, but the traceback still holds the raising line.
+        """
 
 
 class ReplayContext:
@@ -153,6 +157,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_fallbacks: list[SourceLocation | None] = []
         #: Per command, the user line that started the task issuing it (see CommandRecord).
         self._rd_started: list[SourceLocation | None] = []
+        #: Per command: issued by a user line ("line"), for a raise in user code ("raise").
+        self._rd_issued: list[str] = []
         #: Per command, where the update handler it answers returned or raised.
         self._rd_handler_ends: list[SourceLocation | None] = []
         #: Per task running an update handler: where the handler returned or raised, until
@@ -166,6 +172,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_watch = EntryWatch(user_code, self._on_user_entry)
         self._rd_init_job: JobRecord | None = None
         self._rd_boundary: FrameType | None = None
+        self._rd_batch = 0  # runs of the event loop so far in this activation
         self._rd_error: BaseException | None = None
         #: Where the task being resumed for a searching job goes on (see _chain_end).
         self._rd_resumes_at: SourceLocation | None = None
@@ -180,10 +187,12 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_fallbacks = []
         self._rd_started = []
         self._rd_handler_ends = []
+        self._rd_issued = []
         self._rd_woken_by = {}
         self._rd_unresolved = 0
         self._rd_init_job = None
         self._rd_error = None
+        self._rd_batch = 0
         self._rd_boundary = sys._getframe()
         stops = ReplayContext.stops
         if stops is not None:
@@ -223,7 +232,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self, record: ActivationRecord, completion: WorkflowActivationCompletion
     ) -> None:
         sites, fallbacks, started = self._rd_sites, self._rd_fallbacks, self._rd_started
-        ends = self._rd_handler_ends
+        ends, issued = self._rd_handler_ends, self._rd_issued
         for index, command in enumerate(completion.successful.commands):
             site = sites[index] if index < len(sites) else None
             if site is None and command.WhichOneof("variant") in _FALLBACK_COMMANDS:
@@ -236,7 +245,8 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
             record.commands.append(CommandRecord(
                 _copied(command), site, index,
                 started[index] if site is None and index < len(started) else None,
-                ends[index] if index < len(ends) else None))
+                ends[index] if index < len(ends) else None,
+                issued[index] if index < len(issued) else ""))
         if completion.HasField("failed"):
             record.failure = completion.failed.failure.message
             error = self._rd_error or getattr(self, "_current_activation_error", None)
@@ -248,13 +258,6 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
                                        if record.failure_traceback else None)
         record.waiting_at = self._waiting_locations()
 
-    def _set_workflow_failure(self, err: BaseException) -> None:
-        """The SDK fails the workflow with ``err``; a debugger may stop at its raise."""
-        super()._set_workflow_failure(err)
-        stops = ReplayContext.stops
-        if stops is not None and self._rd_activation is not None:
-            stops.workflow_failed(self._rd_activation.index, len(self._rd_sites) - 1, err)
-
     def task_failed(self, error: BaseException) -> None:
         """The SDK is failing this activation with ``error`` (see TaskFailureCapture)."""
         self._rd_error = error
@@ -264,7 +267,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
 
     def _apply(self, job: WorkflowActivationJob) -> None:
         assert self._rd_activation is not None
-        record = JobRecord(job, len(self._rd_activation.jobs))
+        record = JobRecord(job, len(self._rd_activation.jobs), batch=self._rd_batch)
         self._rd_activation.jobs.append(record)
         before = len(self._ready)
         self._rd_cause = record
@@ -284,6 +287,13 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         stops = ReplayContext.stops
         if stops is not None:
             stops.after_job(self._rd_activation.index, record.index, self._waiting_frames)
+
+    def _run_once(self, *args: Any, **kwargs: Any) -> None:
+        """Run the code the jobs applied so far woke; the next jobs form another batch."""
+        try:
+            super()._run_once(*args, **kwargs)
+        finally:
+            self._rd_batch += 1
 
     def call_soon(  # type: ignore[override]
         self,
@@ -345,12 +355,21 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         command: WorkflowCommand = super()._add_command()
         frame = self._rd_user.innermost_user_frame(sys._getframe(1), self._rd_boundary)
         self._rd_sites.append(frame_location(frame) if frame is not None else None)
+        position = len(self._rd_sites) - 1
         stops = ReplayContext.stops
-        if stops is not None and frame is not None and self._rd_activation is not None:
-            stops.at_command(self._rd_activation.index, len(self._rd_sites) - 1, frame)
+        activation = self._rd_activation
         fallback = started = ended = None
-        if frame is None:
+        issued = "line"
+        if frame is not None:
+            if stops is not None and activation is not None:
+                stops.at_command(activation.index, position, frame)
+        else:
             fallback = self._raise_site()
+            issued = "raise" if fallback is not None else ""
+            error = sys.exc_info()[1]
+            if fallback is not None and error is not None and stops is not None \
+                    and activation is not None:
+                stops.raised_command(activation.index, position, error)
             running = asyncio.current_task(self)
             if fallback is None and running is not None:
                 fallback = self._rd_woken_by.get(running)
@@ -359,6 +378,7 @@ class RecordingWorkflowInstance(_WorkflowInstanceImpl):
         self._rd_fallbacks.append(fallback)
         self._rd_started.append(started)
         self._rd_handler_ends.append(ended)
+        self._rd_issued.append(issued)
         return command
 
     def workflow_get_update_handler(self, name: str | None) -> Callable[..., Any] | None:
