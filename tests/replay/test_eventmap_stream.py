@@ -34,7 +34,7 @@ class _Settler:
     def at_command(self, activation: int, position: int, frame: FrameType) -> None:
         """Not needed here."""
 
-    def workflow_failed(self, activation: int, position: int, error: BaseException) -> None:
+    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
         """Not needed here: the command records it."""
 
     def task_failed(self, activation: int, error: BaseException) -> None:

@@ -915,6 +915,128 @@ describe('replaydbg dap', function () {
   });
 });
 
+// Where the replay stops for an event, by the adapter's rules (eventbp.stop_point): a
+// command issued by a line (or for a line's raise), a job after which workflow code runs.
+function stopKind(event) {
+  if (event.activation === null || event.codeRuns === false) { return null; }
+  if (event.role === 'command' && event.position !== null && event.source && event.issued) {
+    return 'command';
+  }
+  if (event.role === 'command' && event.jobPosition !== null) { return 'job'; }
+  if (event.role === 'applied' && event.position !== null) { return 'job'; }
+  return event.eventType === 'WorkflowTaskStarted' ? 'job' : null;
+}
+
+// Stops on entry, then asks temporal/nextEvent until the adapter says no later event runs
+// code (or past `until`). Every answer must be the event the replay then stops at.
+async function walkByEvent(dc, launch, until) {
+  await dc.initializeRequest();
+  const launched = dc.launchRequest(Object.assign({ cwd: EXAMPLES, python: PYTHON,
+    stopOnEntry: true }, launch));
+  await dc.waitForEvent('initialized');
+  const history = dc.customRequest('temporal/history');
+  let stop = await configure(dc, launched);
+  const visited = [{ eventId: 1, line: stop.frame.line }];
+  let refused = null;
+  while (visited[visited.length - 1].eventId < until) {
+    const threadId = stop.event.body.threadId;
+    const stopped = dc.waitForEvent('stopped', 60000).catch(() => null);
+    const answer = await within(dc.customRequest('temporal/nextEvent', { threadId }), 60000,
+      `temporal/nextEvent after event ${visited[visited.length - 1].eventId}`).catch((err) => err);
+    if (answer instanceof Error) { refused = answer.message; break; }
+    const target = answer.body.eventId;
+    const event = await stopped;
+    assert.ok(event, `event ${target} was promised and never stopped at`);
+    stop = { event, frame: await topFrame(dc, event.body.threadId) };
+    assert.ok(event.body.description.startsWith(`Event ${target} `),
+      `asked for event ${target}, stopped at: ${event.body.description}`);
+    assert.ok(target > visited[visited.length - 1].eventId, `went back to ${target}`);
+    visited.push({ eventId: target, line: stop.frame.line });
+  }
+  return { visited, refused, events: (await history).body.events };
+}
+
+// Every event with a place to stop is reached: each command event at its own line, and in
+// each activation whose jobs wake workflow code, a stop for its jobs (the jobs of one batch
+// share their stop: the code they wake runs after all of them).
+function assertEveryStopReached({ visited, events }, until) {
+  const seen = new Map(visited.map((v) => [v.eventId, v.line]));
+  const jobActivations = new Set(visited.map((v) => events[v.eventId - 1])
+    .filter((e) => stopKind(e) === 'job').map((e) => e.activation));
+  for (const event of events.filter((e) => e.eventId > 1 && e.eventId <= until)) {
+    const kind = stopKind(event);
+    if (kind === 'command') {
+      assert.strictEqual(seen.get(event.eventId), event.source.line,
+        `event ${event.eventId} ${event.eventType} stops at its line ${event.source.line}`);
+    } else if (kind === 'job') {
+      assert.ok(jobActivations.has(event.activation),
+        `no stop in activation ${event.activation} for event ${event.eventId} ${event.eventType}`);
+    }
+  }
+}
+
+describe('replaydbg dap: history event by history event', function () {
+  let dc;
+  beforeEach(async () => {
+    dc = new DebugClient(PYTHON, '-mreplaydbg.dap', 'temporal-replay', { cwd: EXAMPLES }, true);
+    await dc.start();
+  });
+  afterEach(async () => { await dc.stop(); });
+
+  it('reaches every event of the orders history that runs code, to the last', async () => {
+    const walk = await walkByEvent(dc, { historyFile: 'orders/history.json' }, Infinity);
+    assert.match(walk.refused, /no later history event runs workflow code/);
+    assertEveryStopReached(walk, Infinity);
+    const ids = walk.visited.map((v) => v.eventId);
+    // Past the TimerCanceled (21): the SDK requests the activity's cancellation (22) with no
+    // workflow code running; the code resumes when it is cancelled (24).
+    assert.deepStrictEqual(ids.slice(ids.indexOf(21), ids.indexOf(21) + 2), [21, 24]);
+  });
+
+  it('reaches every event of the lifecycle history, the continue-as-new at its raise', async () => {
+    const walk = await walkByEvent(dc, { historyFile: 'lifecycle/history.json' }, Infinity);
+    assert.match(walk.refused, /no later history event runs workflow code/);
+    assertEveryStopReached(walk, Infinity);
+    const last = walk.visited[walk.visited.length - 1];
+    assert.strictEqual(last.eventId, 19);
+    assert.strictEqual(last.line, markers(path.join(EXAMPLES, 'lifecycle', 'workflows.py')).continue_as_new);
+  });
+
+  it('steps back to the event before, never to one that stops on the same line', async () => {
+    const m = markers(ORDERS);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'orders/history.json', cwd: EXAMPLES,
+      python: PYTHON });
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:31' }] });
+    let stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description,
+      'Event 31 ActivityTaskCompleted (charge_payment)');
+    const seen = [];
+    for (const move of ['stepBack', 'stepBack', 'temporal/nextEvent', 'temporal/nextEvent']) {
+      const threadId = stop.event.body.threadId;
+      stop = await stopAfter(dc, () => dc.customRequest(move, { threadId }));
+      seen.push([stop.event.body.description.split(' (')[0], stop.frame.line]);
+    }
+    // Event 33 (the task that applied 31) stops where 31 does: it is not "back".
+    assert.deepStrictEqual(seen, [
+      ['Event 29 ActivityTaskScheduled', m.charge],
+      ['Event 28 UpsertWorkflowSearchAttributes', m.status_approved],
+      ['Event 29 ActivityTaskScheduled', m.charge],
+      ['Event 31 ActivityTaskCompleted', m.patch_loyalty],
+    ]);
+  });
+
+  it('reaches every event of the first 200 of the batch history', async () => {
+    const walk = await walkByEvent(dc, { historyFile: 'batch/history.json' }, 200);
+    assert.strictEqual(walk.refused, null);
+    assertEveryStopReached(walk, 200);
+    // A result that wakes nothing (gather waits for the others) has no stop of its own.
+    assert.strictEqual(walk.events[46].codeRuns, false);
+    assert.ok(!walk.visited.some((v) => v.eventId === 47));
+  });
+});
+
 describe('replaydbg dap --port', function () {
   it('serves one editor over TCP on 127.0.0.1', async () => {
     const server = spawn(PYTHON, ['-m', 'replaydbg', 'dap', '--port', '0'],
