@@ -175,14 +175,16 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
 _KIND_ORDER = {"job": 0, "command": 1, "failure": 2}
 
 
-def _order(point: tuple[int, str, int]) -> tuple[int, int, int]:
+def replay_order(point: tuple[int, str, int]) -> tuple[int, int, int]:
     """Replay order of stop points: activation by activation, jobs, commands, a failure."""
     return point[0], _KIND_ORDER.get(point[1], 1), point[2]
 
 
 def _before(point: tuple[int, str, int], current: tuple[int, str, int],
             inclusive: bool) -> bool:
-    return _order(point) <= _order(current) if inclusive else _order(point) < _order(current)
+    if inclusive:
+        return replay_order(point) <= replay_order(current)
+    return replay_order(point) < replay_order(current)
 
 
 def _resumed_activations(events: Iterable[Mapping[str, Any]]) -> set[int]:
@@ -321,7 +323,7 @@ class EventPlan:
         ``inclusive``: the replay stopped past ``current`` (at a line after it), so the event
         at ``current`` itself is earlier too.
         """
-        earlier = [(_order(point), -int(event["eventId"])) for event in self.events
+        earlier = [(replay_order(point), -int(event["eventId"])) for event in self.events
                    if (point := stop_point(event)) is not None
                    and _before(point, current, inclusive)]
         return -max(earlier)[1] if earlier else None
@@ -333,7 +335,7 @@ class EventPlan:
                    if _before((s.activation, s.kind, s.position), current, inclusive)]
         if not earlier:
             return None
-        return max(earlier, key=lambda s: _order((s.activation, s.kind, s.position))).event_id
+        return max(earlier, key=lambda s: replay_order((s.activation, s.kind, s.position))).event_id
 
     def latest_reached(self, point: tuple[int, str, int]) -> Mapping[str, Any] | None:
         """The last event whose stop point is at or before ``point`` (mapped events only).
@@ -345,9 +347,9 @@ class EventPlan:
         found: Mapping[str, Any] | None = None
         for event in self.events:
             at = stop_point(event)
-            if at is None or _order(at) > _order(point):
+            if at is None or replay_order(at) > replay_order(point):
                 continue
-            key = (_order(at), event["eventType"] != "WorkflowTaskStarted",
+            key = (replay_order(at), event["eventType"] != "WorkflowTaskStarted",
                    int(event["eventId"]))
             if best is None or key > best:
                 best, found = key, event
@@ -388,7 +390,8 @@ class EventPlan:
         """
         for event in self.events:
             point = stop_point(event)
-            if point is not None and (current is None or _order(point) > _order(current)):
+            if point is not None and (current is None
+                                      or replay_order(point) > replay_order(current)):
                 return int(event["eventId"])
         return None
 
