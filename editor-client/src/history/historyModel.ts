@@ -22,6 +22,8 @@ export interface HistoryEvent {
   nextLine: SourceLine | null;
   /** An update's completion: the handler line that returned or raised (older adapters: absent). */
   handlerEnd?: SourceLine | null;
+  /** For a command event handled in workflow code (an update's handler): its job's position. */
+  jobPosition?: number | null;
   note: string;
 }
 
@@ -130,6 +132,22 @@ export function taskLabel(group: TaskGroup): string {
  */
 export function eventLine(event: HistoryEvent): SourceLine | null {
   return event.source ?? event.handlerEnd ?? event.nextLine;
+}
+
+/**
+ * Whether workflow code runs for the event, so that the replay can stop there ("Run to This
+ * Event"). The adapter's rule (`replaydbg/dap/eventbp.py` `stop_point`), on its map.
+ */
+export function runsCode(event: HistoryEvent): boolean {
+  if (event.activation === null) {
+    return false;
+  }
+  if (event.role === 'command') {
+    return (event.position !== null && event.source !== null)
+      || (event.jobPosition !== undefined && event.jobPosition !== null);
+  }
+  return (event.role === 'applied' && event.position !== null)
+    || event.eventType === 'WorkflowTaskStarted';
 }
 
 /**
