@@ -37,7 +37,7 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
       return undefined;
     }
     const interpreter = await this.interpreters.current(folder?.uri);
-    if (!await this.interpreters.ensureReplaydbg(interpreter)) {
+    if (!await this.interpreters.ensureReplaydbg(interpreter, folder?.uri)) {
       return undefined;
     }
     return resolution.configuration as vscode.DebugConfiguration;
