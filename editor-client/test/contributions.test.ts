@@ -7,7 +7,8 @@ import { ROOT } from './paths';
 interface MenuItem { command: string; when?: string; group?: string }
 interface Manifest {
   contributes: {
-    commands: { command: string; icon?: string | { light: string; dark: string } }[];
+    commands: { command: string; enablement?: string;
+      icon?: string | { light: string; dark: string } }[];
     menus: Record<string, MenuItem[]>;
     keybindings: { command: string; key: string; when?: string }[];
   };
@@ -32,6 +33,11 @@ describe('contributions', () => {
     const key = manifest.contributes.keybindings.find((k) => k.command === NEXT_EVENT);
     assert.ok(key?.key);
     assert.match(key.when ?? '', /debugType == 'temporal-replay'/);
+    // Like Step Over: usable at a stop only (the adapter moves on from the current stop).
+    for (const id of [NEXT_EVENT, 'temporalReplay.runToEvent']) {
+      const command = manifest.contributes.commands.find((c) => c.command === id);
+      assert.match(command?.enablement ?? '', /debugState == stopped/, id);
+    }
   });
 
   it('give Step to Next History Event its own icon, shipped in the .vsix', () => {
