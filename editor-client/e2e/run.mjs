@@ -5,9 +5,12 @@
 // Scenario 1: a launch.json made of the extension's "replay a history file" snippet (history
 // and workflow filled in), a `TimerFired` function breakpoint, F5: stop on entry, F5 again:
 // stop at event 18 on the line after `await workflow.sleep(...)`, with the Temporal History
-// view highlighting event 18. Scenario 2: a workflow calling `datetime.now()` in `run` gets
-// the RDB101 squiggle; its quick fix, picked by title from the quick-fix menu, rewrites it
-// to `workflow.now()` and the diagnostic goes away. A screenshot of each goes to artifacts.
+// view highlighting event 18; from there the debug toolbar's Step to Next History Event button
+// (event 22), its key Shift+Alt+F10 (event 24) and the history view's "Run to This Event" back
+// to event 18. Before that, the .vsix is checked to carry the replaydbg wheel. Scenario 2: a
+// workflow calling `datetime.now()` in `run` gets the RDB101 squiggle; its quick fix, picked
+// by title from the quick-fix menu, rewrites it to `workflow.now()` and the diagnostic goes
+// away. A screenshot of each goes to artifacts.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -379,11 +382,71 @@ async function eventBreakpointScenario() {
     check(await row.getAttribute('aria-selected') === 'true', 'event 18 is no longer selected');
     await screenshot('1-event-breakpoint-history');
   });
+  await byEventScenario();
   await step('F5: the replay runs to its end', async () => {
     await continueWithF5();
     await driver('waitNoSession', { timeoutMs: 60_000 }, 60_000);
     const stops = await driver('stops');
-    check(stops.length === 2, `no further stops expected, got ${format(stops)}`);
+    check(stops.length === 5, `no further stops expected, got ${format(stops)}`);
+  });
+}
+
+/**
+ * A custom request sent by a click or key, which a workbench still settling may drop: the
+ * action is taken again while VS Code has sent no new `command` request.
+ */
+async function sendsRequest(command, what, act) {
+  const before = (await driver('requests'))[command] || 0;
+  await waitFor(`${what} to send ${command}`, 20_000, async () => {
+    await act();
+    for (let i = 0; i < 10; i += 1) {
+      await sleep(200);
+      if (((await driver('requests'))[command] || 0) > before) { return true; }
+    }
+    log(`${what} sent no ${command} yet; again`);
+    return false;
+  });
+}
+
+async function stopNumber(count, expected) {
+  const stop = await driver('waitStop', { count, timeoutMs: 60_000 }, 60_000);
+  log(`stop ${count}: ${stop.description} (${stop.reason}) at ${stop.frame?.path}:${stop.frame?.line}`);
+  check(stop.description?.startsWith(expected), `stop ${count} should be "${expected}…", got ${format(stop)}`);
+  await uiStopped();
+  return stop;
+}
+
+/** From event 18: the toolbar's next-event button, its key, and "Run to This Event" back. */
+async function byEventScenario() {
+  const button = page.locator('.debug-toolbar .action-item a[aria-label^="Step to Next History Event"]');
+  await step('the debug toolbar shows Step to Next History Event, with its own icon', async () => {
+    await button.first().waitFor({ timeout: 20_000 });
+    const icon = await button.first().evaluate((a) => [a, ...a.querySelectorAll('*')]
+      .map((e) => { const css = getComputedStyle(e); return css.backgroundImage + css.maskImage; })
+      .join(' '));
+    check(/next-event-(dark|light)\.svg/.test(icon), `the button should show next-event-*.svg, got ${icon}`);
+    log(`toolbar button: ${await button.first().getAttribute('aria-label')}`);
+    await page.locator('.debug-toolbar').screenshot({ path: path.join(ARTIFACTS, '3-debug-toolbar.png') });
+    await screenshot('3-next-event-button');
+  });
+  await step('the toolbar button steps to the next event (22)', async () => {
+    await sendsRequest('temporal/nextEvent', 'the toolbar button', () => button.first().click());
+    await stopNumber(3, 'Event 22 ActivityTaskScheduled');
+  });
+  await step('Shift+Alt+F10 steps to the next event (24)', async () => {
+    await sendsRequest('temporal/nextEvent', 'Shift+Alt+F10', () => press('Shift+Alt+F10'));
+    await stopNumber(4, 'Event 24 ActivityTaskCompleted');
+  });
+  await step('"Run to This Event" on #18 in the history view goes back to it', async () => {
+    const row = pane('Temporal History').locator('.monaco-list-row', { hasText: '#18 TimerFired' });
+    const item = page.locator('.context-view .action-item', { hasText: 'Run to This Event' });
+    await sendsRequest('temporal/runToEvent', 'the context menu', async () => {
+      await row.first().click({ button: 'right', timeout: 10_000 });
+      await item.first().waitFor({ timeout: 5_000 });
+      await screenshot('4-run-to-this-event-menu');
+      await item.first().click();
+    });
+    await stopNumber(5, 'Event 18 TimerFired');
   });
 }
 
@@ -450,6 +513,15 @@ async function main() {
       await run(CODE_SERVER, [...commonFlags(), '--force', '--install-extension', vsix], 120_000);
     }
     writeLaunchJson();
+  });
+  await step('the .vsix carries the replaydbg wheel, and it is installed with the extension', async () => {
+    const listing = (await run(PYTHON, ['-m', 'zipfile', '-l', VSIXES[0]], 30_000)).join('\n');
+    check(/extension\/wheels\/replaydbg-[\d.]+-py3-none-any\.whl/.test(listing),
+      `no replaydbg wheel in ${VSIXES[0]}:\n${listing}`);
+    const dir = fs.readdirSync(EXTENSIONS).find((d) => d.startsWith('replaydbg.replaydbg-'));
+    const wheels = fs.readdirSync(path.join(EXTENSIONS, dir, 'wheels'));
+    check(wheels.some((name) => /^replaydbg-.+\.whl$/.test(name)), `installed wheels: ${format(wheels)}`);
+    log(`wheel: ${wheels.join(', ')}`);
   });
   let url;
   await step('start code-server', async () => { url = await startCodeServer(); });

@@ -95,7 +95,8 @@ if [ -n "${REPLAYDBG_VSIX:-}" ]; then
 else
   say "building and packaging the extension"
   VSIX=$WORK/replaydbg.vsix
-  (cd "$CLIENT" && npm run --silent build && "$VSCE" package --no-dependencies -o "$VSIX" >/dev/null)
+  # vsce runs vscode:prepublish: the bundle, and the replaydbg wheel built with $PYTHON's pip
+  (cd "$CLIENT" && REPLAYDBG_PYTHON=$PYTHON "$VSCE" package --no-dependencies -o "$VSIX" >/dev/null)
 fi
 DRIVER_VSIX=$WORK/replaydbg-e2e-driver.vsix
 (cd "$E2E/driver" && "$VSCE" package --no-dependencies --allow-missing-repository --skip-license \

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKeyStore';
 import { DEBUG_TYPE } from './config/launchArguments';
 import { askWorkflowId, pickHistoryFile } from './debug/launchInputs';
+import { isUnknownRequest } from './debug/unknownRequest';
 import { EventBreakpoints } from './history/eventBreakpoints';
 import { eventLine, HistoryNode } from './history/historyModel';
 import { HistorySession } from './history/historySession';
@@ -33,6 +34,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     'temporalReplay.replayWorkflowId': replayWorkflowId,
     [REPLAY_WITH_HISTORY]: replayWithHistory,
     'temporalReplay.stepToNextEvent': () => stepToNextEvent(historySession),
+    'temporalReplay.runToEvent': (node: HistoryNode) => runToEvent(historySession, node),
     'temporalReplay.showHistory': () => vscode.commands.executeCommand(`${HISTORY_VIEW}.focus`),
     'temporalReplay.replayRecent': (entry: RecentReplay) => recent.replay(entry),
     'temporalReplay.forgetRecent': (entry: RecentReplay) => recent.forget(entry),
@@ -100,6 +102,25 @@ async function start(folder: vscode.WorkspaceFolder | undefined, name: string,
 
 /** Run to the next history event; needs the adapter's `temporal/nextEvent` request. */
 async function stepToNextEvent(historySession: HistorySession): Promise<void> {
+  await replayRequest(historySession, 'temporal/nextEvent', {}, 'Step to next history event',
+    'Meanwhile, tick events in the Temporal History view or enable the "Temporal: every history event" exception breakpoint.');
+}
+
+/**
+ * Run forward or back to an event of the history view; the adapter's `temporal/runToEvent`
+ * knows which way it lies from the current stop (going back replays again up to it).
+ */
+async function runToEvent(historySession: HistorySession, node: HistoryNode): Promise<void> {
+  if (node.kind === 'event') {
+    await replayRequest(historySession, 'temporal/runToEvent', { eventId: node.event.eventId },
+      `Run to event ${node.event.eventId}`, 'Meanwhile, tick the event in the Temporal History view and continue.');
+  }
+}
+
+/** A `temporal/*` request to the active replay, for the thread that last stopped. */
+async function replayRequest(historySession: HistorySession, command: string,
+                             args: Record<string, unknown>, what: string,
+                             meanwhile: string): Promise<void> {
   const session = vscode.debug.activeDebugSession;
   if (session?.type !== DEBUG_TYPE) {
     void vscode.window.showInformationMessage('Start a Temporal replay first: there is no history to step through.');
@@ -107,15 +128,12 @@ async function stepToNextEvent(historySession: HistorySession): Promise<void> {
   }
   try {
     const threadId = historySession.stoppedThread(session);
-    await session.customRequest('temporal/nextEvent', threadId === undefined ? {} : { threadId });
+    await session.customRequest(command, threadId === undefined ? args : { ...args, threadId });
   } catch (error) {
-    const detail = String(error);
-    // Adapters before temporal/nextEvent pass it to debugpy, which does not know it.
-    const unsupported = /nextEvent|unrecognized|not supported|unknown/i.test(detail);
-    void vscode.window.showWarningMessage(unsupported
-      ? 'This replaydbg adapter cannot step to the next history event yet (no "temporal/nextEvent" request). '
-        + 'Meanwhile, tick events in the Temporal History view or enable the "Temporal: every history event" exception breakpoint.'
-      : `Step to next history event failed: ${detail}`);
+    const detail = error instanceof Error ? error.message : String(error);
+    void vscode.window.showWarningMessage(isUnknownRequest(detail, command)
+      ? `This replaydbg adapter is too old for this (no "${command}" request). ${meanwhile}`
+      : `${what} failed: ${detail}`);
   }
 }
 

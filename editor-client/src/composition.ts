@@ -14,20 +14,22 @@ import { HistoryModel } from './history/historyModel';
 import { HistorySession } from './history/historySession';
 import { HistoryView } from './history/historyView';
 import { LanguageServer } from './language/languageServer';
+import { Installer } from './python/installer';
 import { InterpreterService } from './python/interpreterService';
 import { RecentView } from './recent/recentView';
 import { ReplayLensProvider } from './workflows/replayLens';
 
 export function compose(context: vscode.ExtensionContext): void {
   const settings = new SettingsService();
-  const interpreters = new InterpreterService(settings);
+  const installer = new Installer(context.extensionPath);
+  const interpreters = new InterpreterService(settings, installer);
   const apiKeys = new ApiKeyStore(context.secrets);
   const breakpoints = new EventBreakpoints();
   const historyView = new HistoryView(new HistoryModel(), breakpoints);
   const recent = new RecentView(context.workspaceState);
   const languageServer = new LanguageServer(settings, interpreters);
   const historySession = new HistorySession(historyView);
-  context.subscriptions.push(settings, interpreters, breakpoints, historyView, recent,
+  context.subscriptions.push(settings, installer, interpreters, breakpoints, historyView, recent,
     languageServer, historySession,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE,
       new ConfigurationProvider(settings, apiKeys, interpreters)),

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { eventBreakpointName, parseEventBreakpoint, selects } from '../src/history/eventSelector';
 import { eventDescription, eventLabel, eventLine, groupByWorkflowTask, History, HistoryModel,
-  HistoryNode, taskLabel } from '../src/history/historyModel';
+  HistoryNode, runsCode, taskLabel } from '../src/history/historyModel';
 import { FIXTURES } from './paths';
 
 /** `temporal/history` answers of the adapter for two bundled examples. */
@@ -140,5 +140,31 @@ describe('event breakpoint names', () => {
     assert.ok(!selects('TimerFired', { eventId: 7 }));
     assert.ok(selects('TimerFired', { eventType: 'TimerFired' }));
     assert.ok(!selects('event:7', { eventType: 'TimerFired' }));
+  });
+});
+
+describe('events the replay can run to', () => {
+  it('are those workflow code runs for, by the adapter\'s rule', () => {
+    // The adapter's stop_point over this map (replaydbg/dap/eventbp.py) gives these.
+    assert.deepStrictEqual(load('greeting').events.filter(runsCode).map((e) => e.eventId),
+      [1, 3, 5, 7, 9, 11, 13, 15, 17, 18, 20, 22]);
+  });
+
+  it('include an update\'s command events handled in workflow code', () => {
+    const accepted = { ...load('greeting').events[4]!, eventType: 'WorkflowExecutionUpdateAccepted',
+      source: null, jobPosition: 1 };
+    assert.ok(runsCode(accepted));
+    assert.ok(!runsCode({ ...accepted, jobPosition: null }));
+    assert.ok(!runsCode({ ...accepted, activation: null }));
+  });
+
+  it('leave out a result that wakes no code and a command the SDK issued on its own', () => {
+    const completed = load('greeting').events[6]!;  // #7 ActivityTaskCompleted: resumes code
+    assert.ok(runsCode(completed));
+    assert.ok(!runsCode({ ...completed, codeRuns: false }));
+    const scheduled = load('greeting').events[4]!;  // #5 ActivityTaskScheduled, at its line
+    assert.ok(runsCode({ ...scheduled, issued: 'line' }));
+    assert.ok(runsCode({ ...scheduled, issued: 'raise' }));
+    assert.ok(!runsCode({ ...scheduled, eventType: 'ActivityTaskCancelRequested', issued: '' }));
   });
 });

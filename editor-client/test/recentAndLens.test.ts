@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { forget, MAX_RECENT, remember, replayDescription, replayLabel, validEntries }
+import { forget, MAX_RECENT, newestOnce, remember, replayDescription, replayLabel, validEntries }
   from '../src/recent/recentReplays';
 import { findWorkflowRuns, workflowReference } from '../src/workflows/workflowRuns';
 
@@ -15,6 +15,45 @@ describe('recent replays', () => {
     assert.deepStrictEqual(list.map(replayLabel), ['a/history.json', 'b/history.json']);
     assert.strictEqual(list[0]?.startedAt, at + 2);
     assert.ok(list.every((entry) => !('apiKey' in entry.configuration)));
+  });
+
+  it('keeps one entry per history file, however the launch named it', () => {
+    const relative = { configuration: { historyFile: 'greeting/history.json', cwd: '/ws/examples',
+      workflow: 'greeting.workflows:GreetingWorkflow' }, startedAt: at };
+    const absolute = { configuration: { historyFile: '/ws/examples/greeting/history.json',
+      cwd: '/ws/examples' }, startedAt: at + 1 };
+    const fromFolder = { configuration: { historyFile: './greeting//history.json' },
+      folder: 'file:///ws/examples', startedAt: at + 4 };
+    const other = { configuration: { historyFile: '/ws/examples/orders/history.json' },
+      startedAt: at + 2 };
+    let list = remember([], relative);
+    list = remember(list, absolute);
+    assert.deepStrictEqual(list, [absolute]);
+    list = remember(list, other);
+    list = remember(list, fromFolder);
+    assert.deepStrictEqual(list, [fromFolder, other]);
+    // The CodeLens of the other workflow class replays the same history: still one row.
+    const otherClass = { configuration: { ...relative.configuration,
+      workflow: 'greeting.original_workflows:GreetingWorkflow' }, startedAt: at + 5 };
+    assert.deepStrictEqual(remember(list, otherClass).map((e) => e.startedAt), [at + 5, at + 2]);
+  });
+
+  it('keeps one entry per workflow run and server', () => {
+    const run = (extra: Record<string, string>, startedAt: number) =>
+      ({ configuration: { workflowId: 'order-1001', ...extra }, startedAt });
+    let list = remember([], run({}, at));
+    list = remember(list, run({ name: 'again' }, at + 1));
+    assert.deepStrictEqual(list.map((e) => e.startedAt), [at + 1]);
+    list = remember(list, run({ runId: '01a1fddb' }, at + 2));
+    list = remember(list, run({ namespace: 'prod' }, at + 3));
+    assert.strictEqual(list.length, 3);
+  });
+
+  it('shows a stored list newest first, each history once', () => {
+    const stored = [file('/ws/a.json', at), file('/ws/b.json', at + 5), file('/ws/a.json', at + 9),
+      file('/ws/b.json', at + 1)];
+    assert.deepStrictEqual(newestOnce(stored).map((e) => [e.configuration.historyFile, e.startedAt]),
+      [['/ws/a.json', at + 9], ['/ws/b.json', at + 5]]);
   });
 
   it('caps the list and forgets entries', () => {

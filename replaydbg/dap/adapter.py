@@ -34,6 +34,7 @@ from replaydbg.dap.plan_sync import PlanSync
 from replaydbg.dap.protocol import EndOfStream, FrameReader, Message, ProtocolError
 from replaydbg.dap.proxy import Proxy
 from replaydbg.dap.request_shapes import request_problem
+from replaydbg.dap.run_to import way_to
 from replaydbg.dap.stop_events import StopEvents
 from replaydbg.dap.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
@@ -395,6 +396,29 @@ class Session:
         point = (int(stop["activation"]), str(stop["kind"]), int(stop["position"]))
         reached = self.plans.reached()
         return max(point, reached, key=stop_order) if reached is not None else point
+
+    def on_temporal_runToEvent(self, request: Message) -> None:
+        """Run forward or back to one history event (``eventId``), once the map is there."""
+        if self.plan is None:
+            self.proxy.respond(request, error="no replay running: launch first")
+            return
+        self.launcher.when_mapped(request, lambda: self._run_to(request))
+
+    def _run_to(self, request: Message) -> None:
+        event_id = int((request.get("arguments") or {})["eventId"])
+        try:
+            with self.plan_lock:
+                assert self.plan is not None
+                way = way_to(self.plan, event_id, self.stops.current)
+        except ReplaydbgError as err:  # may run on the mapping's thread: answered here
+            self.proxy.respond(request, error=str(err))
+            return
+        if way == "forward":
+            self._continue_to(request, event_id)
+        elif way == "back":
+            self.going_back.start(request, lambda plan, here, past: event_id)
+        else:
+            self.proxy.respond(request, {"eventId": event_id})
 
     def _continue_to(self, request: Message, target: int | None) -> None:
         if target is None or self.plan is None:

@@ -66,8 +66,9 @@ REQUESTS: dict[str, Shape] = {
     "gotoTargets": {"source!": "Source", "line!": "int", "column": "int"},
     "source": {"source": "Source", "sourceReference!": "int"},
     "threads": {},
-    "temporal.nextEvent": {"threadId": "int"},
-    "temporal.history": {},
+    "temporal/nextEvent": {"threadId": "int"},
+    "temporal/runToEvent": {"eventId!": "int", "threadId": "int"},
+    "temporal/history": {},
 }
 
 _SCALARS: dict[str, tuple[type, ...]] = {

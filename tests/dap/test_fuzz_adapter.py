@@ -24,7 +24,8 @@ from tests.support.dap_client import Adapter
 COMMANDS = ["initialize", "setBreakpoints", "setFunctionBreakpoints", "setExceptionBreakpoints",
             "continue", "next", "stepIn", "stepOut", "stepBack", "reverseContinue", "pause",
             "stackTrace", "scopes", "variables", "evaluate", "setVariable", "exceptionInfo",
-            "threads", "configurationDone", "temporal.nextEvent", "temporal.history",
+            "threads", "configurationDone", "temporal/nextEvent", "temporal/history",
+            "temporal/runToEvent",
             "gotoTargets", "source", "someUnknownRequest"]
 
 json_values = st.recursive(
@@ -58,7 +59,7 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
                                "command": draw(st.sampled_from(COMMANDS) | json_values)}
     arguments = draw(json_values | st.dictionaries(
         st.sampled_from(["breakpoints", "filters", "threadId", "source", "expression",
-                         "frameId", "variablesReference", "filterOptions", "lines"]),
+                         "frameId", "variablesReference", "filterOptions", "lines", "eventId"]),
         json_values, max_size=3))
     if draw(st.booleans()):
         request["arguments"] = arguments

@@ -2,6 +2,10 @@
  * Turns what the user chose (launch.json, a snippet, F5 with no launch.json, a command) into
  * a launch the adapter accepts: defaults from settings and secret storage, problems shown as
  * notifications with a fix, and a check that replaydbg runs in the chosen interpreter.
+ *
+ * "create a launch.json file" writes package.json's `initialConfigurations` (the same as
+ * {@link defaultConfiguration}): VS Code adds whatever `provideDebugConfigurations` returns to
+ * those, so this provider has none, or the file would get the configuration twice.
  */
 import * as vscode from 'vscode';
 import { ApiKeyStore } from '../config/apiKeyStore';
@@ -14,11 +18,6 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
   constructor(private readonly settings: SettingsService,
               private readonly apiKeys: ApiKeyStore,
               private readonly interpreters: InterpreterService) {}
-
-  /** "create a launch.json file": start with the history-file replay. */
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
-    return [defaultConfiguration() as vscode.DebugConfiguration];
-  }
 
   /** F5 without launch.json gets the default replay; its variables are substituted next. */
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined,
@@ -38,7 +37,7 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
       return undefined;
     }
     const interpreter = await this.interpreters.current(folder?.uri);
-    if (!await this.interpreters.ensureReplaydbg(interpreter)) {
+    if (!await this.interpreters.ensureReplaydbg(interpreter, folder?.uri)) {
       return undefined;
     }
     return resolution.configuration as vscode.DebugConfiguration;

@@ -22,6 +22,12 @@ export interface HistoryEvent {
   nextLine: SourceLine | null;
   /** An update's completion: the handler line that returned or raised (older adapters: absent). */
   handlerEnd?: SourceLine | null;
+  /** For a command event handled in workflow code (an update's handler): its job's position. */
+  jobPosition?: number | null;
+  /** How a command was issued: 'line', 'raise' or '' (by the SDK, no code running). */
+  issued?: string;
+  /** False for a job that wakes no workflow code in its activation. */
+  codeRuns?: boolean;
   note: string;
 }
 
@@ -130,6 +136,23 @@ export function taskLabel(group: TaskGroup): string {
  */
 export function eventLine(event: HistoryEvent): SourceLine | null {
   return event.source ?? event.handlerEnd ?? event.nextLine;
+}
+
+/**
+ * Whether workflow code runs for the event, so that the replay can stop there ("Run to This
+ * Event"). The adapter's rule (`replaydbg/dap/eventbp.py` `stop_point`), on its map.
+ */
+export function runsCode(event: HistoryEvent): boolean {
+  if (event.activation === null || event.codeRuns === false) {
+    return false;  // e.g. one result of a gather that still waits for the others
+  }
+  if (event.role === 'command') {
+    // A command the SDK issued with no workflow code running (issued: '') has no stop.
+    return (event.position !== null && event.source !== null && event.issued !== '')
+      || (event.jobPosition !== undefined && event.jobPosition !== null);
+  }
+  return (event.role === 'applied' && event.position !== null)
+    || event.eventType === 'WorkflowTaskStarted';
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { EventBreakpoints } from './eventBreakpoints';
 import { eventDescription, eventLabel, eventLine, HistoryEvent, HistoryModel, HistoryNode,
-  taskLabel } from './historyModel';
+  runsCode, taskLabel } from './historyModel';
 
 export const HISTORY_VIEW = 'temporalReplay.history';
 
@@ -109,7 +109,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
         ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
         : new vscode.ThemeIcon(event.role === 'not-reached' ? 'circle-slash' : roleIcon(event.role));
     const typeState = this.model.hasTypeBreakpoint(event.eventType) ? 'typeBreak-on' : 'typeBreak-off';
-    item.contextValue = `event ${typeState}${line ? ' hasSource' : ''}`;
+    item.contextValue = `event ${typeState}${line ? ' hasSource' : ''}${runsCode(event) ? ' runTo' : ''}`;
     if (line) {
       item.command = { command: 'temporalReplay.revealEventSource', title: 'Go to Source Line',
         arguments: [{ kind: 'event', event, task: 0 }] };

@@ -7,6 +7,7 @@
 import { execFile } from 'child_process';
 import * as vscode from 'vscode';
 import { SettingsService } from '../config/settingsService';
+import { Installer } from './installer';
 import { chooseInterpreter, Interpreter, probeProblem } from './interpreterChoice';
 
 /** The part of the Python extension's API used here (`ms-python.python` exports). */
@@ -27,7 +28,7 @@ export class InterpreterService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly working = new Set<string>();
 
-  constructor(private readonly settings: SettingsService) {
+  constructor(private readonly settings: SettingsService, private readonly installer: Installer) {
     this.disposables.push(settings.onDidChange((event) => {
       if (event.affectsConfiguration('replaydbg.interpreter')) {
         this.changed.fire();
@@ -42,8 +43,11 @@ export class InterpreterService implements vscode.Disposable {
     return chooseInterpreter(this.settings.read(resource).interpreter, active);
   }
 
-  /** True when replaydbg runs in the interpreter; otherwise the user is told, with fixes. */
-  async ensureReplaydbg(interpreter: Interpreter): Promise<boolean> {
+  /**
+   * True when replaydbg runs in the interpreter; otherwise the user is told, with fixes.
+   * `resource` names the workspace folder a virtual environment would be made in.
+   */
+  async ensureReplaydbg(interpreter: Interpreter, resource?: vscode.Uri): Promise<boolean> {
     if (this.working.has(interpreter.command)) {
       return true;
     }
@@ -52,20 +56,23 @@ export class InterpreterService implements vscode.Disposable {
       this.working.add(interpreter.command);
       return true;
     }
-    void this.explain(problem, interpreter);
+    void this.explain(problem, interpreter, resource);
     return false;
   }
 
-  private async explain(problem: string, interpreter: Interpreter): Promise<void> {
+  private async explain(problem: string, interpreter: Interpreter, resource?: vscode.Uri)
+    : Promise<void> {
     const install = 'Install replaydbg';
     const choose = 'Choose Interpreter';
     const actions = problem.includes('not found') ? [choose] : [install, choose];
     const choice = await vscode.window.showErrorMessage(problem, ...actions);
     if (choice === install) {
-      const terminal = vscode.window.createTerminal('Install replaydbg');
-      terminal.show();
-      // Typed, not run: the user sees which interpreter and index it installs into first.
-      terminal.sendText(`${quoteArg(interpreter.command)} -m pip install replaydbg`, false);
+      const folder = (resource && vscode.workspace.getWorkspaceFolder(resource))
+        ?? vscode.workspace.workspaceFolders?.[0];
+      // Installed elsewhere (a new .venv), the setting's change restarts what needs it.
+      if (await this.installer.install(interpreter, folder) === interpreter.command) {
+        this.changed.fire();
+      }
     } else if (choice === choose) {
       const hasPython = vscode.extensions.getExtension(PYTHON_EXTENSION) !== undefined;
       await (hasPython ? vscode.commands.executeCommand('python.setInterpreter')
@@ -107,8 +114,4 @@ function probe(interpreter: Interpreter): Promise<string | undefined> {
         resolve(probeProblem(interpreter, error, stderr));
       });
   });
-}
-
-function quoteArg(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `"${text.replace(/"/g, '\\"')}"`;
 }

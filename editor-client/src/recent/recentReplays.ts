@@ -2,6 +2,8 @@
  * The "Recent Replays" list: the last replays started, newest first, one entry per history.
  * Pure (no `vscode` import); stored by the caller in workspace state.
  */
+import * as path from 'path';
+import { fileURLToPath } from 'url';
 import { RawConfiguration, withoutSecrets } from '../config/launchArguments';
 
 export interface RecentReplay {
@@ -19,8 +21,7 @@ export const MAX_RECENT = 10;
 export function remember(list: readonly RecentReplay[], replay: RecentReplay,
                          max: number = MAX_RECENT): RecentReplay[] {
   const entry = { ...replay, configuration: withoutSecrets(replay.configuration) };
-  const key = replayKey(entry);
-  return [entry, ...list.filter((other) => replayKey(other) !== key)].slice(0, max);
+  return newestOnce([entry, ...list]).slice(0, max);
 }
 
 export function forget(list: readonly RecentReplay[], replay: RecentReplay): RecentReplay[] {
@@ -28,11 +29,50 @@ export function forget(list: readonly RecentReplay[], replay: RecentReplay): Rec
   return list.filter((other) => replayKey(other) !== key);
 }
 
-/** Two replays are the same when they replay the same history with the same workflow. */
+/**
+ * Newest first, each history once: the latest replay of a history stands for it (with its
+ * workflow class and options), as the user sees one row per history file or workflow.
+ */
+export function newestOnce(list: readonly RecentReplay[]): RecentReplay[] {
+  const seen = new Set<string>();
+  return [...list].sort((a, b) => b.startedAt - a.startedAt).filter((entry) => {
+    const key = replayKey(entry);
+    const first = !seen.has(key);
+    seen.add(key);
+    return first;
+  });
+}
+
+/**
+ * Two replays are the same when they replay the same history: the same file (however the
+ * launch spelled it: relative to its cwd or absolute), or the same workflow run on the same
+ * server. Which workflow class replayed it is not part of it.
+ */
 export function replayKey(replay: RecentReplay): string {
   const c = replay.configuration;
-  return JSON.stringify([replay.folder ?? '', c.historyFile ?? '', c.workflowId ?? '',
-    c.runId ?? '', c.workflow ?? '', c.cwd ?? '']);
+  if (typeof c.historyFile === 'string' && c.historyFile !== '') {
+    return JSON.stringify(['file', historyPath(c.historyFile, c.cwd, replay.folder)]);
+  }
+  return JSON.stringify(['workflow', ...['workflowId', 'runId', 'namespace', 'address']
+    .map((key) => typeof c[key] === 'string' ? c[key] : '')]);
+}
+
+/** The history file's absolute, normalised path (as the adapter reads it: relative to cwd). */
+function historyPath(file: string, cwd: unknown, folder: string | undefined): string {
+  const base = typeof cwd === 'string' && cwd !== '' ? cwd : folderPath(folder);
+  const absolute = base === undefined ? path.normalize(file) : path.resolve(base, file);
+  return process.platform === 'win32' ? absolute.toLowerCase() : absolute;
+}
+
+function folderPath(folder: string | undefined): string | undefined {
+  if (folder?.startsWith('file:') !== true) {
+    return undefined;
+  }
+  try {
+    return fileURLToPath(folder);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `history.json` or `order-1001`, as the list shows it. */

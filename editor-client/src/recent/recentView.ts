@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../config/launchArguments';
-import { forget, RecentReplay, remember, replayDescription, replayLabel, validEntries }
-  from './recentReplays';
+import { forget, newestOnce, RecentReplay, remember, replayDescription, replayLabel,
+  validEntries } from './recentReplays';
 
 const STATE_KEY = 'replaydbg.recentReplays';
 export const RECENT_VIEW = 'temporalReplay.recent';
@@ -21,8 +21,9 @@ export class RecentView implements vscode.TreeDataProvider<RecentReplay>, vscode
       vscode.debug.onDidStartDebugSession((session) => { void this.started(session); })];
   }
 
+  /** Newest first, each history once (lists stored by older versions may repeat one). */
   list(): RecentReplay[] {
-    return validEntries(this.state.get(STATE_KEY));
+    return newestOnce(validEntries(this.state.get(STATE_KEY)));
   }
 
   async replay(entry: RecentReplay): Promise<void> {
