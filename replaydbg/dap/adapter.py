@@ -146,11 +146,17 @@ class Session:
 
     def _on_debugpy_exit(self) -> None:
         if not self.ended.is_set():
+            # The replay is over: what it kept goes now, before the editor hears of it (a
+            # client may kill the adapter as soon as it does, as Emacs dap-mode does).
+            self.going_back.discard()
+            if self.launcher.workdir is not None:
+                shutil.rmtree(self.launcher.workdir, ignore_errors=True)
             self.proxy.send_event("terminated")
 
     def shutdown(self) -> None:
         """End everything this session started (idempotent)."""
         self.ended.set()
+        self.going_back.discard()
         if self.launcher.mapping is not None:
             self.launcher.mapping.cancel()
         if self.link is not None:
@@ -467,3 +473,4 @@ class Session:
             self.plan.one_shot = None  # reached: the next plan no longer has it
         if isinstance(event_id, int):
             self.going_back.reached(event_id)
+        self.going_back.prepare()  # parked while the user looks at the stop

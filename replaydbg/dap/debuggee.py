@@ -30,6 +30,7 @@ class PlannedStops:
         self._channel = channel
         self._plan: dict[tuple[int, str, int], dict[str, Any]] = {}
         self._have_plan = threading.Event()
+        self._have_history = threading.Event()
         #: Guards the plan; notified when it grows.
         self._grown = threading.Condition()
         self._complete = False
@@ -72,6 +73,7 @@ class PlannedStops:
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "history":  # always before the first plan
                 self.history = message
+                self._have_history.set()
             elif message.get("type") == "pause":
                 with self._grown:
                     self._pause = True
@@ -134,11 +136,19 @@ class PlannedStops:
             frozen_instance.thaw(saved)
             self._frozen = None
 
-    def wait_for_plan(self, timeout: float | None = None) -> None:
-        """Block until the adapter sent the history and the first plan.
+    def wait_for_history(self) -> None:
+        """Block until the adapter says which history to replay.
 
         No time limit: the adapter may be loading a very large history, and if it goes
         away the control channel closes and this process exits.
+        """
+        self._have_history.wait()
+
+    def wait_for_plan(self, timeout: float | None = None) -> None:
+        """Block until the adapter sent the first stop plan.
+
+        A standby debuggee (see the adapter's standby module) waits here, its history loaded
+        and the user's code imported, until a trip back in the replay needs it.
         """
         self._have_plan.wait(timeout)
 
@@ -263,7 +273,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.replay.report import core_message
 
     ensure_import_path()
-    stops.wait_for_plan()
+    stops.wait_for_history()
     # With the user's converter or codec, or justMyCode off, code the user may want to stop
     # in runs between activations: trace everything then.
     specs = SetupSpecs.from_json(session)
@@ -280,6 +290,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         setup, _ = with_codec_server(specs.resolve(),
                                      codec_options_from_json(session.get("codec")))
         stops.converter = setup.effective_converter()
+        stops.wait_for_plan()
         # The adapter maps the history (in the background): replay without mapping here.
         raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
                                           user_roots=user_roots(workflows),

@@ -14,8 +14,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from replaydbg.dap.eventbp import EventPlan
+from replaydbg.dap.debuggee_link import DebuggeeLink
+from replaydbg.dap.debugpy_side import DebugpyAdapter
+from replaydbg.dap.eventbp import EventPlan, stop_point
 from replaydbg.dap.protocol import Message
+from replaydbg.dap.standby import READY_WAIT, Standby
 
 if TYPE_CHECKING:
     from replaydbg.dap.adapter import Session
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
 #: What a replay started again says that the editor has heard already.
 _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",
                              "terminated", "module", "loadedSource"})
+#: How many events a standby debuggee is parked behind the stop the user looks at (see
+#: GoingBack.prepare): about 0.2 s of replay under the debugger.
+PARK_BEHIND = 400
 #: Chooses the event to go back to, from the plan, the current stop point and whether the
 #: replay is past that point already (stopped at a line after it: then it counts as earlier).
 Choice = Callable[[EventPlan, tuple[int, str, int], bool], "int | None"]
@@ -48,6 +54,7 @@ class GoingBack:
         self._queue: list[Message] = []
         self._queue_lock = threading.Lock()
         self._draining = False
+        self._standby: Standby | None = None
 
     def queued(self, request: Message) -> bool:
         """Keep ``request`` for after the trip back, if one is under way (True then)."""
@@ -90,7 +97,78 @@ class GoingBack:
         session.proxy.send_event("continued", {"threadId": thread, "allThreadsContinued": True})
         threading.Thread(target=self._restart, args=(target,), daemon=True).start()
 
+    def prepare(self) -> None:
+        """Have a standby debuggee parked a little behind the current stop (idempotent).
+
+        It can only replay forward: one parked past where the user may go back next is
+        replaced, one far behind is moved up.
+        """
+        session = self._session
+        through = self._checkpoint()
+        with self._queue_lock:
+            if session.ended.is_set() or session.config is None or self.target is not None:
+                return
+            standby = self._standby
+            if standby is not None and standby.through > through:
+                self._standby = None
+            elif standby is not None:
+                standby.advance(through)
+                return
+            self._standby = Standby(session, through)
+        if standby is not None and self._standby is not standby:
+            standby.discard()
+
+    def _checkpoint(self) -> int:
+        """The last activation a standby replays before it holds (-1: none).
+
+        :data:`PARK_BEHIND` events before the current stop: replaying those under the
+        debugger is all a step back costs, wherever it is in a long history.
+        """
+        session = self._session
+        stop, plan = session.stops.current, session.plan
+        if stop is None or plan is None or not stop.get("eventId"):
+            return -1
+        for event in reversed(plan.events[:max(0, int(stop["eventId"]) - PARK_BEHIND)]):
+            if event.get("activation") is not None:
+                return int(event["activation"]) - 1
+        return -1
+
+    def discard(self) -> None:
+        """The session ends: so does its standby."""
+        with self._queue_lock:
+            standby, self._standby = self._standby, None
+        if standby is not None:
+            standby.discard()
+
     def _restart(self, target: int) -> None:
+        with self._queue_lock:
+            standby, self._standby = self._standby, None
+        assert self._session.plan is not None
+        point = stop_point(self._session.plan.events[target - 1])
+        if standby is not None and point is not None and standby.reaches(point[0]) \
+                and standby.ready.wait(READY_WAIT) and not standby.failed:
+            self._take(standby, target)
+        else:
+            if standby is not None:
+                standby.discard()
+            self._start_again(target)
+        self.prepare()  # the next trip back's
+
+    def _take(self, standby: Standby, target: int) -> None:
+        """Hand the parked debuggee the plan to the target: only the replay is left."""
+        session = self._session
+        assert session.plan is not None and session.link is not None
+        old_link = session.link
+        with session.plan_lock:
+            session.plan.one_shot = target
+            session.stops.forget()
+            old_debugpy, session.link = standby.take()
+            session.debuggee_ready = True  # it has the history (see Standby)
+            session.plans.send_plan()  # the target only, while going back
+        self._retire(old_link, old_debugpy)
+
+    def _start_again(self, target: int) -> None:
+        """No standby: start a new debuggee under a new debugpy and replay to the target."""
         session = self._session
         assert session.plan is not None and session.link is not None
         old_link = session.link
@@ -100,11 +178,19 @@ class GoingBack:
             session.stops.forget()
             session.link = session.plans.new_link()
             old_debugpy = session.proxy.start_debugpy()  # its messages are ignored from now
-        old_link.close()
-        if old_debugpy is not None:
-            old_debugpy.kill()
+        self._retire(old_link, old_debugpy)
         session.proxy.request("initialize", session.initialize_arguments)
         session.proxy.request("launch", session.launcher.debugpy_launch())
+
+    @staticmethod
+    def _retire(link: DebuggeeLink, debugpy: DebugpyAdapter | None) -> None:
+        """End the replay left behind, off the critical path (killing it waits a little)."""
+        def end() -> None:
+            link.close()
+            if debugpy is not None:
+                debugpy.kill()
+
+        threading.Thread(target=end, name="replaydbg-retire", daemon=True).start()
 
     def hides(self, event: str) -> bool:
         """Whether debugpy's ``event`` belongs to the restart (then the editor never sees it)."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from replaydbg.dap import control
 from replaydbg.dap.config import in_launch_terms
 from replaydbg.dap.debuggee import ENV_SESSION
+from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.eventbp import EventPlan
 from replaydbg.dap.mapping import (
     PACKAGE_ROOT,
@@ -223,20 +224,17 @@ class Launcher:
         else:
             session.proxy.send_event("terminated")
 
-    def mark_failed(self) -> bool:
-        """The replay could not start; True when that was said already (by the mapping)."""
-        with self._lock:
-            said, self.failed = self.failed, True
-        return said
-
     def _progress(self, event: str, **body: Any) -> None:
         """Progress events, for clients that asked for them (DAP's rule)."""
         if self.progress_reporting:
             self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})
 
-    def debugpy_launch(self) -> dict[str, Any]:
-        """The arguments of debugpy's ``launch`` for the debuggee."""
-        config, link = self._session.config, self._session.link
+    def debugpy_launch(self, link: DebuggeeLink | None = None) -> dict[str, Any]:
+        """The arguments of debugpy's ``launch`` for a debuggee (default: the session's).
+
+        ``link``: the control channel of another debuggee, such as a standby's.
+        """
+        config, link = self._session.config, link or self._session.link
         assert config is not None and link is not None
         session = {"workflows": config.workflows, **config.setup.to_json(),
                    "justMyCode": config.just_my_code, "deadlockTimeout": config.deadlock_timeout,

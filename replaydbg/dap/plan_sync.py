@@ -28,8 +28,8 @@ class PlanSync:
 
     def new_link(self) -> DebuggeeLink:
         """The control channel a new debuggee will connect to."""
-        return DebuggeeLink(on_hello=self._on_hello, on_stop=self._on_stop,
-                            on_result=self._on_result)
+        return DebuggeeLink(on_hello=self._on_hello, on_stop=self.on_stop,
+                            on_result=self.on_result)
 
     def send_plan(self, *, wait: bool = False) -> None:
         """Send the whole plan (it replaces the debuggee's); ``wait`` until it is applied."""
@@ -114,7 +114,8 @@ class PlanSync:
             session.debuggee_ready = True
             self.send_plan()
 
-    def _on_stop(self, stop: Message) -> None:
+    def on_stop(self, stop: Message) -> None:
+        """The debuggee announces a stop it is about to make."""
         session = self._session
         if stop.get("reason") == "pause":
             stop = self._describe_pause(stop)
@@ -134,11 +135,15 @@ class PlanSync:
             return stop
         return {**stop, "eventId": event["eventId"], "description": f"Paused: {describe(event)}"}
 
-    def _on_result(self, message: Message) -> None:
+    def on_result(self, message: Message) -> None:
+        """The debuggee reports how the replay ended."""
         session = self._session
         status = message.get("status")
-        if status == "error" and session.launcher.mark_failed():
-            return  # it could not start, and the mapping said so first
+        if status == "error":
+            # It could not start (no such workflow, a plugin that does not import...): said
+            # once, whether it or the mapping run says it first, and the launch is answered.
+            session.launcher.fail(str(message.get("message", "")))
+            return
         if status not in ("ok", None):
             session.proxy.send_event("output", {
                 "category": "important",

@@ -71,6 +71,22 @@ class Proxy:
 
     def start_debugpy(self) -> DebugpyAdapter | None:
         """Start a debugpy adapter that replaces the current one; returns the old one."""
+        on_message, on_exit = self._routes()
+        return self._replace(DebugpyAdapter(on_message, on_exit))
+
+    def adopt(self, adapter: DebugpyAdapter) -> tuple[DebugpyAdapter | None,
+                                                       Callable[[Message], None],
+                                                       Callable[[], None]]:
+        """Make ``adapter`` (started and configured elsewhere) the current one.
+
+        Returns the old adapter, and where the new one's messages and exit must go from now
+        on (its owner passes them on: they were its own until now).
+        """
+        on_message, on_exit = self._routes()
+        return self._replace(adapter), on_message, on_exit
+
+    def _routes(self) -> tuple[Callable[[Message], None], Callable[[], None]]:
+        """Message and exit handlers for the next adapter; an older one's are dropped."""
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -84,11 +100,14 @@ class Proxy:
                 self._fail_pending()
                 self._on_exit()
 
+        return on_message, on_exit
+
+    def _replace(self, adapter: DebugpyAdapter) -> DebugpyAdapter | None:
         with self._lock:
-            # The new adapter numbers from 1 again; the old one's answers never come.
+            # The new adapter numbers on by itself; the old one's answers never come.
             self._pending.clear()
             self._gone = False
-            old, self.debugpy = self.debugpy, DebugpyAdapter(on_message, on_exit)
+            old, self.debugpy = self.debugpy, adapter
         return old
 
     def forward(self, message: Message, on_response: OnResponse | None = None) -> None:
