@@ -109,8 +109,8 @@ def _memory(session: Session) -> str:
         except OSError:
             continue
         kind = ("replaydbg adapter" if pid == session.adapter.proc.pid else
+                "debuggee" if "--connect" in command else
                 "debugpy launcher" if "launcher" in command else
-                "debuggee" if "replaydbg.dap.debuggee" in command else
                 "debugpy adapter" if "debugpy.adapter" in command else "other")
         rows.append((kind, _rss_mb(pid)))
     total = sum(mb for _, mb in rows)

@@ -473,4 +473,4 @@ class Session:
             self.plan.one_shot = None  # reached: the next plan no longer has it
         if isinstance(event_id, int):
             self.going_back.reached(event_id)
-        self.going_back.prepare()  # parked while the user looks at the stop
+        self.going_back.prepare_soon()  # parked while the user looks at the stop

@@ -29,6 +29,8 @@ _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets
 #: How many events a standby debuggee is parked behind the stop the user looks at (see
 #: GoingBack.prepare): about 0.2 s of replay under the debugger.
 PARK_BEHIND = 400
+#: Seconds at a stop before a standby is prepared (see GoingBack.prepare_soon).
+PARK_DELAY = 0.3
 #: Chooses the event to go back to, from the plan, the current stop point and whether the
 #: replay is past that point already (stopped at a line after it: then it counts as earlier).
 Choice = Callable[[EventPlan, tuple[int, str, int], bool], "int | None"]
@@ -55,6 +57,7 @@ class GoingBack:
         self._queue_lock = threading.Lock()
         self._draining = False
         self._standby: Standby | None = None
+        self._stops_seen = 0
 
     def queued(self, request: Message) -> bool:
         """Keep ``request`` for after the trip back, if one is under way (True then)."""
@@ -97,6 +100,24 @@ class GoingBack:
         session.proxy.send_event("continued", {"threadId": thread, "allThreadsContinued": True})
         threading.Thread(target=self._restart, args=(target,), daemon=True).start()
 
+    def prepare_soon(self) -> None:
+        """Prepare a standby if the user is still at this stop a moment from now.
+
+        A standby replays in the background: not worth it (nor the CPU it takes from the
+        replay) for a stop the user leaves at once, as when holding down Step.
+        """
+        with self._queue_lock:
+            self._stops_seen += 1
+            seen = self._stops_seen
+
+        def later() -> None:
+            if self._stops_seen == seen and self._session.at_stop:
+                self.prepare()
+
+        timer = threading.Timer(PARK_DELAY, later)
+        timer.daemon = True
+        timer.start()
+
     def prepare(self) -> None:
         """Have a standby debuggee parked a little behind the current stop (idempotent).
 
@@ -106,7 +127,7 @@ class GoingBack:
         session = self._session
         through = self._checkpoint()
         with self._queue_lock:
-            if session.ended.is_set() or session.config is None or self.target is not None:
+            if session.ended.is_set() or session.config is None:
                 return
             standby = self._standby
             if standby is not None and standby.through > through:
