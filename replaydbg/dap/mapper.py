@@ -25,9 +25,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import IO, Any
 
-from replaydbg.cli.lifeline import exit_with_parent_if_asked
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History, load_history, short_details
+from replaydbg.lifeline import exit_with_parent_if_asked
 from replaydbg.project.codec import codec_options_from_json, with_codec_server
 from replaydbg.project.specs import SetupSpecs
 from replaydbg.replay import find_workflow

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from replaydbg.cli.lifeline import LIFELINE_ENV
 from replaydbg.dap.config import LaunchConfig
 from replaydbg.errors import InputError
+from replaydbg.lifeline import LIFELINE_ENV
 from replaydbg.project.codec import codec_options_json
 
 #: Where the ``replaydbg`` package lives, put on the user's PYTHONPATH so that their
