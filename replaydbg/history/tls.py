@@ -8,18 +8,30 @@ after a timeout. File contents never appear in messages.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from temporalio.envconfig import ClientConfigTLS, DataSource
 from temporalio.service import TLSConfig
 
 from replaydbg.errors import ConfigError
 
-if TYPE_CHECKING:
-    from replaydbg.history.connect import FetchOptions
+
+class TLSOptions(Protocol):
+    """The TLS options of a connection (FetchOptions has them): what this module reads."""
+
+    @property
+    def tls(self) -> bool | None: ...
+    @property
+    def tls_ca_path(self) -> str | None: ...
+    @property
+    def tls_cert_path(self) -> str | None: ...
+    @property
+    def tls_key_path(self) -> str | None: ...
+    @property
+    def tls_server_name(self) -> str | None: ...
 
 
-def tls_setting(options: FetchOptions, profile: ClientConfigTLS | None) -> bool | TLSConfig | None:
+def tls_setting(options: TLSOptions, profile: ClientConfigTLS | None) -> bool | TLSConfig | None:
     """False, True (system roots), a ``TLSConfig``, or None to let the SDK decide."""
     if options.tls is False:
         return False
@@ -36,7 +48,7 @@ def tls_setting(options: FetchOptions, profile: ClientConfigTLS | None) -> bool 
     return True if options.tls is True or profile_wants_tls else None
 
 
-def _tls_config(options: FetchOptions, profile: ClientConfigTLS) -> TLSConfig | None:
+def _tls_config(options: TLSOptions, profile: ClientConfigTLS) -> TLSConfig | None:
     """A ``TLSConfig`` when any certificate or server name is configured, else None."""
     ca = _read(options.tls_ca_path, profile.server_root_ca_cert, "CA certificate", "--tls-ca")
     cert = _read(options.tls_cert_path, profile.client_cert, "client cert", "--tls-cert")
