@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.eventbp import EventPlan, stop_point
 from replaydbg.dap.protocol import Message
 from replaydbg.dap.standby import READY_WAIT, Standby
-
-if TYPE_CHECKING:
-    from replaydbg.dap.adapter import Session
+from replaydbg.dap.state import SessionState
 
 #: What a replay started again says that the editor has heard already.
 _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",
@@ -48,7 +45,7 @@ class GoingBack:
     wait in a queue and are dispatched, in order, once the replay stopped at the target.
     """
 
-    def __init__(self, session: Session, dispatch: Callable[[Message], None]) -> None:
+    def __init__(self, session: SessionState, dispatch: Callable[[Message], None]) -> None:
         self._session = session
         self._dispatch = dispatch
         #: The event the restarted replay runs to before anything else may stop it.

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from replaydbg.dap import control
 from replaydbg.dap.config import in_launch_terms
@@ -33,12 +33,10 @@ from replaydbg.dap.mapping import (
     user_environment,
 )
 from replaydbg.dap.protocol import Message
+from replaydbg.dap.state import SessionState
 from replaydbg.dap.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import event_type_name, load_history, save_history
-
-if TYPE_CHECKING:
-    from replaydbg.dap.adapter import Session
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +50,7 @@ _PROGRESS_EVERY = 1.0
 class Launcher:
     """The launch of one session's replay and the making of its event map."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionState) -> None:
         self._session = session
         self.loaded = threading.Event()  # the history loaded, or failed to
         self.mapped = threading.Event()  # the whole map arrived (session.map_result is set)

@@ -8,22 +8,20 @@ makes it, answers where the replay is, and reports its outcome.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from replaydbg.dap.config import in_launch_terms
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.eventbp import describe, stop_point
 from replaydbg.dap.mapping import MapResult
 from replaydbg.dap.protocol import Message
-
-if TYPE_CHECKING:
-    from replaydbg.dap.adapter import Session
+from replaydbg.dap.state import SessionState
 
 
 class PlanSync:
     """The conversation with the session's debuggee about the plan and its stops."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionState) -> None:
         self._session = session
 
     def new_link(self) -> DebuggeeLink:

@@ -16,14 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from replaydbg.dap.debuggee_link import DebuggeeLink
 from replaydbg.dap.debugpy_side import DebugpyAdapter
 from replaydbg.dap.protocol import Message
-
-if TYPE_CHECKING:
-    from replaydbg.dap.adapter import Session
+from replaydbg.dap.state import SessionState
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +32,7 @@ READY_WAIT = 15.0
 class Standby:
     """One parked debuggee under its own debugpy adapter (see the module docstring)."""
 
-    def __init__(self, session: Session, through: int = -1) -> None:
+    def __init__(self, session: SessionState, through: int = -1) -> None:
         self._session = session
         #: It replays the activations up to ``through`` and holds at the next one's start
         #: (-1: before the first): it can go on to any event of a later activation.
