@@ -72,7 +72,7 @@ def session(breakpoints: list[dict[str, str]], *, stops: int = 0,
 
 
 def _launch(stop_on_entry: bool) -> bytes:
-    from replaydbg.dap.protocol import encode_message
+    from replaydbg.dap.adapter.protocol import encode_message
 
     return encode_message({"seq": 2, "type": "request", "command": "launch", "arguments": {
         "historyFile": HISTORY, "cwd": str(EXAMPLES), "python": sys.executable,

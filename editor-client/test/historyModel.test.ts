@@ -145,7 +145,7 @@ describe('event breakpoint names', () => {
 
 describe('events the replay can run to', () => {
   it('are those workflow code runs for, by the adapter\'s rule', () => {
-    // The adapter's stop_point over this map (replaydbg/dap/eventbp.py) gives these.
+    // The adapter's stop_point over this map (replaydbg/dap/adapter/eventbp.py) gives these.
     assert.deepStrictEqual(load('greeting').events.filter(runsCode).map((e) => e.eventId),
       [1, 3, 5, 7, 9, 11, 13, 15, 17, 18, 20, 22]);
   });

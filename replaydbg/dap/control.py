@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 ENV_ADDRESS = "REPLAYDBG_CONTROL"
 ENV_TOKEN = "REPLAYDBG_CONTROL_TOKEN"
+#: The session's settings for the debuggee (workflows, setup, codec...), as JSON.
+ENV_SESSION = "REPLAYDBG_SESSION"
 Message = dict[str, Any]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from replaydbg.dap.protocol import encode_message
+from replaydbg.dap.adapter.protocol import encode_message
 from tests.support.dap_client import Adapter, adapter_session, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from replaydbg.dap.config import ATTRIBUTES, in_launch_terms, parse_launch
+from replaydbg.dap.adapter.config import ATTRIBUTES, in_launch_terms, parse_launch
 from replaydbg.errors import InputError
 
 

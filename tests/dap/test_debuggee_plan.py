@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from replaydbg.dap import control
-from replaydbg.dap.debuggee import PlannedStops
-from replaydbg.dap.eventbp import PlannedStop
+from replaydbg.dap.adapter.eventbp import PlannedStop
+from replaydbg.dap.debuggee.stops import PlannedStops
 
 
 def _session() -> tuple[list[dict[str, Any]], control.Channel, PlannedStops]:

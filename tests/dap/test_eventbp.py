@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from replaydbg.dap.eventbp import NONDETERMINISM, EventPlan, parse_selector
+from replaydbg.dap.adapter.eventbp import NONDETERMINISM, EventPlan, parse_selector
 
 
 def _event(event_id: int, kind: str, role: str, activation: int | None = None,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from replaydbg.dap.protocol import encode_message
+from replaydbg.dap.adapter.protocol import encode_message
 from tests.support.dap_client import Adapter
 
 #: Requests that do not end the session or start a replay, whatever their arguments.

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from replaydbg.dap.protocol import (
+from replaydbg.dap.adapter.protocol import (
     EndOfStream,
     MessageWriter,
     ProtocolError,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from replaydbg.dap.eventbp import EventPlan, stop_order, stop_point
+from replaydbg.dap.adapter.eventbp import EventPlan, stop_order, stop_point
 from tests.support.dap_client import Adapter, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

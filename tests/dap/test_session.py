@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from replaydbg.dap.protocol import encode_message
+from replaydbg.dap.adapter.protocol import encode_message
 from replaydbg.testing import find_temporal_cli
 from tests.support.dap_client import Adapter, wait_for
 from tests.support.greeting_server import EXAMPLES, start_with_greeting

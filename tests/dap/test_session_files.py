@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from replaydbg.dap.workdir import PREFIX, sweep_orphans
+from replaydbg.dap.adapter.workdir import PREFIX, sweep_orphans
 from tests.support.dap_client import Adapter, adapter_session, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

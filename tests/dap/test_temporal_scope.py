@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from replaydbg.dap.temporal_scope import VariableStore, temporal_tree
+from replaydbg.dap.adapter.temporal_scope import VariableStore, temporal_tree
 from replaydbg.history import load_history
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from replaydbg.dap.config import ATTRIBUTES
-from replaydbg.dap.eventbp import FILTERS
+from replaydbg.dap.adapter.config import ATTRIBUTES
+from replaydbg.dap.adapter.eventbp import FILTERS
 
 PACKAGE_JSON = Path(__file__).parents[2] / "editor-client" / "package.json"
 _JSON_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object", int: "number",

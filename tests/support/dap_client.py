@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from replaydbg.dap.protocol import encode_message, read_message
+from replaydbg.dap.adapter.protocol import encode_message, read_message
 
 
 class Adapter:

@@ -1,6 +1,6 @@
 /**
  * Names of event breakpoints, read the way the adapter reads them
- * (`replaydbg/dap/eventbp.py` `parse_selector`): `event:7`, `#7`, `7`, an event type such as
+ * (`replaydbg/dap/adapter/eventbp.py` `parse_selector`): `event:7`, `#7`, `7`, an event type such as
  * `ActivityTaskCompleted`, or its protobuf spelling `EVENT_TYPE_ACTIVITY_TASK_COMPLETED`.
  * Pure: no `vscode` import.
  */

@@ -140,7 +140,7 @@ export function eventLine(event: HistoryEvent): SourceLine | null {
 
 /**
  * Whether workflow code runs for the event, so that the replay can stop there ("Run to This
- * Event"). The adapter's rule (`replaydbg/dap/eventbp.py` `stop_point`), on its map.
+ * Event"). The adapter's rule (`replaydbg/dap/adapter/eventbp.py` `stop_point`), on its map.
  */
 export function runsCode(event: HistoryEvent): boolean {
   if (event.activation === null || event.codeRuns === false) {

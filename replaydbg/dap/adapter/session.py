@@ -22,21 +22,21 @@ import shutil
 import threading
 from typing import IO
 
-from replaydbg.dap.config import LaunchConfig, parse_launch
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.editor_breakpoints import EditorBreakpoints
-from replaydbg.dap.eventbp import FILTER_IDS, FILTERS, EventPlan, stop_order
-from replaydbg.dap.going_back import GoingBack
-from replaydbg.dap.interpreter import check_interpreter
-from replaydbg.dap.launching import Launcher
-from replaydbg.dap.mapping import MapResult
-from replaydbg.dap.plan_sync import PlanSync
-from replaydbg.dap.protocol import EndOfStream, FrameReader, Message, ProtocolError
-from replaydbg.dap.proxy import Proxy
-from replaydbg.dap.request_shapes import request_problem
-from replaydbg.dap.run_to import way_to
-from replaydbg.dap.stop_events import StopEvents
-from replaydbg.dap.temporal_scope import VariableStore
+from replaydbg.dap.adapter.config import LaunchConfig, parse_launch
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.editor_breakpoints import EditorBreakpoints
+from replaydbg.dap.adapter.eventbp import FILTER_IDS, FILTERS, EventPlan, stop_order
+from replaydbg.dap.adapter.going_back import GoingBack
+from replaydbg.dap.adapter.interpreter import check_interpreter
+from replaydbg.dap.adapter.launching import Launcher
+from replaydbg.dap.adapter.mapping import MapResult
+from replaydbg.dap.adapter.plan_sync import PlanSync
+from replaydbg.dap.adapter.protocol import EndOfStream, FrameReader, Message, ProtocolError
+from replaydbg.dap.adapter.proxy import Proxy
+from replaydbg.dap.adapter.request_shapes import request_problem
+from replaydbg.dap.adapter.run_to import way_to
+from replaydbg.dap.adapter.stop_events import StopEvents
+from replaydbg.dap.adapter.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import History
 

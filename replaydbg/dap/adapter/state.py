@@ -12,14 +12,14 @@ from __future__ import annotations
 import threading
 from typing import Any, Protocol
 
-from replaydbg.dap.config import LaunchConfig
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.editor_breakpoints import EditorBreakpoints
-from replaydbg.dap.eventbp import EventPlan
-from replaydbg.dap.mapping import MapResult
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.proxy import Proxy
-from replaydbg.dap.stop_events import StopEvents
+from replaydbg.dap.adapter.config import LaunchConfig
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.editor_breakpoints import EditorBreakpoints
+from replaydbg.dap.adapter.eventbp import EventPlan
+from replaydbg.dap.adapter.mapping import MapResult
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.proxy import Proxy
+from replaydbg.dap.adapter.stop_events import StopEvents
 from replaydbg.history import History
 
 

@@ -17,10 +17,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.debugpy_side import DebugpyAdapter
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.state import SessionState
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.state import SessionState
 
 logger = logging.getLogger(__name__)
 

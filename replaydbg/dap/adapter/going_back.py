@@ -13,12 +13,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.debugpy_side import DebugpyAdapter
-from replaydbg.dap.eventbp import EventPlan, stop_point
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.standby import READY_WAIT, Standby
-from replaydbg.dap.state import SessionState
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
+from replaydbg.dap.adapter.eventbp import EventPlan, stop_point
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.standby import READY_WAIT, Standby
+from replaydbg.dap.adapter.state import SessionState
 
 #: What a replay started again says that the editor has heard already.
 _RESTART_EVENTS = frozenset({"initialized", "process", "thread", "debugpySockets", "exited",

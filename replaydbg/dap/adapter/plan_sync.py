@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from replaydbg.dap.config import in_launch_terms
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.eventbp import describe, stop_point
-from replaydbg.dap.mapping import MapResult
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.state import SessionState
+from replaydbg.dap.adapter.config import in_launch_terms
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.eventbp import describe, stop_point
+from replaydbg.dap.adapter.mapping import MapResult
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.state import SessionState
 
 
 class PlanSync:

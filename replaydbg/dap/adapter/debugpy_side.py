@@ -16,7 +16,13 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from replaydbg.dap.protocol import EndOfStream, Message, MessageWriter, ProtocolError, read_message
+from replaydbg.dap.adapter.protocol import (
+    EndOfStream,
+    Message,
+    MessageWriter,
+    ProtocolError,
+    read_message,
+)
 
 logger = logging.getLogger(__name__)
 

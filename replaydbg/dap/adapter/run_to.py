@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from replaydbg.dap.eventbp import EventPlan, stop_order, stop_point
+from replaydbg.dap.adapter.eventbp import EventPlan, stop_order, stop_point
 from replaydbg.errors import ReplaydbgError
 
 Way = Literal["forward", "back", "here"]

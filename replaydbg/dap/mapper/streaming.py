@@ -152,9 +152,3 @@ def main() -> int:
         write(out, {"error": "usage: python -m replaydbg.dap.mapper SESSION_JSON", "hint": None})
         return 2
     return run(session, out)
-
-
-if __name__ == "__main__":
-    code = main()
-    sys.stderr.flush()
-    os._exit(code)  # the SDK core's threads must not race interpreter teardown

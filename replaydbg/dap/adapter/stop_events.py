@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.proxy import Proxy
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.proxy import Proxy
 
 
 class StopEvents:

@@ -1,10 +1,10 @@
-"""``python -m replaydbg.dap.debuggee``: the replay that runs under debugpy.
+"""The debuggee's stop hooks: where the adapter's plan says to stop, and how.
 
-Started by debugpy's launcher in the user's interpreter, working directory and environment.
-It connects back to the adapter over the control channel, receives the stop plan, replays
-the history with the recording runtime and stops where the plan says, telling the adapter
-why just before each stop. While the adapter's plan is preliminary (the event map is still
-being made), the replay is held at the first job or command the plan cannot decide yet.
+The runtime calls these hooks at each job and command of the replay; they stop pydevd there
+when the plan says so, telling the adapter why just before. While the adapter's plan is
+preliminary (the event map is still being made), the replay is held at the first job or
+command the plan cannot decide yet. A reader thread takes plans, pauses and questions from
+the control channel meanwhile.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from replaydbg.dap import control, pydevd_glue
-
-ENV_SESSION = "REPLAYDBG_SESSION"
+from replaydbg.dap import control
+from replaydbg.dap.debuggee import pydevd_glue
 
 
 class PlannedStops:
@@ -245,77 +243,3 @@ class PlannedStops:
             pydevd_glue.suspend_at(frame)
             if self.window and pydevd_glue.wanted():  # e.g. the user steps on from here
                 pydevd_glue.trace(True)
-
-
-def main() -> int:
-    """Run the session's replay; the outcome goes to the adapter."""
-    channel = control.connect(os.environ[control.ENV_ADDRESS], os.environ[control.ENV_TOKEN])
-    session: dict[str, Any] = json.loads(os.environ[ENV_SESSION])
-    stops = PlannedStops(channel)
-    pydevd_glue.prepare()
-    channel.send({"type": "hello", "pid": os.getpid(), "python": list(sys.version_info[:2])})
-    # Our own start-up (SDK imports, the history) is no user code: not worth tracing.
-    pydevd_glue.trace(False)
-    status = _replay(session, stops)
-    channel.send({"type": "result", **status})
-    return 0 if status.get("status") == "ok" else 1
-
-
-def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
-    # Imports here so that the control channel is up before the (slower) SDK imports.
-    from replaydbg.errors import ReplaydbgError
-    from replaydbg.history import load_history
-    from replaydbg.project.codec import codec_options_from_json, with_codec_server
-    from replaydbg.project.specs import SetupSpecs
-    from replaydbg.replay import find_workflow
-    from replaydbg.replay.discovery import ensure_import_path, user_roots
-    from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, replay_recorded
-    from replaydbg.replay.report import core_message
-
-    ensure_import_path()
-    stops.wait_for_history()
-    # With the user's converter or codec, or justMyCode off, code the user may want to stop
-    # in runs between activations: trace everything then.
-    specs = SetupSpecs.from_json(session)
-    specs.add_import_paths()  # the project's folder: its workflow and setup specs import
-    stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
-                        and pydevd_glue.window_pays())
-    try:
-        history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
-        # From here on the user's modules are imported and run: traced, unless nothing in
-        # them can stop the debugger (see pydevd_glue.wanted).
-        pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
-        workflows = list(session.get("workflows") or [])
-        cls = find_workflow(workflows, history.workflow_type).cls
-        setup, _ = with_codec_server(specs.resolve(),
-                                     codec_options_from_json(session.get("codec")))
-        stops.converter = setup.effective_converter()
-        stops.wait_for_plan()
-        # The adapter maps the history (in the background): replay without mapping here.
-        raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
-                                          user_roots=user_roots(workflows),
-                                          track_next_lines=False, paused=stops.held,
-                                          deadlock_timeout=session.get("deadlockTimeout",
-                                                                       DEFAULT_DEADLOCK_TIMEOUT)
-                                          or None))
-    except ReplaydbgError as err:
-        return {"status": "error", "message": str(err)}
-    if raw.failure is None:
-        # The SDK calls a task failure a success; the recording knows the code raised.
-        failed = next((a for a in raw.recording.activations
-                       if a.failure and not a.is_eviction), None)
-        if failed is not None:
-            return {"status": "failed", "message": f"{failed.failure_type}: {failed.failure}"}
-        return {"status": "ok", "message": ""}
-    status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
-    return {"status": status, "message": core_message(str(raw.failure))}
-
-
-if __name__ == "__main__":
-    code = main()
-    # Tearing the interpreter down under the debugger, with the SDK core's threads still
-    # there, takes ~0.7 s for nothing: the outcome is with the adapter already, and what
-    # was printed is in the launcher's pipes once flushed.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

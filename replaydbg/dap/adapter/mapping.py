@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from replaydbg.dap.config import LaunchConfig
+from replaydbg.dap.adapter.config import LaunchConfig
 from replaydbg.errors import InputError
 from replaydbg.lifeline import LIFELINE_ENV
 from replaydbg.project.codec import codec_options_json
 
 #: Where the ``replaydbg`` package lives, put on the user's PYTHONPATH so that their
 #: interpreter can run our modules even when replaydbg is installed elsewhere.
-PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 #: An import of ours that fails in the user's interpreter (before any user code runs).
 _MISSING_MODULE = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'$", re.M)
 #: How much lower the mapping run's CPU priority is than the debuggee's (it must not slow

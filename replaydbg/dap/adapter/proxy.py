@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import IO, Any
 
-from replaydbg.dap.debugpy_side import DebugpyAdapter
-from replaydbg.dap.protocol import Message, MessageWriter
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
+from replaydbg.dap.adapter.protocol import Message, MessageWriter
 
 OnResponse = Callable[[Message], None]
 

@@ -21,20 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from replaydbg.dap import control
-from replaydbg.dap.config import in_launch_terms
-from replaydbg.dap.debuggee import ENV_SESSION
-from replaydbg.dap.debuggee_link import DebuggeeLink
-from replaydbg.dap.eventbp import EventPlan
-from replaydbg.dap.mapping import (
+from replaydbg.dap.adapter.config import in_launch_terms
+from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.eventbp import EventPlan
+from replaydbg.dap.adapter.mapping import (
     PACKAGE_ROOT,
     MappingRun,
     fetch_to_file,
     session_codec,
     user_environment,
 )
-from replaydbg.dap.protocol import Message
-from replaydbg.dap.state import SessionState
-from replaydbg.dap.workdir import make_workdir
+from replaydbg.dap.adapter.protocol import Message
+from replaydbg.dap.adapter.state import SessionState
+from replaydbg.dap.adapter.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
 from replaydbg.history import event_type_name, load_history, save_history
 
@@ -239,7 +238,7 @@ class Launcher:
                    "codec": session_codec(config)}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
-                    ENV_SESSION: json.dumps(session)})
+                    control.ENV_SESSION: json.dumps(session)})
         return {"module": "replaydbg.dap.debuggee", "python": list(config.python),
                 "cwd": config.cwd, "env": env, "justMyCode": config.just_my_code,
                 "console": "internalConsole", "redirectOutput": True,

@@ -5,7 +5,7 @@ Editors and scripts send what they like: a ``launch`` whose arguments are a stri
 as a list of characters). The table below holds, for the requests this adapter handles or
 forwards, the argument types the DAP specification gives; a request that does not fit gets
 an error response naming the field, never an ``AttributeError`` from deep in a handler.
-Launch attributes themselves are checked by :mod:`replaydbg.dap.config`.
+Launch attributes themselves are checked by :mod:`replaydbg.dap.adapter.config`.
 
 A field spec is a kind: ``str``, ``int``, ``bool``, ``object``, ``number``, ``list[KIND]``,
 or the name of an object shape from :data:`OBJECTS`; a field name ending in ``!`` is

@@ -1,0 +1,83 @@
+"""The debuggee's run: connect to the adapter, replay the history, report the outcome.
+
+Started by debugpy's launcher in the user's interpreter, working directory and environment
+(``python -m replaydbg.dap.debuggee``). It connects back to the adapter over the control
+channel, loads the history and imports the workflow, waits for the stop plan, then replays
+with the recording runtime, stopping where :class:`.stops.PlannedStops` says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from typing import Any
+
+from replaydbg.dap import control
+from replaydbg.dap.debuggee import pydevd_glue
+from replaydbg.dap.debuggee.stops import PlannedStops
+
+
+def main() -> int:
+    """Run the session's replay; the outcome goes to the adapter."""
+    channel = control.connect(os.environ[control.ENV_ADDRESS], os.environ[control.ENV_TOKEN])
+    session: dict[str, Any] = json.loads(os.environ[control.ENV_SESSION])
+    stops = PlannedStops(channel)
+    pydevd_glue.prepare()
+    channel.send({"type": "hello", "pid": os.getpid(), "python": list(sys.version_info[:2])})
+    # Our own start-up (SDK imports, the history) is no user code: not worth tracing.
+    pydevd_glue.trace(False)
+    status = _replay(session, stops)
+    channel.send({"type": "result", **status})
+    return 0 if status.get("status") == "ok" else 1
+
+
+def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
+    # Imports here so that the control channel is up before the (slower) SDK imports.
+    from replaydbg.errors import ReplaydbgError
+    from replaydbg.history import load_history
+    from replaydbg.project.codec import codec_options_from_json, with_codec_server
+    from replaydbg.project.specs import SetupSpecs
+    from replaydbg.replay import find_workflow
+    from replaydbg.replay.discovery import ensure_import_path, user_roots
+    from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, replay_recorded
+    from replaydbg.replay.report import core_message
+
+    ensure_import_path()
+    stops.wait_for_history()
+    # With the user's converter or codec, or justMyCode off, code the user may want to stop
+    # in runs between activations: trace everything then.
+    specs = SetupSpecs.from_json(session)
+    specs.add_import_paths()  # the project's folder: its workflow and setup specs import
+    stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
+                        and pydevd_glue.window_pays())
+    try:
+        history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
+        # From here on the user's modules are imported and run: traced, unless nothing in
+        # them can stop the debugger (see pydevd_glue.wanted).
+        pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
+        workflows = list(session.get("workflows") or [])
+        cls = find_workflow(workflows, history.workflow_type).cls
+        setup, _ = with_codec_server(specs.resolve(),
+                                     codec_options_from_json(session.get("codec")))
+        stops.converter = setup.effective_converter()
+        stops.wait_for_plan()
+        # The adapter maps the history (in the background): replay without mapping here.
+        raw = asyncio.run(replay_recorded(history, cls, setup=setup, stops=stops,
+                                          user_roots=user_roots(workflows),
+                                          track_next_lines=False, paused=stops.held,
+                                          deadlock_timeout=session.get("deadlockTimeout",
+                                                                       DEFAULT_DEADLOCK_TIMEOUT)
+                                          or None))
+    except ReplaydbgError as err:
+        return {"status": "error", "message": str(err)}
+    if raw.failure is None:
+        # The SDK calls a task failure a success; the recording knows the code raised.
+        failed = next((a for a in raw.recording.activations
+                       if a.failure and not a.is_eviction), None)
+        if failed is not None:
+            return {"status": "failed", "message": f"{failed.failure_type}: {failed.failure}"}
+        return {"status": "ok", "message": ""}
+    status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
+    return {"status": status, "message": core_message(str(raw.failure))}
