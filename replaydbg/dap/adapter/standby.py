@@ -120,10 +120,13 @@ class Standby:
         return activation > self.through
 
     def _hold(self, through: int) -> None:
-        """A plan with no stop, final up to ``through``: the debuggee waits for more there."""
-        if through >= 0:
-            self.link.call({"type": "plan", "stops": [], "complete": False,
-                            "through": through}, wait=False)
+        """A plan with no stop, final up to ``through``: the debuggee waits for more there.
+
+        Even at -1 it starts replaying: the worker and the sandbox (which imports the
+        workflow's modules again) are made before it holds at the first job.
+        """
+        self.link.call({"type": "plan", "stops": [], "complete": False, "through": through},
+                       wait=False)
 
     def _check_ready(self) -> None:
         with self._lock:
