@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from tests.support.dap_client import Adapter, wait_for
+from tests.support.dap_client import Adapter, end, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SESSIONS = 4
@@ -51,11 +51,7 @@ def _one_session(results: list[Any], index: int) -> None:
     except Exception as err:  # reported by the test, with the others' results
         results[index] = err
     finally:
-        try:
-            adapter.request(99, "disconnect")
-        except TimeoutError:
-            pass
-        adapter.proc.wait(timeout=10)
+        end(adapter)
 
 
 def test_sessions_in_parallel_stop_where_their_breakpoints_say() -> None:

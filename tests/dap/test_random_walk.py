@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from replaydbg.dap.adapter.eventbp import EventPlan, stop_order, stop_point
-from tests.support.dap_client import Adapter, wait_for
+from tests.support.dap_client import Adapter, end, wait_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 Point = tuple[int, str, int]
@@ -187,8 +187,4 @@ def test_a_random_walk_keeps_every_promise(seed: int) -> None:
             here = walk.point_of(event) if event is not None else None
             assert walk.request("threads")["success"], walk.tail()  # never deaf
     finally:
-        try:
-            adapter.request(99, "disconnect")
-        except TimeoutError:
-            pass
-        adapter.proc.wait(timeout=10)
+        end(adapter)

@@ -55,6 +55,15 @@ class Adapter:
         raise TimeoutError(f"no response to {seq}: {self.messages}")
 
 
+def end(adapter: Adapter) -> None:
+    """Disconnect (whatever state the session is in) and wait for the adapter to exit."""
+    try:
+        adapter.request(99, "disconnect")
+    except TimeoutError:
+        pass
+    adapter.proc.wait(timeout=10)
+
+
 def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str, Any]:
     """The first message (already received or to come) that satisfies ``predicate``."""
     deadline = time.monotonic() + timeout
