@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import IO
 
@@ -78,6 +79,14 @@ class DebugpyAdapter:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=grace)
         _signal_all([pid for pid in members if _alive(pid)], signal.SIGKILL)
+        # A launcher may have started its debuggee after the first look (an adapter killed
+        # while it starts one, as a standby can be): look again until the session is empty.
+        for _ in range(5):
+            rest = [pid for pid in session_members(proc.pid) if pid != proc.pid and _alive(pid)]
+            if not rest:
+                break
+            _signal_all(rest, signal.SIGKILL)
+            time.sleep(0.05)
 
 
 def session_members(sid: int) -> list[int]:
