@@ -48,6 +48,10 @@ _FOUND_WAIT = 60.0
 #: Seconds between progress updates while the history is mapped (a bar, not a flood).
 _PROGRESS_EVERY = 1.0
 
+#: The progress of the launch itself; requests that wait for the map have their own.
+_LAUNCH_PROGRESS = "replaydbg-launch"
+
+
 class Launcher:
     """The launch of one session's replay and the making of its event map."""
 
@@ -62,6 +66,7 @@ class Launcher:
         self._request: Message | None = None  # the launch, until debugpy answers it
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
+        self._waiting: set[str] = set()  # progress ids of requests waiting for the map
 
     def start(self, request: Message) -> None:
         """Launch (the config is parsed): answered when debugpy answers, or on failure."""
@@ -124,8 +129,12 @@ class Launcher:
             if events and total and now - last[0] >= _PROGRESS_EVERY:
                 last[0] = now
                 done = max(int(e.get("eventId", 0)) for e in events)
-                self._progress("progressUpdate", percentage=min(100, 100 * done // total),
-                               message=f"mapped {done:,} of {total:,} history events")
+                with self._lock:
+                    progress = [_LAUNCH_PROGRESS, *self._waiting]
+                for progress_id in progress:
+                    self._progress("progressUpdate", progress_id,
+                                   percentage=min(100, 100 * done // total),
+                                   message=f"mapped {done:,} of {total:,} history events")
 
         return on_mapped
 
@@ -183,23 +192,45 @@ class Launcher:
         self.mapped.set()
 
     def when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
-        """Run ``answer`` once the event map is there (at once if it is)."""
-        if self.mapping is None:
-            self._session.proxy.respond(request, error="no history yet: launch first")
+        """Run ``answer`` once the event map is there (at once if it is).
+
+        A request that comes while the launch is still loading or mapping the history (a
+        history view asks as soon as the session starts) waits for it, with progress events
+        for the editors that show them; it fails only when the launch does, and then
+        quietly: the launch's own error is what the user is shown.
+        """
+        if self._session.config is None:
+            self._session.proxy.respond(request, error="no replay launched: launch first")
             return
         if self.mapped.is_set():
             answer()
             return
+        threading.Thread(target=self._answer_when_mapped, args=(request, answer),
+                         daemon=True).start()
 
-        def later() -> None:
+    def _answer_when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
+        progress = f"replaydbg-wait-{request.get('seq', 0)}"
+        self._progress("progressStart", progress, title="Replay",
+                       requestId=request.get("seq", 0), message="waiting for the event map")
+        with self._lock:
+            self._waiting.add(progress)
+        try:
             while not self.mapped.wait(0.5):
                 if self.failed or self._session.ended.is_set():
-                    self._session.proxy.respond(request,
-                                                error="the history could not be mapped")
+                    self._refuse_quietly(request, "the replay did not start, so there is no "
+                                         "event map (the launch's error says why)")
                     return
             answer()
+        finally:
+            with self._lock:
+                self._waiting.discard(progress)
+            self._progress("progressEnd", progress)
 
-        threading.Thread(target=later, daemon=True).start()
+    def _refuse_quietly(self, request: Message, message: str) -> None:
+        """A failure the editor does not show the user (no ``body.error``): said elsewhere."""
+        self._session.proxy.editor.send({
+            "type": "response", "request_seq": request.get("seq", 0),
+            "command": request.get("command"), "success": False, "message": message})
 
     def fail(self, message: str, request: Message | None = None) -> None:
         """The session cannot go on: say why (once), answer the launch, end it cleanly.
@@ -229,10 +260,10 @@ class Launcher:
             said, self.failed = self.failed, True
         return said
 
-    def _progress(self, event: str, **body: Any) -> None:
+    def _progress(self, event: str, progress_id: str = _LAUNCH_PROGRESS, **body: Any) -> None:
         """Progress events, for clients that asked for them (DAP's rule)."""
         if self.progress_reporting:
-            self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})
+            self._session.proxy.send_event(event, {"progressId": progress_id, **body})
 
     def debugpy_launch(self) -> dict[str, Any]:
         """The arguments of debugpy's ``launch`` for the debuggee."""
