@@ -1,4 +1,5 @@
-"""``temporal/history`` as a history view asks for it: early, and from a launch that fails."""
+"""``temporal/history`` as a history view asks for it: early, and from a launch that fails;
+and how the end of a replay is told (Debug Console and history views)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,18 @@ def test_a_history_request_before_any_launch_says_to_launch() -> None:
         history = adapter.request(2, "temporal/history")
         assert not history["success"] and "launch first" in history["message"]
 
+
+def test_the_end_of_a_replay_says_how_it_ended() -> None:
+    with adapter_session() as adapter:
+        adapter.send(2, "launch", historyFile="orders/history.json", cwd=str(EXAMPLES),
+                     python=sys.executable, workflow="orders")
+        wait_for(adapter, lambda m: m.get("event") == "initialized")
+        adapter.request(3, "configurationDone")
+        ended = wait_for(adapter, lambda m: m.get("event") == "temporal/replayEnded")
+        assert ended["body"] == {"status": "ok", "summary": "Replay finished: 64 events "
+                                 "replayed deterministically"}
+        said = [m["body"] for m in adapter.messages if m.get("event") == "output"
+                and "Replay finished" in m["body"]["output"]]
+        assert said == [{"category": "console",
+                         "output": "Replay finished: 64 events replayed deterministically\n"}]
+        wait_for(adapter, lambda m: m.get("event") == "terminated")
