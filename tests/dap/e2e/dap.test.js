@@ -231,13 +231,18 @@ describe('replaydbg dap', function () {
     const event = await childrenOf(dc, temporal.event);
     assert.strictEqual(event.id.value, '7');
     assert.strictEqual(event.type.value, "'ActivityTaskCompleted'");
+    assert.match(temporal.event.value, /^\{id: 7, type: 'ActivityTaskCompleted', /);
     const attributes = await childrenOf(dc, event.attributes);
+    assert.strictEqual(attributes.scheduledEventId.value, '5', 'an event id is a number');
+    assert.strictEqual(attributes.scheduledEventId.type, 'int');
     const result = await childrenOf(dc, attributes.result);
     const payloads = await childrenOf(dc, result.payloads);
     const profile = await childrenOf(dc, payloads['0']);
     assert.strictEqual(profile.user_id.value, "'ada-7'", 'payloads are decoded');
+    assert.match(payloads['0'].value, /^\{email: 'ada-7@example\.com', name: 'Ada', /,
+      'a payload is summarized by its first keys and values');
     const pending = await childrenOf(dc, temporal.pending);
-    assert.strictEqual(pending.activities.value, '[0]');
+    assert.strictEqual(pending.activities.value, '(0) []');
     const workflow = await childrenOf(dc, temporal.workflow);
     assert.strictEqual(workflow.type.value, "'GreetingWorkflow'");
     stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.event.body.threadId }));
