@@ -48,9 +48,6 @@ _FOUND_WAIT = 60.0
 #: Seconds between progress updates while the history is mapped (a bar, not a flood).
 _PROGRESS_EVERY = 1.0
 
-#: The progress of the launch itself; requests that wait for the map have their own.
-_LAUNCH_PROGRESS = "replaydbg-launch"
-
 
 class Launcher:
     """The launch of one session's replay and the making of its event map."""
@@ -66,7 +63,7 @@ class Launcher:
         self._request: Message | None = None  # the launch, until debugpy answers it
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
-        self._waiting: set[str] = set()  # progress ids of requests waiting for the map
+        self._progress_open = False  # the launch's progress started and not ended yet
 
     def start(self, request: Message) -> None:
         """Launch (the config is parsed): answered when debugpy answers, or on failure."""
@@ -83,7 +80,6 @@ class Launcher:
                 self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
                 history_file = fetch_to_file(config, self.workdir)
         except ReplaydbgError as err:
-            self._progress("progressEnd")
             self.loaded.set()
             self.fail(str(err), request)
             return
@@ -110,7 +106,6 @@ class Launcher:
             self.mapping = MappingRun(config, str(self._debuggee_history), history.workflow_id,
                                       self._mapped_batch(len(history.events)))
         except ReplaydbgError as err:
-            self._progress("progressEnd")
             self.fail(str(err))
             return
         finally:
@@ -129,12 +124,8 @@ class Launcher:
             if events and total and now - last[0] >= _PROGRESS_EVERY:
                 last[0] = now
                 done = max(int(e.get("eventId", 0)) for e in events)
-                with self._lock:
-                    progress = [_LAUNCH_PROGRESS, *self._waiting]
-                for progress_id in progress:
-                    self._progress("progressUpdate", progress_id,
-                                   percentage=min(100, 100 * done // total),
-                                   message=f"mapped {done:,} of {total:,} history events")
+                self._progress("progressUpdate", percentage=min(100, 100 * done // total),
+                               message=f"mapped {done:,} of {total:,} history events")
 
         return on_mapped
 
@@ -187,7 +178,7 @@ class Launcher:
                           f"internal error while mapping the history: {err!r}")
             return
         finally:
-            self._progress("progressEnd")
+            self._end_progress()
         session.plans.on_map_complete(result)
         self.mapped.set()
 
@@ -195,9 +186,9 @@ class Launcher:
         """Run ``answer`` once the event map is there (at once if it is).
 
         A request that comes while the launch is still loading or mapping the history (a
-        history view asks as soon as the session starts) waits for it, with progress events
-        for the editors that show them; it fails only when the launch does, and then
-        quietly: the launch's own error is what the user is shown.
+        history view asks as soon as the session starts) waits for it; the launch's progress
+        events say how far it has come. It fails only when the launch does, and then quietly:
+        the launch's own error is what the user is shown.
         """
         if self._session.config is None:
             self._session.proxy.respond(request, error="no replay launched: launch first")
@@ -209,22 +200,12 @@ class Launcher:
                          daemon=True).start()
 
     def _answer_when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
-        progress = f"replaydbg-wait-{request.get('seq', 0)}"
-        self._progress("progressStart", progress, title="Replay",
-                       requestId=request.get("seq", 0), message="waiting for the event map")
-        with self._lock:
-            self._waiting.add(progress)
-        try:
-            while not self.mapped.wait(0.5):
-                if self.failed or self._session.ended.is_set():
-                    self._refuse_quietly(request, "the replay did not start, so there is no "
-                                         "event map (the launch's error says why)")
-                    return
-            answer()
-        finally:
-            with self._lock:
-                self._waiting.discard(progress)
-            self._progress("progressEnd", progress)
+        while not self.mapped.wait(0.5):
+            if self.failed or self._session.ended.is_set():
+                self._refuse_quietly(request, "the replay did not start, so there is no "
+                                     "event map (the launch's error says why)")
+                return
+        answer()
 
     def _refuse_quietly(self, request: Message, message: str) -> None:
         """A failure the editor does not show the user (no ``body.error``): said elsewhere."""
@@ -245,6 +226,7 @@ class Launcher:
             self.failed = True
             pending, self._request = self._request, None
         message = in_launch_terms(message)
+        self._end_progress()  # before the answer and `terminated`
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
         if request or pending:
             session.proxy.respond(request or pending or {}, error=message)
@@ -260,10 +242,26 @@ class Launcher:
             said, self.failed = self.failed, True
         return said
 
-    def _progress(self, event: str, progress_id: str = _LAUNCH_PROGRESS, **body: Any) -> None:
+    def _progress(self, event: str, **body: Any) -> None:
         """Progress events, for clients that asked for them (DAP's rule)."""
+        with self._lock:
+            if event == "progressStart":
+                self._progress_open = True
+            elif not self._progress_open:
+                return  # ended already (a failure ends it before it says so)
         if self.progress_reporting:
-            self._session.proxy.send_event(event, {"progressId": progress_id, **body})
+            self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})
+
+    def _end_progress(self) -> None:
+        """End the launch's progress, once.
+
+        A failure ends it before the session's ``terminated``: VS Code drops a progress
+        ended after that, and shows it for ever.
+        """
+        with self._lock:
+            was_open, self._progress_open = self._progress_open, False
+        if was_open and self.progress_reporting:
+            self._session.proxy.send_event("progressEnd", {"progressId": "replaydbg-launch"})
 
     def debugpy_launch(self) -> dict[str, Any]:
         """The arguments of debugpy's ``launch`` for the debuggee."""
