@@ -53,6 +53,14 @@ describe('the history view belongs to a session', () => {
       message: 'No history to show: the replay did not start, so there is no event map' });
   });
 
+  it('says so when the session ends before its history came', () => {
+    const sessions = new SessionHistories();
+    sessions.started('a', 'Replay');
+    sessions.terminated('a');
+    sessions.historyFailed('a', 'Canceled');  // VS Code drops the request of an ended session
+    assert.strictEqual(sessions.view().message, 'No history to show: the replay did not start');
+  });
+
   it('shows how the replay ended, and keeps the history after the session', () => {
     const sessions = new SessionHistories();
     sessions.started('a', 'Replay');

@@ -23,6 +23,8 @@ interface Entry {
   current: CurrentEvent | null;
   message: string | undefined;
   running: boolean;
+  /** Waiting for `temporal/history` (or for the adapter to say it may be asked). */
+  loading: boolean;
 }
 
 const NOTHING: ViewState = { history: null, current: null, message: undefined };
@@ -37,7 +39,7 @@ export class SessionHistories {
     if (previous && !previous.running && this.shownId !== undefined) {
       this.entries.delete(this.shownId);  // ended, and no longer shown
     }
-    this.entries.set(id, { history: null, current: null, running: true,
+    this.entries.set(id, { history: null, current: null, running: true, loading: true,
       message: `Loading the history of "${name}"…` });
     this.shownId = id;
   }
@@ -48,14 +50,19 @@ export class SessionHistories {
     if (entry) {
       entry.history = history;
       entry.message = undefined;
+      entry.loading = false;
     }
   }
 
   /** `temporal/history` failed: the launch failed (it said why) or the session ended. */
   historyFailed(id: string, reason: string): void {
     const entry = this.entries.get(id);
+    if (reason === 'Canceled') {
+      return;  // VS Code dropped the request as the session ended: its end says it
+    }
     if (entry && !entry.history) {
       entry.message = `No history to show: ${reason}`;
+      entry.loading = false;
     }
   }
 
@@ -85,6 +92,10 @@ export class SessionHistories {
     if (entry) {
       entry.current = null;
       entry.running = false;
+      if (entry.loading) {  // it ended before its history could be asked for: a launch failed
+        entry.message = 'No history to show: the replay did not start';
+        entry.loading = false;
+      }
     }
     if (id !== this.shownId) {
       this.entries.delete(id);
