@@ -28,7 +28,11 @@ export class HistorySession implements vscode.Disposable {
         createDebugAdapterTracker: (session) => {
           this.sessions.started(session.id, session.name);
           this.show();
-          return { onDidSendMessage: (message: AdapterMessage) => { this.heard(session, message); } };
+          return {
+            onDidSendMessage: (message: AdapterMessage) => { this.heard(session, message); },
+            // A session whose launch failed may never be reported terminated: its adapter's exit is.
+            onExit: () => { this.ended(session); },
+          };
         },
       }),
       vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => { this.custom(event); }),
