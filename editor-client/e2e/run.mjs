@@ -7,7 +7,10 @@
 // stop at event 18 on the line after `await workflow.sleep(...)`, with the Temporal History
 // view highlighting event 18; from there the debug toolbar's Step to Next History Event button
 // (event 22), its key Shift+Alt+F10 (event 24) and the history view's "Run to This Event" back
-// to event 18. Before that, the .vsix is checked to carry the replaydbg wheel. Scenario 2: a
+// to event 18; F5 to the end, which the history view summarizes. Then the large batch history
+// (the view is the new session's, no notification) and a launch that fails (one error dialog,
+// with its hint and Open launch.json). Before that, the .vsix is checked to carry the replaydbg
+// wheel. Scenario 2: a
 // workflow calling `datetime.now()` in `run` gets the RDB101 squiggle; its quick fix, picked
 // by title from the quick-fix menu, rewrites it to `workflow.now()` and the diagnostic goes
 // away. A screenshot of each goes to artifacts.
@@ -383,11 +386,67 @@ async function eventBreakpointScenario() {
     await screenshot('1-event-breakpoint-history');
   });
   await byEventScenario();
-  await step('F5: the replay runs to its end', async () => {
+  await step('F5: the replay runs to its end, and the history view says how it ended', async () => {
     await continueWithF5();
     await driver('waitNoSession', { timeoutMs: 60_000 }, 60_000);
     const stops = await driver('stops');
     check(stops.length === 5, `no further stops expected, got ${format(stops)}`);
+    await pane('Temporal History').getByText('Replay finished: 34 events replayed deterministically')
+      .first().waitFor({ timeout: 20_000 });
+    await screenshot('5-replay-summary');
+  });
+}
+
+/**
+ * After the greeting session: the batch example (10,548 events, mapped in seconds) asks for
+ * its history before the map is there. The view is the new session's at once, then shows
+ * BatchWorkflow with its entry event, and no toast says anything.
+ */
+async function largeHistoryScenario() {
+  await step('a replay of the large batch history after the greeting one: the view is its own', async () => {
+    await driver('setFunctionBreakpoints', { names: [] });
+    const before = (await driver('stops')).length;
+    await driver('startDebugging', { configuration: { type: 'temporal-replay', request: 'launch',
+      name: 'Replay batch', historyFile: 'batch/history.json', workflow: 'batch.workflows:BatchWorkflow',
+      cwd: WORKSPACE, stopOnEntry: true } });
+    const history = pane('Temporal History');
+    const stop = await driver('waitStop', { count: before + 1, timeoutMs: 120_000 }, 120_000);
+    check(stop.description === 'Event 1 WorkflowExecutionStarted', `entry stop expected, got ${format(stop)}`);
+    await waitFor('the history view to show BatchWorkflow with #1 selected', 120_000, async () => {
+      const header = await history.locator('.pane-header').first().innerText();
+      const row = history.locator('.monaco-list-row', { hasText: '#1 WorkflowExecutionStarted' });
+      return /BatchWorkflow/.test(header) && await row.first().getAttribute('aria-selected', { timeout: 1_000 }) === 'true';
+    });
+    const rows = await history.locator('.monaco-list-row').allInnerTexts();
+    check(!rows.some((r) => /TimerFired|fetch_profile/.test(r)), `greeting rows left in the view: ${format(rows)}`);
+    const toasts = await notifications();
+    check(toasts.length === 0, `no notification expected, got ${format(toasts)}`);
+    await screenshot('6-batch-history-after-greeting');
+    await driver('command', { id: 'workbench.action.debug.stop' });
+    await driver('waitNoSession', { timeoutMs: 30_000 }, 30_000);
+  });
+}
+
+/** A launch that cannot replay (two classes have the history's workflow type): one error. */
+async function launchErrorScenario() {
+  await step('a launch error is one message, with its hint and Open launch.json', async () => {
+    await driver('startDebugging', { configuration: { type: 'temporal-replay', request: 'launch',
+      name: 'Replay greeting (no workflow)', historyFile: 'greeting/history.json', cwd: WORKSPACE } });
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText('several workflows have type', { exact: false }).first()
+      .waitFor({ timeout: 90_000 });
+    const text = await dialog.first().innerText();
+    check(/launch attribute "workflow"/.test(text) && /Open 'launch\.json'/.test(text),
+      `the hint and the Open launch.json action expected, got ${format(text)}`);
+    await sleep(3_000);  // what else the failure would show comes within this
+    const toasts = await notifications();
+    check(toasts.length === 0, `the dialog alone expected, notifications: ${format(toasts)}`);
+    check(await dialog.count() === 1, 'one dialog expected');
+    await screenshot('7-launch-error');
+    await page.keyboard.press('Escape');
+    await pane('Temporal History').getByText('No history to show', { exact: false }).first()
+      .waitFor({ timeout: 20_000 });
+    await driver('waitNoSession', { timeoutMs: 30_000 }, 30_000);
   });
 }
 
@@ -546,6 +605,8 @@ async function main() {
     await driver('activate', { timeoutMs: 60_000 }, 60_000);
   });
   await eventBreakpointScenario();
+  await largeHistoryScenario();
+  await launchErrorScenario();
   await quickFixScenario();
 }
 

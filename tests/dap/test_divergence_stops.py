@@ -55,7 +55,10 @@ def test_missing_command_stops_at_the_last_line_that_ran() -> None:
             "history has event 28 ActivityTaskScheduled(record_delivery) but the code issued "
             "no command for it")
         assert f"removed_activity.py:{last}" in info["description"]
-        assert "replay nondeterminism: [TMPRL1100]" in _finish(adapter, thread)
+        said = _finish(adapter, thread)
+        assert "Replay diverged from the history (non-determinism): history has event 28 " \
+            "ActivityTaskScheduled(record_delivery)" in said
+        assert "Temporal says: [TMPRL1100]" in said
 
 
 def test_code_that_raises_stops_on_the_raising_line_as_a_failed_workflow_task() -> None:
@@ -78,4 +81,4 @@ def test_code_that_raises_stops_on_the_raising_line_as_a_failed_workflow_task() 
         assert "which the history completed" in info["description"]
         scopes = adapter.request(7, "scopes", frameId=frames[0]["id"])["body"]["scopes"]
         assert [s["name"] for s in scopes][-1] == "Temporal"
-        assert "replay failed" in _finish(adapter, thread)
+        assert "Replay failed: the workflow task started at event " in _finish(adapter, thread)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from replaydbg.dap.adapter.temporal_scope import VariableStore, temporal_tree
+from replaydbg.dap.adapter.temporal_scope import VariableStore, summary, temporal_tree
 from replaydbg.history import load_history
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -51,3 +51,32 @@ def test_the_store_builds_the_scope_once_per_stop_and_expands_lazily() -> None:
     assert position["currentEvent"]["value"] == "7"
     store.clear()
     assert store.variables(reference) == []
+
+
+def test_numbers_are_numbers_and_containers_are_summarized_by_their_content() -> None:
+    history = load_history(EXAMPLES / "greeting" / "history.json")
+    store = VariableStore()
+    scope = {v["name"]: v for v in store.variables(store.scope(history, 7, []))}
+    event = {v["name"]: v for v in store.variables(scope["event"]["variablesReference"])}
+    attributes = {v["name"]: v
+                  for v in store.variables(event["attributes"]["variablesReference"])}
+    # proto3 JSON writes 64-bit integers as strings: the scope shows the numbers.
+    assert (attributes["scheduledEventId"]["value"], attributes["scheduledEventId"]["type"]) \
+        == ("5", "int")
+    assert event["type"]["value"] == "'ActivityTaskCompleted'"
+    result = {v["name"]: v for v in store.variables(attributes["result"]["variablesReference"])}
+    assert result["payloads"]["value"].startswith(
+        "(1) [{email: 'ada-7@example.com', name: 'Ada', ")
+    assert attributes["result"]["value"] == "{payloads: (1) [{…}]}"
+    assert scope["workflow"]["value"].startswith("{type: 'GreetingWorkflow', id: 'greeting-ada-7'")
+    pending = {v["name"]: v for v in store.variables(scope["pending"]["variablesReference"])}
+    assert pending["activities"] == {"name": "activities", "value": "(0) []", "type": "list",
+                                     "variablesReference": 0}
+
+
+def test_summaries_stop_at_their_width_and_depth() -> None:
+    assert summary(list(range(100))).startswith("(100) [0, 1, 2, ")
+    assert summary(list(range(100))).endswith(", …]") and len(summary(list(range(100)))) <= 86
+    assert summary({"a": {"b": {"c": 1}}}) == "{a: {b: {…}}}"
+    assert summary({"text": "x" * 100}) == "{text: '" + "x" * 38 + "…}"
+    assert (summary({}), summary([]), summary(3), summary(None)) == ("{}", "(0) []", "3", "None")

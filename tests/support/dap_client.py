@@ -76,11 +76,14 @@ def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str,
 
 
 @contextlib.contextmanager
-def adapter_session() -> Iterator[Adapter]:
-    """An initialized adapter, disconnected (and its process ended) afterwards."""
+def adapter_session(**initialize: Any) -> Iterator[Adapter]:
+    """An initialized adapter, disconnected (and its process ended) afterwards.
+
+    ``initialize`` adds arguments to the ``initialize`` request (the client's capabilities).
+    """
     adapter = Adapter()
     try:
-        adapter.request(1, "initialize", adapterID="temporal-replay")
+        adapter.request(1, "initialize", adapterID="temporal-replay", **initialize)
         yield adapter
     finally:
         adapter.request(99, "disconnect")

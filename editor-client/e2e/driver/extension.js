@@ -91,6 +91,11 @@ const handlers = {
     vscode.debug.addBreakpoints(names.map((name) => new vscode.FunctionBreakpoint(name)));
     return handlers.breakpoints();
   },
+  async startDebugging({ configuration }) {
+    // Not awaited: a launch that fails resolves only once its error dialog is dismissed.
+    void vscode.debug.startDebugging((vscode.workspace.workspaceFolders || [])[0], configuration);
+    return { started: true };
+  },
   async breakpoints() {
     return vscode.debug.breakpoints.map((bp) => ({ enabled: bp.enabled,
       functionName: bp instanceof vscode.FunctionBreakpoint ? bp.functionName : undefined }));

@@ -164,6 +164,7 @@ export class HistoryModel {
   private groups: TaskGroup[] = [];
   private selectors: EventSelector[] = [];
   private current: CurrentEvent | null = null;
+  private message: string | undefined;
 
   setHistory(history: History | null): void {
     this.history = history;
@@ -181,6 +182,15 @@ export class HistoryModel {
 
   getCurrent(): CurrentEvent | null {
     return this.current;
+  }
+
+  /** A line for the view when no event is current: the history is loading, the replay ended. */
+  setMessage(message: string | undefined): void {
+    this.message = message;
+  }
+
+  getMessage(): string | undefined {
+    return this.message;
   }
 
   /** Function-breakpoint names as the editor has them; names that are not events are ignored. */

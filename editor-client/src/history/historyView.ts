@@ -30,7 +30,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
     const history = this.model.getHistory();
     this.view.description = history ? `${history.workflowType} · ${history.workflowId}` : undefined;
     const current = this.model.getCurrent();
-    this.view.message = current ? `Stopped: ${current.description}` : undefined;
+    this.view.message = current ? `Stopped: ${current.description}` : this.model.getMessage();
     this.changed.fire(undefined);
   }
 

@@ -46,6 +46,7 @@ _FOUND_WAIT = 60.0
 #: Seconds between progress updates while the history is mapped (a bar, not a flood).
 _PROGRESS_EVERY = 1.0
 
+
 class Launcher:
     """The launch of one session's replay and the making of its event map."""
 
@@ -60,6 +61,7 @@ class Launcher:
         self._request: Message | None = None  # the launch, until debugpy answers it
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
+        self._progress_open = False  # the launch's progress started and not ended yet
 
     def start(self, request: Message) -> None:
         """Launch (the config is parsed): answered when debugpy answers, or on failure."""
@@ -76,7 +78,6 @@ class Launcher:
                 self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
                 history_file = fetch_to_file(config, self.workdir)
         except ReplaydbgError as err:
-            self._progress("progressEnd")
             self.loaded.set()
             self.fail(str(err), request)
             return
@@ -103,7 +104,6 @@ class Launcher:
             self.mapping = MappingRun(config, str(self._debuggee_history), history.workflow_id,
                                       self._mapped_batch(len(history.events)))
         except ReplaydbgError as err:
-            self._progress("progressEnd")
             self.fail(str(err))
             return
         finally:
@@ -176,28 +176,40 @@ class Launcher:
                           f"internal error while mapping the history: {err!r}")
             return
         finally:
-            self._progress("progressEnd")
+            self._end_progress()
         session.plans.on_map_complete(result)
         self.mapped.set()
 
     def when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
-        """Run ``answer`` once the event map is there (at once if it is)."""
-        if self.mapping is None:
-            self._session.proxy.respond(request, error="no history yet: launch first")
+        """Run ``answer`` once the event map is there (at once if it is).
+
+        A request that comes while the launch is still loading or mapping the history (a
+        history view asks as soon as the session starts) waits for it; the launch's progress
+        events say how far it has come. It fails only when the launch does, and then quietly:
+        the launch's own error is what the user is shown.
+        """
+        if self._session.config is None:
+            self._session.proxy.respond(request, error="no replay launched: launch first")
             return
         if self.mapped.is_set():
             answer()
             return
+        threading.Thread(target=self._answer_when_mapped, args=(request, answer),
+                         daemon=True).start()
 
-        def later() -> None:
-            while not self.mapped.wait(0.5):
-                if self.failed or self._session.ended.is_set():
-                    self._session.proxy.respond(request,
-                                                error="the history could not be mapped")
-                    return
-            answer()
+    def _answer_when_mapped(self, request: Message, answer: Callable[[], None]) -> None:
+        while not self.mapped.wait(0.5):
+            if self.failed or self._session.ended.is_set():
+                self._refuse_quietly(request, "the replay did not start, so there is no "
+                                     "event map (the launch's error says why)")
+                return
+        answer()
 
-        threading.Thread(target=later, daemon=True).start()
+    def _refuse_quietly(self, request: Message, message: str) -> None:
+        """A failure the editor does not show the user (no ``body.error``): said elsewhere."""
+        self._session.proxy.editor.send({
+            "type": "response", "request_seq": request.get("seq", 0),
+            "command": request.get("command"), "success": False, "message": message})
 
     def fail(self, message: str, request: Message | None = None) -> None:
         """The session cannot go on: say why (once), answer the launch, end it cleanly.
@@ -212,6 +224,7 @@ class Launcher:
             self.failed = True
             pending, self._request = self._request, None
         message = in_launch_terms(message)
+        self._end_progress()  # before the answer and `terminated`
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
         if request or pending:
             session.proxy.respond(request or pending or {}, error=message)
@@ -223,8 +236,24 @@ class Launcher:
 
     def _progress(self, event: str, **body: Any) -> None:
         """Progress events, for clients that asked for them (DAP's rule)."""
+        with self._lock:
+            if event == "progressStart":
+                self._progress_open = True
+            elif not self._progress_open:
+                return  # ended already (a failure ends it before it says so)
         if self.progress_reporting:
             self._session.proxy.send_event(event, {"progressId": "replaydbg-launch", **body})
+
+    def _end_progress(self) -> None:
+        """End the launch's progress, once.
+
+        A failure ends it before the session's ``terminated``: VS Code drops a progress
+        ended after that, and shows it for ever.
+        """
+        with self._lock:
+            was_open, self._progress_open = self._progress_open, False
+        if was_open and self.progress_reporting:
+            self._session.proxy.send_event("progressEnd", {"progressId": "replaydbg-launch"})
 
     def debugpy_launch(self, link: DebuggeeLink | None = None) -> dict[str, Any]:
         """The arguments of debugpy's ``launch`` for a debuggee (default: the session's).

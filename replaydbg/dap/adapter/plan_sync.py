@@ -142,7 +142,37 @@ class PlanSync:
             # once, whether it or the mapping run says it first, and the launch is answered.
             session.launcher.fail(str(message.get("message", "")))
             return
-        if status not in ("ok", None):
+        if session.history is None:
             session.proxy.send_event("output", {
                 "category": "important",
                 "output": f"replay {status}: {in_launch_terms(message.get('message', ''))}\n"})
+            return
+        report = session.map_result.report if session.map_result is not None else None
+        said = in_launch_terms(message.get("message", ""))
+        summary = replay_summary(str(status), said, len(session.history.events), report)
+        # The Debug Console shows how the replay ended (with the SDK's words when the map
+        # put it in the user's); a history view shows it too.
+        console = summary + (f"\n    Temporal says: {said}" if said and said not in summary
+                             else "")
+        session.proxy.send_event("output", {
+            "category": "console" if status == "ok" else "important", "output": f"{console}\n"})
+        session.proxy.send_event("temporal/replayEnded", {"status": status, "summary": summary})
+
+
+def replay_summary(status: str, message: str, event_count: int,
+                   report: Message | None) -> str:
+    """How a replay ended, in a line: ``Replay finished: 64 events replayed deterministically``.
+
+    ``message`` is the debuggee's (the SDK's words); the event map's ``report``, when it is
+    complete, locates a divergence or a failed task at the user's line: that is preferred.
+    """
+    divergence = (report or {}).get("divergence") or {}
+    failure = (report or {}).get("taskFailure") or {}
+    if status == "ok":
+        # e.g. the code now completes a workflow task the history failed: worth saying
+        after = f"; {failure['summary']}" if failure.get("summary") else ""
+        return f"Replay finished: {event_count} events replayed deterministically{after}"
+    detail = divergence.get("message") or message  # the map's names the user's line
+    if status == "nondeterminism":
+        return f"Replay diverged from the history (non-determinism): {detail}"
+    return f"Replay failed: {detail}"

@@ -293,6 +293,27 @@ class Session:
             "exceptionId": kind, "breakMode": "always", "description": text,
             "details": details})
 
+    def on_stackTrace(self, request: Message) -> None:
+        """The frames from ``startFrame`` on, also when ``levels`` is 0 or absent (all).
+
+        debugpy ignores ``startFrame`` then and answers the whole stack, which an editor's
+        "Load More Stack Frames" appends to the frames it has: asked from frame 0 and cut here.
+        """
+        arguments = dict(request.get("arguments") or {})
+        start = int(arguments.get("startFrame") or 0)
+        if start <= 0 or arguments.get("levels"):
+            self.proxy.forward(request)
+            return
+
+        def answer(response: Message) -> None:
+            body = response.get("body")
+            if response.get("success") and isinstance(body, dict):
+                response = {**response, "body": {
+                    **body, "stackFrames": list(body.get("stackFrames") or [])[start:]}}
+            self.proxy.relay(response, request.get("seq", 0))
+
+        self.proxy.forward({**request, "arguments": {**arguments, "startFrame": 0}}, answer)
+
     def on_scopes(self, request: Message) -> None:
         """Debugpy's scopes, plus "Temporal" when stopped on a history event."""
         def answer(response: Message) -> None:

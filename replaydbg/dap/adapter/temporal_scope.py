@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
 
 from replaydbg.history import History, event_type_name
 from replaydbg.history.task_groups import TaskGroup, group_by_workflow_task
 
 REFERENCE_BASE = 1 << 30
+
+#: How long a container's one-line summary gets (characters) before it ends in "…".
+SUMMARY_WIDTH = 80
+
+#: Integer types proto3 JSON writes as strings (they may not fit a JavaScript number).
+_INT64_TYPES = frozenset({FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT64,
+                          FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_FIXED64,
+                          FieldDescriptor.TYPE_SFIXED64})
 
 
 #: Decodes one payload given as proto3 JSON (``{"metadata": {...}, "data": ...}``).
@@ -62,6 +72,68 @@ def _b64(text: Any) -> bytes:
         return b""
 
 
+def message_json(message: Message) -> dict[str, Any]:
+    """A message as proto3 JSON, but with its 64-bit integers as numbers (event ids...)."""
+    numbers: dict[str, Any] = _numbers(MessageToDict(message), message.DESCRIPTOR)
+    return numbers
+
+
+def _numbers(value: Any, descriptor: Any) -> Any:
+    if not isinstance(value, dict) or descriptor.full_name.startswith("google.protobuf."):
+        return value  # well-known types have JSON forms of their own (times, durations)
+    fields = {field.json_name: field for field in descriptor.fields}
+    return {key: _field_numbers(item, fields[key]) if key in fields else item
+            for key, item in value.items()}
+
+
+def _field_numbers(value: Any, field: FieldDescriptor) -> Any:
+    if isinstance(value, list):
+        return [_field_numbers(item, field) for item in value]
+    if field.type in _INT64_TYPES and isinstance(value, str):
+        return int(value)
+    entry = field.message_type
+    if entry is None:
+        return value
+    if entry.GetOptions().map_entry and isinstance(value, dict):
+        values = entry.fields_by_name["value"]
+        return {key: _field_numbers(item, values) for key, item in value.items()}
+    return _numbers(value, entry)
+
+
+def summary(value: Any, width: int = SUMMARY_WIDTH, depth: int = 2) -> str:
+    """One line for a value, as JavaScript debuggers show one.
+
+    A dict by its first keys and values, a list by its length and first items, ``depth``
+    levels down; a scalar as Python writes it (nested ones cut at 40 characters).
+    """
+    if isinstance(value, dict):
+        if depth <= 0 and value:
+            return "{…}"
+        return _joined("{", (f"{key}: {_nested(item, width, depth)}"
+                             for key, item in value.items()), "}", width)
+    if isinstance(value, list):
+        if depth <= 0 and value:
+            return f"({len(value)}) […]"
+        return f"({len(value)}) " + _joined("[", (_nested(item, width, depth)
+                                                   for item in value), "]", width)
+    return repr(value)
+
+
+def _nested(value: Any, width: int, depth: int) -> str:
+    text = summary(value, width, depth - 1)
+    return text if len(text) <= 40 or isinstance(value, (dict, list)) else text[:39] + "…"
+
+
+def _joined(opening: str, parts: Iterable[str], closing: str, width: int) -> str:
+    text = opening
+    for i, part in enumerate(parts):
+        separator = ", " if i else ""
+        if len(text) + len(separator) + len(part) + len(", …") + len(closing) > width:
+            return text + separator + "…" + closing
+        text += separator + part
+    return text + closing
+
+
 def temporal_tree(history: History, event_id: int, mappings: Sequence[Mapping[str, Any]],
                   decode: Decoder | None = None) -> dict[str, Any]:
     """The scope's content for a stop on ``event_id``; ``decode`` decodes payloads.
@@ -72,7 +144,7 @@ def temporal_tree(history: History, event_id: int, mappings: Sequence[Mapping[st
     events = history.events
     event = events[event_id - 1]
     kind = event.WhichOneof("attributes") or ""
-    attributes = MessageToDict(getattr(event, kind)) if kind else {}
+    attributes = message_json(getattr(event, kind)) if kind else {}
     current = {"id": event_id, "type": event_type_name(event.event_type),
                "time": event.event_time.ToJsonString(),
                "attributes": decode_payloads(attributes, decode)}
@@ -88,7 +160,7 @@ def _workflow(history: History, decode: Decoder | None) -> dict[str, Any]:
     started = history.events[0].workflow_execution_started_event_attributes
     return {"type": history.workflow_type, "id": history.workflow_id, "runId": history.run_id,
             "taskQueue": started.task_queue.name, "attempt": started.attempt,
-            "input": decode_payloads(MessageToDict(started.input), decode).get("payloads", []),
+            "input": decode_payloads(message_json(started.input), decode).get("payloads", []),
             "source": history.source}
 
 
@@ -184,8 +256,12 @@ class VariableStore:
         return [self._variable(str(name), value) for name, value in items]
 
     def _variable(self, name: str, value: Any) -> dict[str, Any]:
-        if isinstance(value, (dict, list)):
-            summary = f"{{{len(value)} fields}}" if isinstance(value, dict) else f"[{len(value)}]"
-            return {"name": name, "value": summary, "variablesReference": self.add(value)}
-        text = json.dumps(value) if not isinstance(value, str) else repr(value)
-        return {"name": name, "value": text, "variablesReference": 0}
+        reference = self.add(value) if isinstance(value, (dict, list)) and value else 0
+        return {"name": name, "value": summary(value), "type": _type_name(value),
+                "variablesReference": reference}
+
+
+def _type_name(value: Any) -> str:
+    """The Python type a JSON value decodes to (what the Variables view shows on hover)."""
+    return {dict: "dict", list: "list", str: "str", bool: "bool", int: "int",
+            float: "float"}.get(type(value), type(value).__name__)

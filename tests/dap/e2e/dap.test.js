@@ -231,13 +231,18 @@ describe('replaydbg dap', function () {
     const event = await childrenOf(dc, temporal.event);
     assert.strictEqual(event.id.value, '7');
     assert.strictEqual(event.type.value, "'ActivityTaskCompleted'");
+    assert.match(temporal.event.value, /^\{id: 7, type: 'ActivityTaskCompleted', /);
     const attributes = await childrenOf(dc, event.attributes);
+    assert.strictEqual(attributes.scheduledEventId.value, '5', 'an event id is a number');
+    assert.strictEqual(attributes.scheduledEventId.type, 'int');
     const result = await childrenOf(dc, attributes.result);
     const payloads = await childrenOf(dc, result.payloads);
     const profile = await childrenOf(dc, payloads['0']);
     assert.strictEqual(profile.user_id.value, "'ada-7'", 'payloads are decoded');
+    assert.match(payloads['0'].value, /^\{email: 'ada-7@example\.com', name: 'Ada', /,
+      'a payload is summarized by its first keys and values');
     const pending = await childrenOf(dc, temporal.pending);
-    assert.strictEqual(pending.activities.value, '[0]');
+    assert.strictEqual(pending.activities.value, '(0) []');
     const workflow = await childrenOf(dc, temporal.workflow);
     assert.strictEqual(workflow.type.value, "'GreetingWorkflow'");
     stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.event.body.threadId }));
@@ -465,6 +470,33 @@ describe('replaydbg dap', function () {
     assert.strictEqual(stop.frame.name, 'approve');
     const terminated = dc.waitForEvent('terminated', 60000);
     await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
+  it('pages the stack from startFrame, also when levels asks for all the rest', async () => {
+    const m = markers(INCIDENTS);
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'incidents/stuck.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'incidents.workflows', justMyCode: false });
+    await dc.waitForEvent('initialized');
+    await dc.setBreakpointsRequest({ source: { path: INCIDENTS }, breakpoints: [{ line: m.lookup }] });
+    await dc.setExceptionBreakpointsRequest({ filters: [] });  // no stop at the KeyError after
+    const stop = await configure(dc, launched);
+    const threadId = stop.event.body.threadId;
+    const frames = async (args) => (await dc.stackTraceRequest({ threadId, ...args })).body;
+    const where = (body) => body.stackFrames.map((f) => `${f.name}:${f.line}`);
+    const all = await frames({});
+    assert.ok(all.stackFrames.length > 3 && all.totalFrames === all.stackFrames.length,
+      `the whole stack, SDK and asyncio frames too: ${where(all)}`);
+    // VS Code: the top frame, then the next ones; "Load More Stack Frames" asks for the rest.
+    const paged = [...where(await frames({ startFrame: 0, levels: 1 })),
+      ...where(await frames({ startFrame: 1, levels: 2 })),
+      ...where(await frames({ startFrame: 3, levels: 0 }))];
+    assert.deepStrictEqual(paged, where(all), 'no frame twice, none missing');
+    assert.deepStrictEqual(where(await frames({ startFrame: 2 })), where(all).slice(2));
+    assert.deepStrictEqual(where(await frames({ startFrame: all.totalFrames, levels: 20 })), []);
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId });
     await terminated;
   });
 
