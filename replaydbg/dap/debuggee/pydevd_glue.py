@@ -98,7 +98,9 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
     if _pydevd is None or _pydevd.pydevd.get_global_debugger() is None:
         return
     constants = _pydevd.constants
-    info = _pydevd.set_additional_thread_info(threading.current_thread())
+    thread = threading.current_thread()
+    thread.stop_reason = _NOT_STOPPED_SINCE  # type: ignore[attr-defined]
+    info = _pydevd.set_additional_thread_info(thread)
     info.pydev_original_step_cmd = constants.CMD_SET_BREAK
     info.pydev_step_cmd = constants.CMD_STEP_INTO_MY_CODE
     info.pydev_step_stop = None
@@ -112,6 +114,29 @@ def arm_step_into_user_code(waiting: Iterable[FrameType] = ()) -> None:
             monitoring.enable_code_tracing(ident, frame.f_code, frame)
         monitoring.update_monitor_events(suspend_requested=True)
         monitoring.restart_events()
+
+
+#: Put in the thread's ``stop_reason`` when a step is armed: pydevd replaces it at any stop.
+_NOT_STOPPED_SINCE = -4242
+
+
+def armed_step_pending() -> bool:
+    """Whether the thread has not stopped since :func:`arm_step_into_user_code` armed it."""
+    return getattr(threading.current_thread(), "stop_reason", None) == _NOT_STOPPED_SINCE
+
+
+def disarm_step() -> None:
+    """Drop a step armed by :func:`arm_step_into_user_code` that never stopped."""
+    thread = threading.current_thread()
+    if getattr(thread, "stop_reason", None) == _NOT_STOPPED_SINCE:
+        thread.stop_reason = None  # type: ignore[attr-defined]
+    if _pydevd is None or _pydevd.pydevd.get_global_debugger() is None:
+        return
+    info = _pydevd.set_additional_thread_info(thread)
+    info.pydev_original_step_cmd = -1
+    info.pydev_step_cmd = -1
+    info.pydev_step_stop = None
+    info.update_stepping_info()
 
 
 def suspended() -> bool:

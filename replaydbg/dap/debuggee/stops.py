@@ -10,6 +10,7 @@ the control channel meanwhile.
 from __future__ import annotations
 
 import asyncio
+import dis
 import json
 import os
 import threading
@@ -43,6 +44,9 @@ class PlannedStops:
         self._acks: dict[int, threading.Event] = {}
         self._next = 0
         self._frozen: tuple[Any, tuple[bool, Any]] | None = None
+        #: The last stop armed after a job, with the frames that could resume, until the
+        #: activation ends (see _stop_missed).
+        self._armed: tuple[dict[str, Any], list[FrameType]] | None = None
         #: The session's data converter, once loaded (payload decoding for the adapter).
         self.converter: Any = None
         #: The history to replay: ``file`` and ``workflowId`` (the adapter loads it first).
@@ -198,10 +202,30 @@ class PlannedStops:
         stop = self._planned((activation, "job", position))
         if stop is not None:
             frames = waiting()
-            # Where the coroutines wait: a stop there is one line early (see the adapter).
+            # Where the coroutines wait: a stop there is one line early (see the adapter),
+            # unless the coroutine returns on that very line (``return await ...``).
             self._announce({**stop, "awaiting": [[f.f_code.co_filename, f.f_lineno]
-                                                 for f in frames]})
+                                                 for f in frames
+                                                 if not _returns_on_its_line(f)]})
+            self._armed = (stop, frames)
             pydevd_glue.arm_step_into_user_code(frames)
+
+    def _stop_missed(self) -> None:
+        """The activation ends and the stop armed after a job never came: make it now.
+
+        On ``sys.monitoring`` (3.12+) a coroutine that resumes and returns on the line it
+        waited on (``return await ...``) starts no new line, so the armed step never stops.
+        Its frame has finished but still shows where it was and its variables: the stop is
+        made on it.
+        """
+        armed, self._armed = self._armed, None
+        if armed is None or not pydevd_glue.armed_step_pending():
+            return
+        pydevd_glue.disarm_step()
+        stop, frames = armed
+        if frames:
+            self._announce({**stop, "resumed": False, "awaiting": []})
+            pydevd_glue.suspend_at(frames[-1])
 
     def task_failed(self, activation: int, error: BaseException) -> None:
         """The code raised and fails the task: stop at the raising line, if planned.
@@ -231,6 +255,8 @@ class PlannedStops:
 
     def workflow_code(self, running: bool) -> None:
         """Trace only while workflow code runs and the debugger needs to see it."""
+        if not running:
+            self._stop_missed()
         if self.window:
             pydevd_glue.trace(running and pydevd_glue.wanted())
 
@@ -243,3 +269,23 @@ class PlannedStops:
             pydevd_glue.suspend_at(frame)
             if self.window and pydevd_glue.wanted():  # e.g. the user steps on from here
                 pydevd_glue.trace(True)
+
+
+def _returns_on_its_line(frame: FrameType) -> bool:
+    """Whether a suspended coroutine, once resumed, returns with no other line run first.
+
+    The bytecode after the ``await`` is read in order: instructions on the same line are the
+    await's own (its loop, storing or returning the result); a return among them before any
+    instruction of another line means there is no "next line" to step to.
+    """
+    line = frame.f_lineno
+    for instruction in dis.get_instructions(frame.f_code):
+        if instruction.offset <= frame.f_lasti:
+            continue
+        positions = getattr(instruction, "positions", None)  # Python 3.11+
+        at = positions.lineno if positions is not None else None
+        if at is not None and at != line:
+            return False
+        if instruction.opname in ("RETURN_VALUE", "RETURN_CONST"):
+            return True
+    return False

@@ -1059,6 +1059,24 @@ describe('replaydbg dap: history event by history event', function () {
     ]);
   });
 
+  it('stops for a result whose code returns on the line that awaited it', async () => {
+    // `return await workflow.execute_activity(publish_summary, ...)`: once resumed, no other
+    // line runs, so the stop is on the await line itself (a step to the next line would
+    // leave the workflow and never stop).
+    await dc.initializeRequest();
+    const launched = dc.launchRequest({ historyFile: 'batch/history.json', cwd: EXAMPLES,
+      python: PYTHON, workflow: 'batch.workflows:BatchWorkflow' });
+    await dc.waitForEvent('initialized');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'event:10544' }] });
+    const stop = await configure(dc, launched);
+    assert.strictEqual(stop.event.body.description,
+      'Event 10544 ActivityTaskCompleted (publish_summary)');
+    assert.deepStrictEqual([stop.frame.line, stop.frame.name], [markers(BATCH).publish, 'run']);
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: stop.event.body.threadId });
+    await terminated;
+  });
+
   it('reaches every event of the first 200 of the batch history', async () => {
     const walk = await walkByEvent(dc, { historyFile: 'batch/history.json' }, 200);
     assert.strictEqual(walk.refused, null);
