@@ -26,15 +26,22 @@ def add_parser(sub: Any) -> None:
 
 def run_dap(args: argparse.Namespace) -> int:
     """Serve one debug session."""
-    from replaydbg.dap.adapter import Session
+    from replaydbg.dap.adapter.debugpy_side import prestart
 
-    _end_on_signals()
     if args.port is None:
+        prestart()  # debugpy's adapter starts while the session's modules import
+        from replaydbg.dap.adapter.session import Session
+
+        _end_on_signals()
         Session(sys.stdin.buffer, sys.stdout.buffer).run()
         return 0
+    from replaydbg.dap.adapter.session import Session
+
+    _end_on_signals()
     with _listen(args.port) as server:
         print(f"replaydbg dap: listening on 127.0.0.1:{server.getsockname()[1]}",
               file=sys.stderr, flush=True)
+        prestart()  # while the editor connects
         connection, _ = server.accept()
     with connection, connection.makefile("rb") as reader, connection.makefile("wb") as writer:
         Session(reader, writer).run()

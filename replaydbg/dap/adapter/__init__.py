@@ -2,9 +2,6 @@
 
 :class:`.session.Session` composes the parts (launching, the plan and its sync with the
 debuggee, stop events, going back and its standby, the Temporal scope); they see the session
-through :mod:`.state` only.
+through :mod:`.state` only. Importing this package imports none of them: the command line
+starts debugpy's adapter (:mod:`.debugpy_side`) before it loads the session.
 """
-
-from replaydbg.dap.adapter.session import Session
-
-__all__ = ["Session"]

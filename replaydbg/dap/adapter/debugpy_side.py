@@ -28,14 +28,39 @@ from replaydbg.dap.adapter.protocol import (
 logger = logging.getLogger(__name__)
 
 
+#: A debugpy adapter started ahead of the first session's ``initialize`` (see prestart).
+_early: subprocess.Popen[bytes] | None = None
+_early_lock = threading.Lock()
+
+
+def _start_process() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "debugpy.adapter"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def prestart() -> None:
+    """Start debugpy's adapter now, before this process imports the rest of the adapter.
+
+    Its start-up (a Python process importing debugpy) then overlaps ours, and the editor's
+    ``initialize`` is answered sooner. An unused one exits when this process does (its
+    stdin closes).
+    """
+    global _early
+    with _early_lock:
+        if _early is None:
+            _early = _start_process()
+
+
 class DebugpyAdapter:
     """``python -m debugpy.adapter`` over stdio, with a reader thread."""
 
     def __init__(self, on_message: Callable[[Message], None], on_exit: Callable[[], None]) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "debugpy.adapter"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
+        global _early
+        with _early_lock:
+            early, _early = _early, None
+        self._proc = early if early is not None and early.poll() is None else _start_process()
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self.writer = MessageWriter(self._proc.stdin)
         self._stdout: IO[bytes] = self._proc.stdout
