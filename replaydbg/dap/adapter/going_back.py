@@ -1,11 +1,13 @@
 """Going back in a replay (Step Back, Reverse Continue): replay again up to an earlier event.
 
 The replay is deterministic, so the state at an earlier event is the state a new replay
-reaches there. A new debuggee under a new debugpy adapter runs to that event with nothing
-else planned and no line breakpoints (they would stop it on the way); once it stops there,
-it gets the editor's breakpoints and the whole plan back. The editor sees none of the
-restart's own lifecycle (a second ``initialized``, ``process``, ``exited``...): for it, the
-session simply stopped at the earlier event.
+reaches there. Another debuggee under another debugpy adapter runs to that event with
+nothing else planned and no line breakpoints (they would stop it on the way); once it stops
+there, it gets the editor's breakpoints and the whole plan back. Usually that debuggee is
+the standby parked a little behind the stop while the user looked at it (:mod:`.standby`),
+and only a short replay is left; else one is started. The editor sees none of the restart's
+own lifecycle (a second ``initialized``, ``process``, ``exited``...): for it, the session
+simply stopped at the earlier event.
 """
 
 from __future__ import annotations
