@@ -63,9 +63,13 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie waiting for its parent to reap it is gone for our purposes.
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().split()[2] != "Z"
+    # A zombie waiting for its parent to reap it is gone for our purposes; one that ends
+    # between the two looks is gone too.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False
 
 
 def _stopped_session(history: str = "greeting/history.json",
