@@ -196,9 +196,9 @@ def _before(point: tuple[int, str, int], current: tuple[int, str, int],
 def _resumed_activations(events: Iterable[Mapping[str, Any]]) -> set[int]:
     """Activations in which a job resumed a suspended coroutine.
 
-    Every job stop of an activation lands on the first user line that runs once all of its
-    jobs are applied: where a coroutine resumes, if any job resumed one (the adapter then
-    checks the line; some Pythons stop one line early there).
+    A job stop lands on the first user line that runs once the jobs of its batch are applied
+    (see the map's ``stopPosition``): where a coroutine resumes, if a job resumed one (the
+    adapter then checks the line; some Pythons stop one line early there).
     """
     return {int(e["activation"]) for e in events if e.get("resumed")}
 
@@ -211,8 +211,8 @@ def describe(event: Mapping[str, Any]) -> str:
 
 
 #: Where the entry stop is before the event map is known: after the first job of the first
-#: activation. All of an activation's jobs are applied before any workflow code runs, so this
-#: lands on the same user line as a stop after the ``initialize_workflow`` job itself.
+#: activation. The jobs of a batch are applied before the code they wake runs, so this lands
+#: on the same user line as a stop after the ``initialize_workflow`` job itself.
 ENTRY_POINT: tuple[int, str, int] = (0, "job", 0)
 
 

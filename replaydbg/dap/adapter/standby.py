@@ -1,14 +1,15 @@
-"""A debuggee started ahead of time, parked before the replay, for the next trip back.
+"""A debuggee started ahead of time and parked in the replay, for the next trip back.
 
 Going back means replaying again up to an earlier event. Most of what that used to cost was
 not the replay but its start: a debugpy adapter, its launcher, a Python process with the
 debugger injected, the SDK and the user's code imported, the history read. A standby does
 all of that while the user looks at a stop: its debugpy is initialized, launched and
-configured (the editor hears none of it), its debuggee has loaded the history and imported
-the workflow, and it waits for a stop plan. A trip back then hands it the plan (the target
-event only) and makes its debugpy the session's: only the replay up to the target is left.
+configured (the editor hears none of it), its debuggee loads the history, imports the
+workflow and replays up to a checkpoint (a plan with no stop, final up to an activation),
+where it holds. A trip back to a later event then hands it the plan (the target only) and
+makes its debugpy the session's: only the replay from the checkpoint to the target is left.
 
-One standby at a time; a new one is started as soon as one is taken.
+One standby at a time; going back moves it forward (:meth:`Standby.advance`) or replaces it.
 """
 
 from __future__ import annotations
