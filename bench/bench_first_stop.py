@@ -13,7 +13,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -21,57 +20,35 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from replaydbg.dap.adapter.protocol import encode_message, read_message  # noqa: E402
+from tests.support.dap_client import Adapter, wait_for  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 class Client:
-    """A DAP client of an adapter process over stdio, timing the first ``stopped``."""
+    """An adapter process over stdio, numbering the requests it is sent."""
 
     def __init__(self, command: list[str], cwd: Path) -> None:
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
-        self.messages: list[dict[str, Any]] = []
+        self.adapter = Adapter(command, str(cwd))
         self.seq = 0
-        self.stopped = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        while True:
-            try:
-                message = read_message(self.proc.stdout)
-            except Exception:
-                return
-            self.messages.append(message)
-            if message.get("event") == "stopped":
-                self.stopped.set()
-
-    def send(self, command: str, **arguments: Any) -> int:
-        assert self.proc.stdin is not None
+    def send(self, command: str, **arguments: Any) -> None:
         self.seq += 1
-        self.proc.stdin.write(encode_message({"seq": self.seq, "type": "request",
-                                              "command": command, "arguments": arguments}))
-        self.proc.stdin.flush()
-        return self.seq
+        self.adapter.send(self.seq, command, **arguments)
 
-    def wait(self, predicate: Any, timeout: float = 60) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in list(self.messages):
-                if predicate(message):
-                    return message
-            time.sleep(0.002)
-        raise TimeoutError(self.messages[-5:])
+    def wait(self, predicate: Any) -> dict[str, Any]:
+        return wait_for(self.adapter, predicate, poll=0.002)
+
+    def stopped(self) -> None:
+        self.wait(lambda m: m.get("event") == "stopped")
 
     def close(self) -> None:
         self.send("disconnect", terminateDebuggee=True)
         try:
-            self.proc.wait(timeout=10)
+            self.adapter.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self.adapter.proc.kill()
 
 
 def debugpy_own(script: Path) -> float:
@@ -85,7 +62,7 @@ def debugpy_own(script: Path) -> float:
         client.wait(lambda m: m.get("event") == "initialized")
         client.send("setBreakpoints", source={"path": str(script)}, breakpoints=[{"line": 1}])
         client.send("configurationDone")
-        client.stopped.wait(60)
+        client.stopped()
         return time.perf_counter() - start
     finally:
         client.close()
@@ -104,7 +81,7 @@ def replaydbg(**launch: Any) -> float:
         if breakpoints:
             client.send("setFunctionBreakpoints", breakpoints=breakpoints)
         client.send("configurationDone")
-        client.stopped.wait(60)
+        client.stopped()
         return time.perf_counter() - start
     finally:
         client.close()

@@ -14,11 +14,16 @@ from replaydbg.dap.adapter.protocol import encode_message, read_message
 
 
 class Adapter:
-    """`python -m replaydbg.dap` with a reader thread collecting every message."""
+    """`python -m replaydbg.dap` with a reader thread collecting every message.
 
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-mreplaydbg.dap"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    ``command`` and ``cwd`` start another DAP adapter instead (a benchmark compares
+    debugpy's own).
+    """
+
+    def __init__(self, command: list[str] | None = None, cwd: str | None = None) -> None:
+        self.proc = subprocess.Popen(command or [sys.executable, "-mreplaydbg.dap"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, cwd=cwd)
         assert self.proc.stdin and self.proc.stdout
         self.stdin = self.proc.stdin
         self.messages: list[dict[str, Any]] = []
@@ -64,14 +69,18 @@ def end(adapter: Adapter) -> None:
     adapter.proc.wait(timeout=10)
 
 
-def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60) -> dict[str, Any]:
-    """The first message (already received or to come) that satisfies ``predicate``."""
+def wait_for(adapter: Adapter, predicate: Any, timeout: float = 60,
+             poll: float = 0.05) -> dict[str, Any]:
+    """The first message (already received or to come) that satisfies ``predicate``.
+
+    ``poll``: seconds between looks (a benchmark timing tenths of a second looks often).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in list(adapter.messages):
             if predicate(message):
                 return message
-        time.sleep(0.05)
+        time.sleep(poll)
     raise TimeoutError(adapter.messages)
 
 
