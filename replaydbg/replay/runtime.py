@@ -97,6 +97,26 @@ class StopHooks(Protocol):
         """
 
 
+class NoStops:
+    """Stop hooks that stop nowhere: a base for hooks that need only some of them."""
+
+    def after_job(self, activation: int, position: int,
+                  waiting: Callable[[], list[FrameType]]) -> None:
+        """Nothing to do after a job."""
+
+    def at_command(self, activation: int, position: int, frame: FrameType) -> None:
+        """Nothing to do at a command."""
+
+    def workflow_code(self, running: bool) -> None:
+        """Nothing to do when workflow code may run, or may not."""
+
+    def task_failed(self, activation: int, error: BaseException) -> None:
+        """Nothing to do when the task fails (the recording keeps the failure)."""
+
+    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
+        """Nothing to do for a command issued for a raise (the command records it)."""
+
+
 class ReplayContext:
     """Where the instance of the replay in progress records (one replay at a time)."""
 

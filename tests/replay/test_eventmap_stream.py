@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
 import pytest
 
@@ -14,31 +12,18 @@ from replaydbg.replay import find_workflow
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream, build_event_map
 from replaydbg.replay.recorder import Recording
-from replaydbg.replay.runtime import ReplayContext
+from replaydbg.replay.runtime import NoStops, ReplayContext
 from tests.replay.conftest import EXAMPLES
 from tests.replay.helpers import load
 
 
-class _Settler:
+class _Settler(NoStops):
     """Stop hooks that settle the stream at each activation, as a debugger's mapper does."""
 
     def __init__(self) -> None:
         self.stream: EventMapStream | None = None
         self.batches: list[tuple[int, list[EventMapping], int | None]] = []
         self.history: History | None = None
-
-    def after_job(self, activation: int, position: int,
-                  waiting: Callable[[], list[FrameType]]) -> None:
-        """Not needed here."""
-
-    def at_command(self, activation: int, position: int, frame: FrameType) -> None:
-        """Not needed here."""
-
-    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
-        """Not needed here: the command records it."""
-
-    def task_failed(self, activation: int, error: BaseException) -> None:
-        """Not needed here."""
 
     def workflow_code(self, running: bool) -> None:
         if not running:

@@ -21,8 +21,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
-from types import FrameType
 from typing import IO, Any
 
 from replaydbg.errors import ReplaydbgError
@@ -35,13 +33,13 @@ from replaydbg.replay.discovery import ensure_import_path, user_roots
 from replaydbg.replay.engine import replay_recorded
 from replaydbg.replay.eventmap import EventMapping, EventMapStream
 from replaydbg.replay.report import check_setup, explain, mapping_json
-from replaydbg.replay.runtime import ReplayContext
+from replaydbg.replay.runtime import NoStops, ReplayContext
 
 #: How often mapped events are sent: each batch makes the adapter re-plan.
 BATCH_SECONDS = 0.1
 
 
-class StreamingMap:
+class StreamingMap(NoStops):
     """Stop hooks that settle the event map at each activation and send it in batches."""
 
     def __init__(self, history: History, out: IO[str], *, compare_payloads: bool) -> None:
@@ -52,19 +50,6 @@ class StreamingMap:
         self._pending: list[EventMapping] = []
         self._through: int | None = None
         self._sent_at = 0.0
-
-    def after_job(self, activation: int, position: int,
-                  waiting: Callable[[], list[FrameType]]) -> None:
-        """Jobs are mapped from the recording: nothing to do here."""
-
-    def at_command(self, activation: int, position: int, frame: FrameType) -> None:
-        """Commands are mapped from the recording: nothing to do here."""
-
-    def raised_command(self, activation: int, position: int, error: BaseException) -> None:
-        """Not needed here: the command records it."""
-
-    def task_failed(self, activation: int, error: BaseException) -> None:
-        """The recording keeps the failure: nothing to do here."""
 
     def workflow_code(self, running: bool) -> None:
         """An activation starts: the ones before it are closed, and may settle a task."""
