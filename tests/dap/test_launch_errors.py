@@ -21,12 +21,24 @@ def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fai
         assert 'the launch attribute "workflow": package.module:Class' in launch["message"]
         assert "--workflow" not in launch["message"]
         wait_for(adapter, lambda m: m.get("event") == "terminated")
-        # The editor may still send what it was about to: each gets an answer.
-        done = adapter.request(3, "configurationDone")
-        assert not done["success"] and "ended" in done["message"]
+        # The editor may still send what it was about to: each gets an answer. Ending the
+        # configuration of an ended session asks nothing (a failure would be a second toast).
+        assert adapter.request(3, "configurationDone")["success"]
         threads = adapter.request(4, "threads")
-        assert not threads["success"]
+        assert not threads["success"] and "ended" in threads["message"]
     assert adapter.proc.returncode == 0
+
+
+def test_a_configuration_done_pending_when_the_launch_fails_is_no_second_error() -> None:
+    """VS Code ends the configuration on ``initialized``; a failed answer is a toast in it."""
+    with adapter_session() as adapter:
+        adapter.send(2, "launch", historyFile="greeting/history.json", cwd=str(EXAMPLES),
+                     python=sys.executable)
+        wait_for(adapter, lambda m: m.get("event") == "initialized")
+        adapter.send(3, "configurationDone")
+        assert not adapter.response(2, timeout=60)["success"]
+        assert adapter.response(3, timeout=30)["success"]
+        wait_for(adapter, lambda m: m.get("event") == "terminated")
 
 
 def test_an_interpreter_without_temporalio_is_named_with_the_fix() -> None:

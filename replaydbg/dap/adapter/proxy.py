@@ -20,6 +20,10 @@ from replaydbg.dap.adapter.protocol import Message, MessageWriter
 
 OnResponse = Callable[[Message], None]
 
+#: Requests that ask nothing of a session that has ended: once it has, they succeed. A failed
+#: ``configurationDone`` is a toast in VS Code, on top of the launch's own error dialog.
+MOOT_WHEN_ENDED = frozenset({"configurationDone", "disconnect", "terminate"})
+
 
 class Proxy:
     """Writes to the editor, forwards to debugpy, routes debugpy's answers.
@@ -116,9 +120,14 @@ class Proxy:
         ``on_response`` takes the response instead (it may relay it, changed).
         """
         if self.debugpy is None or self._gone:
-            if message.get("type") == "request":
-                self.respond(message, error=f"'{message.get('command')}' before 'initialize'"
-                             if self.debugpy is None else "the debug session has ended")
+            if message.get("type") != "request":
+                return
+            if self.debugpy is None:
+                self.respond(message, error=f"'{message.get('command')}' before 'initialize'")
+            elif message.get("command") in MOOT_WHEN_ENDED:
+                self.respond(message)
+            else:
+                self.respond(message, error="the debug session has ended")
             return
         editor_seq = message.get("seq", 0)
         callback = None
@@ -158,10 +167,14 @@ class Proxy:
         """The debugpy adapter exited: every request it still owed an answer fails now.
 
         Otherwise an editor waiting for, say, a ``configurationDone`` would wait forever.
+        Those that ask nothing of an ended session succeed (see ``MOOT_WHEN_ENDED``).
         """
         with self._lock:
             self._gone = True
             pending, self._pending = self._pending, {}
         for seq, (command, callback) in sorted(pending.items()):
-            callback({"type": "response", "request_seq": seq, "command": command,
-                      "success": False, "message": "the debug session has ended"})
+            answer: Message = {"type": "response", "request_seq": seq, "command": command,
+                               "success": command in MOOT_WHEN_ENDED}
+            if not answer["success"]:
+                answer["message"] = "the debug session has ended"
+            callback(answer)
