@@ -14,7 +14,6 @@ from typing import Any
 
 from replaydbg.errors import ConfigError
 from replaydbg.history.codec_http import CodecEndpoint
-from replaydbg.history.connect import DEFAULT_NAMESPACE, load_profile_dict
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,9 @@ class CodecOptions:
 
 def resolve_codec_endpoint(options: CodecOptions) -> CodecEndpoint | None:
     """The codec server to use, or None when neither the options nor the profile name one."""
+    # The SDK's client comes with this module (~0.25 s): imported when a launch needs it.
+    from replaydbg.history.connect import DEFAULT_NAMESPACE, load_profile_dict
+
     profile = load_profile_dict(options.profile, options.config_file)
     codec: dict[str, Any] = profile.get("codec") or {}
     endpoint = options.endpoint or codec.get("endpoint")

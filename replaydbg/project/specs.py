@@ -10,14 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from temporalio.converter import DataConverter
-from temporalio.worker import Interceptor, Plugin
+from typing import TYPE_CHECKING, Any
 
 from replaydbg.errors import WorkerSetupError
 from replaydbg.project.objects import load_object
-from replaydbg.replay.setup import WorkerSetup
+
+if TYPE_CHECKING:
+    from replaydbg.replay.setup import WorkerSetup
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,13 @@ class SetupSpecs:
 
     def resolve(self) -> WorkerSetup:
         """Import every object named; a bad name is a :class:`WorkerSetupError`."""
+        # Here, not at the top: the debug adapter reads specs long before anything resolves
+        # them, and the SDK's worker package costs ~0.1 s to import.
+        from temporalio.converter import DataConverter
+        from temporalio.worker import Interceptor, Plugin
+
+        from replaydbg.replay.setup import WorkerSetup
+
         self.add_import_paths()
         plugins = tuple(self._load(s, "plugin", "--plugin", Plugin, "a temporalio worker plugin "
                                    "(e.g. temporalio.plugin.SimplePlugin)")
