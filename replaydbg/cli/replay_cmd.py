@@ -22,10 +22,11 @@ from typing import Any
 
 from replaydbg.cli.converters import with_codec_server
 from replaydbg.cli.progress import Progress
-from replaydbg.cli.sources import fetch_from_args, history_files
+from replaydbg.cli.sources import fetch_from_args
 from replaydbg.cli.trace import trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
+from replaydbg.history.files import history_files
 from replaydbg.project import SetupSpecs
 from replaydbg.project.pyproject import ProjectConfig, load_project
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
