@@ -1,0 +1,26 @@
+"""The warning a replay that passes still raises: a divergence Temporal does not check.
+
+A replay can succeed while the code has changed in ways Temporal does not compare (a timer's
+duration, an activity's arguments or options): that is no failure, but it is worth seeing. A
+warning shows in pytest's summary under the test that raised it, and a project that wants
+such changes to fail says so with ``-W error::replaydbg.testing.ReplayWarning`` (or
+``filterwarnings``). This module imports nothing heavy: that filter imports it by name.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from replaydbg.replay.report import ReplayReport
+
+
+class ReplayWarning(UserWarning):
+    """The history replays, but replaydbg found a difference worth a look."""
+
+
+def warn_about(report: ReplayReport, *, stacklevel: int = 2) -> None:
+    """One :class:`ReplayWarning` per warning of ``report``, naming its history."""
+    for text in report.warnings:
+        warnings.warn(ReplayWarning(f"{report.history.source}: {text}"), stacklevel=stacklevel + 1)
