@@ -20,7 +20,16 @@ class ReplayWarning(UserWarning):
     """The history replays, but replaydbg found a difference worth a look."""
 
 
-def warn_about(report: ReplayReport, *, stacklevel: int = 2) -> None:
-    """One :class:`ReplayWarning` per warning of ``report``, naming its history."""
+def warn_about(report: ReplayReport, *, at_history: bool = False) -> None:
+    """One :class:`ReplayWarning` per warning of ``report``, naming its history.
+
+    The warning points at the caller of the caller (the test that called ``assert_replays``),
+    or with ``at_history`` at the history file itself (a test that is the history).
+    """
     for text in report.warnings:
-        warnings.warn(ReplayWarning(f"{report.history.source}: {text}"), stacklevel=stacklevel + 1)
+        warning = ReplayWarning(f"{report.history.source}: {text}")
+        if at_history:
+            warnings.warn_explicit(warning, ReplayWarning, report.history.source, 1,
+                                   module="replaydbg.testing")
+        else:
+            warnings.warn(warning, stacklevel=3)
