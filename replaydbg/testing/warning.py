@@ -29,7 +29,8 @@ def warn_about(report: ReplayReport, *, at_history: bool = False) -> None:
     for text in report.warnings:
         warning = ReplayWarning(f"{report.history.source}: {text}")
         if at_history:
-            warnings.warn_explicit(warning, ReplayWarning, report.history.source, 1,
+            # Line 0: no line of the file to quote (line 1 of a JSON history is a lone "{").
+            warnings.warn_explicit(warning, ReplayWarning, report.history.source, 0,
                                    module="replaydbg.testing")
         else:
             warnings.warn(warning, stacklevel=3)
