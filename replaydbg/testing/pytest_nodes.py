@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from replaydbg.errors import ReplaydbgError
+from replaydbg.errors import ReplaydbgError, WorkflowDiscoveryError
 from replaydbg.testing.warning import warn_about
 
 if TYPE_CHECKING:
@@ -54,6 +54,10 @@ class _ExplainedItem(pytest.Item):
                      style: Any = None) -> str | TerminalRepr:
         """The explanation of replaydbg's own errors; pytest's usual report for the rest."""
         error = excinfo.value
+        if isinstance(error, WorkflowDiscoveryError):
+            # Its hint speaks of the command line's --workflow, which a test run has not.
+            return (f"replaydbg could not replay this history:\n{error}\n  in a test run: "
+                    "name the workflows in [tool.replaydbg] workflows of pyproject.toml")
         if isinstance(error, ReplaydbgError):
             return f"replaydbg could not replay this history:\n{error}"
         if _is_replay_failure(error):

@@ -95,6 +95,7 @@ def test_an_unusable_history_fails_its_own_test_only(pytester: pytest.Pytester) 
         "*_ test_replay[[]greeting.json[]] _*",
         "replaydbg could not replay this history:",
         "*no workflow with type 'GreetingWorkflow'*",
+        "*in a test run: name the workflows in [[]tool.replaydbg[]] workflows of pyproject.toml",
     ])
 
 
