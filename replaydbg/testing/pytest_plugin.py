@@ -79,10 +79,11 @@ class HistoryCollection:
         from replaydbg.testing.project_replays import ProjectReplays
 
         self._start = config.invocation_params.dir
-        self._problems: list[tuple[str, ReplaydbgError]] = []
+        #: (the configuration file, what it names, the error): one failing test each.
+        self._problems: list[tuple[Path, str, ReplaydbgError]] = []
         project, error = self._load(problem)
         configured = () if project is None else self._configured(project)
-        self.folders = given + configured
+        self.folders = tuple(dict.fromkeys(given + configured))
         #: A configuration that cannot be read fails every history (none replays without it).
         self.replays = ProjectReplays(project or ProjectConfig(), self._start, config.rootpath,
                                       setup_error=error)
@@ -103,7 +104,7 @@ class HistoryCollection:
                 return load_project(self._start), None
             except ReplaydbgError as err:
                 problem = err
-        self._problems.append(("pyproject.toml", problem))
+        self._problems.append((self._start / "pyproject.toml", "pyproject.toml", problem))
         return None, problem
 
     def _configured(self, project: ProjectConfig) -> tuple[Path, ...]:
@@ -113,7 +114,8 @@ class HistoryCollection:
                 folders.append(folder.resolve())
                 continue
             shown = _relative(folder, project.root or self._start)
-            self._problems.append((shown, ConfigError(
+            where = project.path or self._start / "pyproject.toml"
+            self._problems.append((where, shown, ConfigError(
                 f"{project.path}: [tool.replaydbg] histories names {shown}, which does not "
                 "exist", hint="create the folder and save histories in it (`temporal workflow "
                 "show --workflow-id ID --output json > FOLDER/ID.json`), or fix the path")))
@@ -151,9 +153,8 @@ class HistoryCollection:
     def pytest_collection_modifyitems(self, session: pytest.Session,
                                       items: list[pytest.Item]) -> None:
         """One failing test per configuration problem, in place of what it keeps from running."""
-        for label, error in self._problems:
-            problem = ConfigProblem.from_parent(session, path=self._start / "pyproject.toml",
-                                                label=label, error=error)
+        for path, label, error in self._problems:
+            problem = ConfigProblem.from_parent(session, path=path, label=label, error=error)
             items.extend(problem.collect())
 
     def pytest_report_header(self) -> list[str]:

@@ -151,6 +151,16 @@ def test_a_missing_configured_folder_fails_one_test(pytester: pytest.Pytester) -
                                  "*histories names saved/later, which does not exist*"])
 
 
+def test_a_table_that_cannot_be_read_fails_one_test_naming_key_and_fix(
+        pytester: pytest.Pytester) -> None:
+    _orders_project(pytester, ORDERS_TABLE + 'plugin = ["orders.workflows:plugin"]\n')
+    result = _run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*pyproject.toml::test_replay[[]pyproject.toml[]] FAILED*",
+                                 "*unknown key 'plugin' in [[]tool.replaydbg[]]",
+                                 "  hint: remove it or fix its spelling; known keys: *"])
+
+
 def test_changes_temporal_does_not_check_pass_with_a_replay_warning(
         pytester: pytest.Pytester) -> None:
     _copy_package(pytester, "greeting")
