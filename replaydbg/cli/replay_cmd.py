@@ -22,14 +22,16 @@ from typing import Any
 
 from replaydbg.cli.converters import with_codec_server
 from replaydbg.cli.progress import Progress
-from replaydbg.cli.sources import fetch_from_args, history_files
-from replaydbg.cli.trace import outcome_lines, trace_lines
+from replaydbg.cli.sources import fetch_from_args
+from replaydbg.cli.trace import trace_lines
 from replaydbg.errors import InputError, ReplaydbgError
 from replaydbg.history import History, load_history
+from replaydbg.history.files import history_files
 from replaydbg.project import SetupSpecs
 from replaydbg.project.pyproject import ProjectConfig, load_project
 from replaydbg.replay import ReplayReport, find_workflow, replay_history
 from replaydbg.replay.discovery import ensure_import_path, user_roots
+from replaydbg.replay.outcome import outcome_lines
 from replaydbg.replay.setup import WorkerSetup
 
 logger = logging.getLogger(__name__)
@@ -169,7 +171,7 @@ def _emit_report(args: argparse.Namespace, report: ReplayReport) -> None:
         return
     # One write per chunk of lines: a big history's trace is tens of thousands of lines.
     lines = [] if args.quiet else list(trace_lines(report))
-    lines.extend(outcome_lines(report))
+    lines.extend(outcome_lines(report, overflow_note="all of them are in --json output"))
     if not args.quiet:
         lines.append("")
     sys.stdout.writelines(line + "\n" for line in lines)

@@ -1,4 +1,4 @@
-"""Where the CLI's histories come from: files, directories, or a workflow id on a server."""
+"""Where the CLI's histories come from: a workflow id on a server (files: ``history.files``)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
-from replaydbg.errors import HistoryFileError, InputError
+from replaydbg.errors import InputError
 from replaydbg.history import FetchOptions, History, fetch_history
 
 logger = logging.getLogger(__name__)
-
-HISTORY_SUFFIXES = (".json", ".json.gz", ".pb", ".binpb", ".pb.gz", ".binpb.gz", ".gz")
 
 
 def fetch_options(args: argparse.Namespace) -> FetchOptions:
@@ -63,27 +59,3 @@ def fetch_from_args(args: argparse.Namespace) -> History:
         return asyncio.run(fetch_history(fetch_options(args), progress=progress))
     finally:
         progress.done()
-
-
-def history_files(paths: list[str]) -> Iterator[Path]:
-    """Each path, with directories expanded to the history files inside (recursively)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and _looks_like_history(p.relative_to(path)))
-            if not found:
-                raise HistoryFileError(
-                    f"{raw}: directory contains no history files",
-                    hint=f"expected files ending in {', '.join(HISTORY_SUFFIXES[:4])}",
-                )
-            yield from found
-        else:
-            yield path
-
-
-def _looks_like_history(path: Path) -> bool:
-    """Whether a file found in a folder (``path`` relative to it) is a history to replay."""
-    hidden = any(part.startswith(".") for part in path.parts[:-1])
-    return not hidden and path.name.endswith(HISTORY_SUFFIXES)
-

@@ -1,18 +1,14 @@
-"""The text rendering of a replay: one line per event, then the outcome."""
+"""The text rendering of a replay: one line per event (the outcome is ``replay.outcome``'s)."""
 
 from __future__ import annotations
 
-import linecache
 import os
 from collections.abc import Iterator
 
 from replaydbg.history import short_details
 from replaydbg.replay import EventMapping, ReplayReport
-from replaydbg.replay.recorder import ActivationRecord
-from replaydbg.replay.report import NONDETERMINISM, OK
 
 _DETAILS_WIDTH = 48
-_MAX_WARNINGS = 10
 
 
 def _where(mapping: EventMapping, base: str) -> str:
@@ -51,52 +47,3 @@ def trace_lines(report: ReplayReport, *, base: str | None = None) -> Iterator[st
         mark = ">>" if event.event_id == diverged else "  "
         yield (f"{mark}{event.event_id:>6}  {mapping.event_type:<40} {details:<{_DETAILS_WIDTH}}"
                f"  {_where(mapping, base)}").rstrip()
-
-
-def _task_failure_lines(report: ReplayReport, activation: ActivationRecord,
-                        base: str) -> Iterator[str]:
-    """The user-only traceback and the events the failing task was applying."""
-    if activation.failure_traceback:
-        yield "    traceback (your code, most recent call last):"
-        for frame in activation.failure_traceback:
-            text = linecache.getline(frame.file, frame.line).strip()
-            yield f"      {frame.short(base)}" + (f": {text}" if text else "")
-    applied = [m for m in report.event_map
-               if m.activation == activation.index and m.role == "applied"]
-    if applied:
-        events = ", ".join(f"{m.event_id} {m.event_type}" + (f" ({m.subject})" if m.subject
-                                                              else "") for m in applied)
-        yield f"    the task was applying: {events}"
-
-
-def outcome_lines(report: ReplayReport, *, base: str | None = None) -> Iterator[str]:
-    """The verdict for one history, with the located divergence and any warnings."""
-    base = base or os.getcwd()
-    source = report.history.source
-    check = report.task_failure
-    if report.status == OK:
-        yield f"OK  {source}: replayed {len(report.history.events)} events deterministically"
-        if check is not None:
-            yield f"    {check.summary}"
-    else:
-        label = "NONDETERMINISM" if report.status == NONDETERMINISM else "FAILED"
-        yield f"{label}  {source}"
-        divergence = report.divergence
-        if divergence is not None:
-            yield f"    {divergence.message}"
-            line = divergence.line
-            if line is not None:
-                yield f"    at {line.short(base)}"
-        if check is not None and check.activation is not None:
-            yield from _task_failure_lines(report, check.activation, base)
-            yield f"    history: {check.summary}"
-            if check.hint:
-                yield f"    hint: {check.hint}"
-        if report.error:
-            yield f"    Temporal says: {report.error.splitlines()[0][:300]}"
-    shown = report.warnings[:_MAX_WARNINGS]
-    for warning in shown:
-        yield f"    warning: {warning}"
-    if len(report.warnings) > len(shown):
-        yield (f"    ... and {len(report.warnings) - len(shown)} more warnings "
-               "(all of them are in --json output)")

@@ -21,7 +21,9 @@ from typing import Any
 
 from replaydbg.errors import ConfigError
 from replaydbg.project.specs import SetupSpecs
-from replaydbg.tooltable import REPLAY_KEYS, RULE_KEYS, key_name, parse_toml
+from replaydbg.tooltable import REPLAY_KEYS, RULE_KEYS, find_pyproject, find_table, key_name
+
+__all__ = ["ProjectConfig", "find_pyproject", "load_project"]
 
 #: ``package.module:attribute`` or ``path/to/file.py:attribute``.
 _SPEC = re.compile(r"^(?:[A-Za-z_][\w.]*|[^:]+\.py):[A-Za-z_][\w.]*$")
@@ -64,48 +66,12 @@ def _added(first: tuple[str, ...], then: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *then)))
 
 
-def find_pyproject(start: str | Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` with a ``[tool.replaydbg]`` table."""
-    here = Path(start).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _table(candidate) is not None:
-            return candidate
-    return None
-
-
 def load_project(start: str | Path) -> ProjectConfig:
     """The replay settings of the project around ``start`` (empty without a table)."""
-    path = find_pyproject(start)
-    if path is None:
+    found = find_table(start)
+    if found is None:
         return ProjectConfig()
-    table = _table(path) or {}
-    return _project(path, table)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}",
-                          hint="make it readable") from err
-
-
-def _table(path: Path) -> dict[str, Any] | None:
-    """The ``[tool.replaydbg]`` table of ``path``; None when it has none."""
-    try:
-        document = parse_toml(_read(path))
-    except ValueError as err:
-        raise ConfigError(f"{path} is not valid TOML: {err}",
-                          hint="fix the syntax (https://toml.io)") from err
-    tool = document.get("tool")
-    table = tool.get("replaydbg") if isinstance(tool, dict) else None
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: tool.replaydbg is not a table",
-                          hint="write it as a [tool.replaydbg] section of keys")
-    return table
+    return _project(*found)
 
 
 def _project(path: Path, table: Mapping[str, Any]) -> ProjectConfig:
