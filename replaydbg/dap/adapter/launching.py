@@ -35,7 +35,6 @@ from replaydbg.dap.adapter.protocol import Message
 from replaydbg.dap.adapter.state import SessionState
 from replaydbg.dap.adapter.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
-from replaydbg.history import event_type_name, load_history, save_history
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +88,10 @@ class Launcher:
 
     def _load(self, history_file: str) -> None:
         """Load the history, give the debuggee a copy, start mapping it."""
+        # The SDK's protos come with these (~0.15 s): imported on this thread, while the
+        # editor's requests go on being answered.
+        from replaydbg.history import event_type_name, load_history, save_history
+
         session, config = self._session, self._session.config
         assert config is not None and self.workdir is not None
         try:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from replaydbg.dap.adapter.config import LaunchConfig, parse_launch
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
@@ -38,7 +38,9 @@ from replaydbg.dap.adapter.run_to import way_to
 from replaydbg.dap.adapter.stop_events import StopEvents
 from replaydbg.dap.adapter.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
-from replaydbg.history import History
+
+if TYPE_CHECKING:
+    from replaydbg.history import History
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ way round. The protocols below list exactly what crosses between parts.
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from replaydbg.dap.adapter.config import LaunchConfig
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
@@ -20,7 +20,9 @@ from replaydbg.dap.adapter.mapping import MapResult
 from replaydbg.dap.adapter.protocol import Message
 from replaydbg.dap.adapter.proxy import Proxy
 from replaydbg.dap.adapter.stop_events import StopEvents
-from replaydbg.history import History
+
+if TYPE_CHECKING:
+    from replaydbg.history import History
 
 
 class LaunchSide(Protocol):
