@@ -144,6 +144,8 @@ class Session:
         if event == "stopped":
             self.stops.stopped(body)
             return
+        if event == "process":  # debugpy attached to it, but the editor launched it
+            body["startMethod"] = "launch"
         self.proxy.send_event(event, body)
 
     def _on_debugpy_exit(self) -> None:
@@ -228,7 +230,9 @@ class Session:
                 self.proxy.relay(response, request.get("seq", 0))
                 answered.set()
 
-            self.proxy.forward(request, relay)
+            # debugpy attached: by default it would leave the debuggee running.
+            arguments = {**(request.get("arguments") or {}), "terminateDebuggee": True}
+            self.proxy.forward({**request, "arguments": arguments}, relay)
             if not answered.wait(5.0):  # debugpy did not answer: answer for it
                 self.proxy.respond(request)
         self.ended.set()

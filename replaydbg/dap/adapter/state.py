@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from replaydbg.dap.adapter.config import LaunchConfig
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
 from replaydbg.dap.adapter.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.adapter.eventbp import EventPlan
 from replaydbg.dap.adapter.mapping import MapResult
@@ -30,8 +31,9 @@ class LaunchSide(Protocol):
 
     loaded: threading.Event
 
-    def debugpy_launch(self, link: DebuggeeLink | None = None) -> dict[str, Any]:
-        """Debugpy's ``launch`` arguments for a debuggee."""
+    def debugpy_attach(self, adapter: DebugpyAdapter,
+                       link: DebuggeeLink | None = None) -> dict[str, Any]:
+        """Have ``adapter`` start a debuggee; debugpy's ``attach`` arguments for it."""
 
     def history_message(self) -> Message:
         """What tells a debuggee which history to replay."""
