@@ -98,6 +98,19 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return not _alive(pid)
 
 
+def test_the_first_stop_comes_after_the_launch_is_answered_and_says_launched() -> None:
+    """VS Code shows no stopped line for a stop it hears of before the launch's answer."""
+    adapter, _ = _stopped_session()
+    try:
+        kinds = [(m.get("type"), m.get("command") or m.get("event")) for m in adapter.messages]
+        assert kinds.index(("response", "launch")) < kinds.index(("event", "stopped"))
+        (process,) = [m for m in adapter.messages if m.get("event") == "process"]
+        assert process["body"]["startMethod"] == "launch"  # debugpy attached, we launched
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+
+
 def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
     adapter, debuggee = _stopped_session()
     adapter.stdin.close()  # the editor is gone

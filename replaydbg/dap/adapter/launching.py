@@ -62,6 +62,10 @@ class Launcher:
         self.mapping: MappingRun | None = None
         self._lock = threading.Lock()
         self._request: Message | None = None  # the launch, until debugpy answers it
+        #: The editor has the launch's answer (or the launch failed). The debuggee can stop
+        #: before that now (it no longer starts after configurationDone), and VS Code does not
+        #: show a stop that comes before the answer to the launch (see hold_stop).
+        self.answered = threading.Event()
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
         self._progress_open = False  # the launch's progress started and not ended yet
@@ -172,6 +176,15 @@ class Launcher:
         if request is not None:  # debugpy answered an attach: the editor asked for a launch
             self._session.proxy.relay({**response, "command": request.get("command")},
                                       request.get("seq", 0))
+        self.answered.set()
+
+    def hold_stop(self) -> None:
+        """Return once the launch is answered: the first ``stopped`` must come after it.
+
+        VS Code focuses the stopped frame (the editor shows the line) only for a stop it
+        hears of after the launch's answer; one that came before stays in the Call Stack.
+        """
+        self.answered.wait(_FOUND_WAIT)
 
     def _await_map(self) -> None:
         """Wait for the mapping run; then complete the plan, or end the session."""
@@ -234,6 +247,7 @@ class Launcher:
                 return
             self.failed = True
             pending, self._request = self._request, None
+        self.answered.set()
         message = in_launch_terms(message)
         self._end_progress()  # before the answer and `terminated`
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})

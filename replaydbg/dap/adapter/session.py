@@ -142,6 +142,7 @@ class Session:
         if self.going_back.hides(event):
             return
         if event == "stopped":
+            self.launcher.hold_stop()
             self.stops.stopped(body)
             return
         if event == "process":  # debugpy attached to it, but the editor launched it
