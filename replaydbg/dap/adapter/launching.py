@@ -66,6 +66,7 @@ class Launcher:
         #: before that now (it no longer starts after configurationDone), and VS Code does not
         #: show a stop that comes before the answer to the launch (see hold_stop).
         self.answered = threading.Event()
+        self._success: Message | None = None  # debugpy's answer, while _launched holds it
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
         self._progress_open = False  # the launch's progress started and not ended yet
@@ -156,6 +157,7 @@ class Launcher:
         refused, whichever of debugpy and the mapping run answers first.
         """
         if response.get("success"):
+            self._success = response
             threading.Thread(target=self._relay_when_found, args=(response,),
                              daemon=True).start()
         else:
@@ -183,7 +185,11 @@ class Launcher:
 
         VS Code focuses the stopped frame (the editor shows the line) only for a stop it
         hears of after the launch's answer; one that came before stays in the Call Stack.
+        A debuggee that stops has loaded the workflow and the worker setup: what the answer
+        waits for from the mapping run (see _launched) is known, so it is answered now.
         """
+        if self._success is not None and not self.failed:
+            self._relay(self._success)
         self.answered.wait(_FOUND_WAIT)
 
     def _await_map(self) -> None:
