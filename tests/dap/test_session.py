@@ -130,6 +130,36 @@ def test_no_orphans_when_the_adapter_itself_is_killed() -> None:
         assert _gone_within(child, 2.0), f"debugpy's adapter {child} outlived ours by > 2 s"
 
 
+def test_no_orphans_when_the_adapter_is_killed_while_the_debuggee_starts() -> None:
+    """debugpy's adapter waits for the debuggee without a time limit: it must go with ours."""
+    adapter = Adapter()
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                     "arguments": {"historyFile": "greeting/history.json",
+                                                   "cwd": str(EXAMPLES), "stopOnEntry": True,
+                                                   "python": sys.executable}}))
+    deadline = time.monotonic() + 20
+    children: list[int] = []
+    while time.monotonic() < deadline and not any(_is_debuggee(pid) for pid in children):
+        children = [int(pid) for pid in subprocess.run(
+            ["pgrep", "-P", str(adapter.proc.pid)], capture_output=True, text=True).stdout.split()]
+        time.sleep(0.01)
+    assert any(_is_debuggee(pid) for pid in children), children
+    assert not any(m.get("event") == "initialized" for m in adapter.messages), "too late"
+    adapter.proc.kill()
+    adapter.proc.wait(timeout=5)
+    for child in children:
+        assert _gone_within(child, 3.0), f"{child} outlived a killed adapter by > 3 s"
+
+
+def _is_debuggee(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"replaydbg.dap.debuggee" in cmdline.read().split(b"\0")
+    except OSError:
+        return False
+
+
 def _mapping_runs(parent: int) -> list[int]:
     """Children of ``parent`` that are the background mapping run."""
     found = []

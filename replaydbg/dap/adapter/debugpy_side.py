@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 #: A debugpy adapter started ahead of the first session's ``initialize`` (see prestart).
 _early: subprocess.Popen[bytes] | None = None
 _early_lock = threading.Lock()
+#: The writing end of each debugpy adapter's lifeline, by pid: open until it is stopped.
+_lifelines: dict[int, int] = {}
 
 #: How long debugpy's adapter may wait for a debuggee that exited before it connected: long
 #: enough for the session to say why (the mapping run names the failure), then it is stopped
@@ -45,10 +47,18 @@ _EXIT_WAIT = 2.0
 
 
 def _start_process() -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "debugpy.adapter"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    # Its lifeline (see debugpy_main): the writing end stays open in this process only
+    # (pipes are not inherited by the other children) until this process ends.
+    lifeline, keep = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "replaydbg.dap.adapter.debugpy_main", str(lifeline)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True, pass_fds=(lifeline,))
+    finally:
+        os.close(lifeline)
+    _lifelines[proc.pid] = keep
+    return proc
 
 
 def prestart() -> None:
@@ -170,6 +180,8 @@ class DebugpyAdapter:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=grace)
         _signal_all([pid for pid in members if _alive(pid)], signal.SIGKILL)
+        with contextlib.suppress(KeyError, OSError):
+            os.close(_lifelines.pop(proc.pid))
         # A launcher may have started its debuggee after the first look (an adapter killed
         # while it starts one, as a standby can be): look again until the session is empty.
         for _ in range(5):
