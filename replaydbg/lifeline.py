@@ -16,12 +16,15 @@ LIFELINE_ENV = "REPLAYDBG_EXIT_WITH_STDIN"
 
 def exit_with_parent_if_asked() -> None:
     """Start watching stdin when :data:`LIFELINE_ENV` is ``1``."""
-    if os.environ.get(LIFELINE_ENV) != "1":
-        return
+    if os.environ.get(LIFELINE_ENV) == "1":
+        exit_when_closed(sys.stdin.fileno())
 
+
+def exit_when_closed(fd: int) -> None:
+    """Exit as soon as the pipe ``fd`` (whose writing end the parent keeps) closes."""
     def watch() -> None:
         try:
-            while os.read(sys.stdin.fileno(), 4096):
+            while os.read(fd, 4096):
                 pass
         except OSError:
             pass

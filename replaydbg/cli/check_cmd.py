@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from replaydbg import __version__
-from replaydbg.cli.parser import add_common_options, lazy_handler
 from replaydbg.errors import InputError
 from replaydbg.rules import (
     DOC_BASE,
@@ -40,29 +39,6 @@ NOT_ANALYSED = "RDB002"
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
                  Severity.INFORMATION: "note"}
-
-
-def add_parser(sub: Any) -> None:
-    """Register ``check`` on the root parser's sub-commands."""
-    check = sub.add_parser(
-        "check", help="find non-deterministic workflow code (like a linter)",
-        description="Check workflow code for what breaks Temporal replays: calls the sandbox "
-        "would reject at runtime, what it misses, workflow hygiene and escape hatches. "
-        "Settings come from [tool.replaydbg] in the nearest pyproject.toml.",
-    )
-    add_common_options(check)
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                       help="files or directories to check (default: the current directory)")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text",
-                       help="output format (default text: path:line:col: CODE message)")
-    check.add_argument("--select", action="append", metavar="CODES",
-                       help="only these codes or prefixes, comma-separated (repeatable)")
-    check.add_argument("--ignore", action="append", metavar="CODES",
-                       help="never these codes or prefixes, comma-separated (repeatable)")
-    check.add_argument("--no-cache", action="store_true",
-                       help="neither read nor write the facts cache (kept per checked folder "
-                       "in $REPLAYDBG_CACHE_DIR, else ~/.cache/replaydbg)")
-    check.set_defaults(handler=lazy_handler("check_cmd", "run_check"))
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replaydbg.history.codec_config import CodecOptions, resolve_codec_endpoint
-from replaydbg.history.codec_http import CodecEndpoint
-from replaydbg.history.codec_server import CodecServerCodec, codec_server_plugin
-from replaydbg.replay.setup import WorkerSetup
+
+if TYPE_CHECKING:
+    from replaydbg.history.codec_http import CodecEndpoint
+    from replaydbg.replay.setup import WorkerSetup
 
 
 def with_codec_server(setup: WorkerSetup,
@@ -23,6 +24,10 @@ def with_codec_server(setup: WorkerSetup,
     endpoint = resolve_codec_endpoint(options)
     if endpoint is None:
         return setup, None
+    # Here, not at the top: the debug adapter only passes codec options on (see
+    # codec_options_json), and the codec plugin brings the SDK's worker (~0.1 s to import).
+    from replaydbg.history.codec_server import CodecServerCodec, codec_server_plugin
+
     plugin = codec_server_plugin(CodecServerCodec(endpoint))
     return dataclasses.replace(setup, plugins=(*setup.plugins, plugin)), endpoint
 

@@ -98,6 +98,19 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return not _alive(pid)
 
 
+def test_the_first_stop_comes_after_the_launch_is_answered_and_says_launched() -> None:
+    """VS Code shows no stopped line for a stop it hears of before the launch's answer."""
+    adapter, _ = _stopped_session()
+    try:
+        kinds = [(m.get("type"), m.get("command") or m.get("event")) for m in adapter.messages]
+        assert kinds.index(("response", "launch")) < kinds.index(("event", "stopped"))
+        (process,) = [m for m in adapter.messages if m.get("event") == "process"]
+        assert process["body"]["startMethod"] == "launch"  # debugpy attached, we launched
+    finally:
+        adapter.request(9, "disconnect")
+        adapter.proc.wait(timeout=10)
+
+
 def test_no_orphans_when_the_editor_dies_during_a_stop() -> None:
     adapter, debuggee = _stopped_session()
     adapter.stdin.close()  # the editor is gone
@@ -115,6 +128,36 @@ def test_no_orphans_when_the_adapter_itself_is_killed() -> None:
     assert _gone_within(debuggee, 2.0), "the debuggee outlived a killed adapter by > 2 s"
     for child in children:
         assert _gone_within(child, 2.0), f"debugpy's adapter {child} outlived ours by > 2 s"
+
+
+def test_no_orphans_when_the_adapter_is_killed_while_the_debuggee_starts() -> None:
+    """debugpy's adapter waits for the debuggee without a time limit: it must go with ours."""
+    adapter = Adapter()
+    adapter.request(1, "initialize", adapterID="temporal-replay")
+    adapter.send_raw(encode_message({"seq": 2, "type": "request", "command": "launch",
+                                     "arguments": {"historyFile": "greeting/history.json",
+                                                   "cwd": str(EXAMPLES), "stopOnEntry": True,
+                                                   "python": sys.executable}}))
+    deadline = time.monotonic() + 20
+    children: list[int] = []
+    while time.monotonic() < deadline and not any(_is_debuggee(pid) for pid in children):
+        children = [int(pid) for pid in subprocess.run(
+            ["pgrep", "-P", str(adapter.proc.pid)], capture_output=True, text=True).stdout.split()]
+        time.sleep(0.01)
+    assert any(_is_debuggee(pid) for pid in children), children
+    assert not any(m.get("event") == "initialized" for m in adapter.messages), "too late"
+    adapter.proc.kill()
+    adapter.proc.wait(timeout=5)
+    for child in children:
+        assert _gone_within(child, 3.0), f"{child} outlived a killed adapter by > 3 s"
+
+
+def _is_debuggee(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"replaydbg.dap.debuggee" in cmdline.read().split(b"\0")
+    except OSError:
+        return False
 
 
 def _mapping_runs(parent: int) -> list[int]:

@@ -15,15 +15,12 @@ the history alone until the whole map is in (:meth:`EventPlan.map`), then correc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from temporalio.api.enums.v1 import EventType
-
-from replaydbg.replay.eventmap import NO_CODE_EVENT_TYPES
 
 NONDETERMINISM = "temporal.nondeterminism"
 TASK_FAILURE = "temporal.taskFailure"
@@ -49,12 +46,27 @@ FILTERS: list[dict[str, Any]] = [
     {"filter": "temporal.command", "label": "Temporal: commands issued", "default": False},
 ]
 FILTER_IDS = frozenset(f["filter"] for f in FILTERS)
-
-_EVENT_TYPES = {
-    "".join(p.capitalize() for p in name[len("EVENT_TYPE_"):].split("_")): name
-    for name in EventType.keys() if name != "EVENT_TYPE_UNSPECIFIED"
-}
 _BY_ID = re.compile(r"^\s*(?:event\s*:\s*|#)?(\d+)\s*$", re.IGNORECASE)
+
+
+@functools.cache
+def _event_types() -> frozenset[str]:
+    """Every event type's PascalCase name.
+
+    Read from the SDK's protos at the first breakpoint by type, not at import: the adapter
+    imports this module before it answers ``initialize``, and the SDK takes ~0.15 s to import.
+    """
+    from temporalio.api.enums.v1 import EventType
+
+    return frozenset("".join(p.capitalize() for p in name[len("EVENT_TYPE_"):].split("_"))
+                     for name in EventType.keys() if name != "EVENT_TYPE_UNSPECIFIED")
+
+
+def _no_code(event_type: str) -> bool:
+    """Whether no workflow code ever runs for this event type (the replay engine knows)."""
+    from replaydbg.replay.eventmap import NO_CODE_EVENT_TYPES  # the SDK with it: see above
+
+    return event_type in NO_CODE_EVENT_TYPES
 
 
 def _filter_matches(name: str, event: Mapping[str, Any]) -> bool:
@@ -96,7 +108,7 @@ def parse_selector(name: str) -> EventSelector:
     text = name.strip()
     if text.upper().startswith("EVENT_TYPE_"):
         text = "".join(p.capitalize() for p in text[len("EVENT_TYPE_"):].split("_"))
-    if text in _EVENT_TYPES:
+    if text in _event_types():
         return EventSelector(event_type=text)
     raise ValueError(f"{name!r} is not a history event: use event:ID, #ID or an event type "
                      "such as ActivityTaskCompleted")
@@ -298,7 +310,7 @@ class EventPlan:
             return {"id": bp_id, "verified": False,
                     "message": "this history has no such event"}
         if not any(stop_point(e) for e in matching) if self.complete else \
-                all(e["eventType"] in NO_CODE_EVENT_TYPES for e in matching):
+                all(_no_code(e["eventType"]) for e in matching):
             return {"id": bp_id, "verified": False, "message": _no_stop_reason(matching)}
         return {"id": bp_id, "verified": True}
 

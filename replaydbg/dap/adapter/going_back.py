@@ -200,7 +200,9 @@ class GoingBack:
             old_debugpy = session.proxy.start_debugpy()  # its messages are ignored from now
         self._retire(old_link, old_debugpy)
         session.proxy.request("initialize", session.initialize_arguments)
-        session.proxy.request("launch", session.launcher.debugpy_launch())
+        debugpy = session.proxy.debugpy
+        assert debugpy is not None
+        session.proxy.request("attach", session.launcher.debugpy_attach(debugpy))
 
     @staticmethod
     def _retire(link: DebuggeeLink, debugpy: DebugpyAdapter | None) -> None:

@@ -1,9 +1,10 @@
 """Launch a replay: get the history, start the debuggee, map the history in the background.
 
-Three things run at once so that the first stop comes early: debugpy starts the debuggee
-(~0.5 s), the adapter loads the history (fetching it first for a workflow id) and hands the
-debuggee a binary copy, and a mapping run replays the history without a debugger to make
-the event map, which arrives task by task and completes the stop plan as it comes.
+Three things run at once so that the first stop comes early: the debuggee starts, imports
+the SDK and then connects to debugpy's adapter (which attaches to it), the adapter loads the
+history (fetching it first for a workflow id) and hands the debuggee a binary copy, and a
+mapping run replays the history without a debugger to make the event map, which arrives
+task by task and completes the stop plan as it comes.
 
 Whatever fails on the way (a bad history, an unreachable server, an import error) is said
 once, answers the launch if it is still waiting, and ends the session with ``terminated``.
@@ -11,6 +12,8 @@ once, answers the launch if it is still waiting, and ends the session with ``ter
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import logging
 import os
@@ -23,6 +26,7 @@ from typing import Any
 from replaydbg.dap import control
 from replaydbg.dap.adapter.config import in_launch_terms
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
 from replaydbg.dap.adapter.eventbp import EventPlan
 from replaydbg.dap.adapter.mapping import (
     PACKAGE_ROOT,
@@ -35,7 +39,6 @@ from replaydbg.dap.adapter.protocol import Message
 from replaydbg.dap.adapter.state import SessionState
 from replaydbg.dap.adapter.workdir import make_workdir
 from replaydbg.errors import ReplaydbgError
-from replaydbg.history import event_type_name, load_history, save_history
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ class Launcher:
         self.mapping: MappingRun | None = None
         self._lock = threading.Lock()
         self._request: Message | None = None  # the launch, until debugpy answers it
+        #: The editor has the launch's answer (or the launch failed). The debuggee can stop
+        #: before that now (it no longer starts after configurationDone), and VS Code does not
+        #: show a stop that comes before the answer to the launch (see hold_stop).
+        self.answered = threading.Event()
+        self._success: Message | None = None  # debugpy's answer, while _launched holds it
         self.workdir: str | None = None
         self._debuggee_history: Path | None = None
         self._progress_open = False  # the launch's progress started and not ended yet
@@ -83,12 +91,19 @@ class Launcher:
             return
         session.link = session.plans.new_link()
         self._request = request
-        # debugpy starts the debuggee (~0.5 s) while the history loads.
+        # The debuggee starts (and imports the SDK) while the history loads.
         threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
-        session.proxy.forward({**request, "arguments": self.debugpy_launch()}, self._launched)
+        debugpy = session.proxy.debugpy
+        assert debugpy is not None  # a launch comes after initialize
+        session.proxy.forward({**request, "command": "attach",
+                               "arguments": self.debugpy_attach(debugpy)}, self._launched)
 
     def _load(self, history_file: str) -> None:
         """Load the history, give the debuggee a copy, start mapping it."""
+        # The SDK's protos come with these (~0.15 s): imported on this thread, while the
+        # editor's requests go on being answered.
+        from replaydbg.history import event_type_name, load_history, save_history
+
         session, config = self._session, self._session.config
         assert config is not None and self.workdir is not None
         try:
@@ -142,6 +157,7 @@ class Launcher:
         refused, whichever of debugpy and the mapping run answers first.
         """
         if response.get("success"):
+            self._success = response
             threading.Thread(target=self._relay_when_found, args=(response,),
                              daemon=True).start()
         else:
@@ -159,8 +175,22 @@ class Launcher:
     def _relay(self, response: Message) -> None:
         with self._lock:
             request, self._request = self._request, None
-        if request is not None:
-            self._session.proxy.relay(response, request.get("seq", 0))
+        if request is not None:  # debugpy answered an attach: the editor asked for a launch
+            self._session.proxy.relay({**response, "command": request.get("command")},
+                                      request.get("seq", 0))
+        self.answered.set()
+
+    def hold_stop(self) -> None:
+        """Return once the launch is answered: the first ``stopped`` must come after it.
+
+        VS Code focuses the stopped frame (the editor shows the line) only for a stop it
+        hears of after the launch's answer; one that came before stays in the Call Stack.
+        A debuggee that stops has loaded the workflow and the worker setup: what the answer
+        waits for from the mapping run (see _launched) is known, so it is answered now.
+        """
+        if self._success is not None and not self.failed:
+            self._relay(self._success)
+        self.answered.wait(_FOUND_WAIT)
 
     def _await_map(self) -> None:
         """Wait for the mapping run; then complete the plan, or end the session."""
@@ -223,6 +253,7 @@ class Launcher:
                 return
             self.failed = True
             pending, self._request = self._request, None
+        self.answered.set()
         message = in_launch_terms(message)
         self._end_progress()  # before the answer and `terminated`
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
@@ -255,10 +286,14 @@ class Launcher:
         if was_open and self.progress_reporting:
             self._session.proxy.send_event("progressEnd", {"progressId": "replaydbg-launch"})
 
-    def debugpy_launch(self, link: DebuggeeLink | None = None) -> dict[str, Any]:
-        """The arguments of debugpy's ``launch`` for a debuggee (default: the session's).
+    def debugpy_attach(self, adapter: DebugpyAdapter,
+                       link: DebuggeeLink | None = None) -> dict[str, Any]:
+        """Have ``adapter`` start a debuggee (default: the session's); its ``attach`` arguments.
 
-        ``link``: the control channel of another debuggee, such as a standby's.
+        debugpy attaches by listening for the debuggee, which ``adapter`` starts as soon as
+        debugpy listens (see :mod:`.debuggee_process`): in the user's interpreter, working
+        directory and environment, as debugpy's launcher would. ``link``: the control
+        channel of another debuggee, such as a standby's.
         """
         config, link = self._session.config, link or self._session.link
         assert config is not None and link is not None
@@ -267,11 +302,24 @@ class Launcher:
                    "codec": session_codec(config)}
         env = user_environment(config)
         env.update({control.ENV_ADDRESS: link.address, control.ENV_TOKEN: link.token,
-                    control.ENV_SESSION: json.dumps(session)})
-        return {"module": "replaydbg.dap.debuggee", "python": list(config.python),
-                "cwd": config.cwd, "env": env, "justMyCode": config.just_my_code,
-                "console": "internalConsole", "redirectOutput": True,
+                    control.ENV_SESSION: json.dumps(session),
+                    control.ENV_DEBUGPY_HOME: _debugpy_home()})
+        # Frozen modules hide the standard library's lines from the debugger (debugpy's
+        # launcher turns them off too).
+        adapter.start_when_listening([*config.python, "-X", "frozen_modules=off", "-m",
+                                      "replaydbg.dap.debuggee"], config.cwd, env)
+        return {"listen": {"host": "127.0.0.1", "port": 0}, "justMyCode": config.just_my_code,
+                # Its output is read from its pipes (debuggee_process), not from pydevd.
+                "redirectOutput": False,
                 # Our runtime and the SDK are never "my code", even when installed editable.
                 "rules": [{"path": f"{PACKAGE_ROOT}/replaydbg/**", "include": False},
                           {"module": "replaydbg", "include": False},
                           {"module": "temporalio", "include": False}]}
+
+
+@functools.cache
+def _debugpy_home() -> str:
+    """The folder of this adapter's debugpy package (found without importing it)."""
+    spec = importlib.util.find_spec("debugpy")
+    assert spec is not None and spec.origin is not None, "debugpy's adapter runs: it is there"
+    return os.path.dirname(spec.origin)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from replaydbg.dap.adapter.config import LaunchConfig, parse_launch
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
@@ -38,7 +38,9 @@ from replaydbg.dap.adapter.run_to import way_to
 from replaydbg.dap.adapter.stop_events import StopEvents
 from replaydbg.dap.adapter.temporal_scope import VariableStore
 from replaydbg.errors import ReplaydbgError
-from replaydbg.history import History
+
+if TYPE_CHECKING:
+    from replaydbg.history import History
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +142,11 @@ class Session:
         if self.going_back.hides(event):
             return
         if event == "stopped":
+            self.launcher.hold_stop()
             self.stops.stopped(body)
             return
+        if event == "process":  # debugpy attached to it, but the editor launched it
+            body["startMethod"] = "launch"
         self.proxy.send_event(event, body)
 
     def _on_debugpy_exit(self) -> None:
@@ -226,7 +231,9 @@ class Session:
                 self.proxy.relay(response, request.get("seq", 0))
                 answered.set()
 
-            self.proxy.forward(request, relay)
+            # debugpy attached: by default it would leave the debuggee running.
+            arguments = {**(request.get("arguments") or {}), "terminateDebuggee": True}
+            self.proxy.forward({**request, "arguments": arguments}, relay)
             if not answered.wait(5.0):  # debugpy did not answer: answer for it
                 self.proxy.respond(request)
         self.ended.set()

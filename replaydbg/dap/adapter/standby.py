@@ -1,9 +1,9 @@
 """A debuggee started ahead of time and parked in the replay, for the next trip back.
 
 Going back means replaying again up to an earlier event. Most of what that used to cost was
-not the replay but its start: a debugpy adapter, its launcher, a Python process with the
-debugger injected, the SDK and the user's code imported, the history read. A standby does
-all of that while the user looks at a stop: its debugpy is initialized, launched and
+not the replay but its start: a debugpy adapter, a Python process with the debugger
+attached, the SDK and the user's code imported, the history read. A standby does
+all of that while the user looks at a stop: its debugpy is initialized, attached and
 configured (the editor hears none of it), its debuggee loads the history, imports the
 workflow and replays up to a checkpoint (a plan with no stop, final up to an activation),
 where it holds. A trip back to a later event then hands it the plan (the target only) and
@@ -66,9 +66,9 @@ class Standby:
         if not response.get("success"):
             self._fail(f"initialize: {response.get('message')}")
             return
-        launch = self._session.launcher.debugpy_launch(self.link)
-        self._request("launch", launch, lambda r: None if r.get("success")
-                      else self._fail(f"launch: {r.get('message')}"))
+        attach = self._session.launcher.debugpy_attach(self.adapter, self.link)
+        self._request("attach", attach, lambda r: None if r.get("success")
+                      else self._fail(f"attach: {r.get('message')}"))
 
     def _on_message(self, message: Message) -> None:
         routes = self._routes

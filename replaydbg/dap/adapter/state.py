@@ -10,17 +10,20 @@ way round. The protocols below list exactly what crosses between parts.
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from replaydbg.dap.adapter.config import LaunchConfig
 from replaydbg.dap.adapter.debuggee_link import DebuggeeLink
+from replaydbg.dap.adapter.debugpy_side import DebugpyAdapter
 from replaydbg.dap.adapter.editor_breakpoints import EditorBreakpoints
 from replaydbg.dap.adapter.eventbp import EventPlan
 from replaydbg.dap.adapter.mapping import MapResult
 from replaydbg.dap.adapter.protocol import Message
 from replaydbg.dap.adapter.proxy import Proxy
 from replaydbg.dap.adapter.stop_events import StopEvents
-from replaydbg.history import History
+
+if TYPE_CHECKING:
+    from replaydbg.history import History
 
 
 class LaunchSide(Protocol):
@@ -28,8 +31,9 @@ class LaunchSide(Protocol):
 
     loaded: threading.Event
 
-    def debugpy_launch(self, link: DebuggeeLink | None = None) -> dict[str, Any]:
-        """Debugpy's ``launch`` arguments for a debuggee."""
+    def debugpy_attach(self, adapter: DebugpyAdapter,
+                       link: DebuggeeLink | None = None) -> dict[str, Any]:
+        """Have ``adapter`` start a debuggee; debugpy's ``attach`` arguments for it."""
 
     def history_message(self) -> Message:
         """What tells a debuggee which history to replay."""

@@ -10,26 +10,36 @@ Variable references live far above debugpy's small integers so the two never col
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf.descriptor import FieldDescriptor
-from google.protobuf.json_format import MessageToDict
-from google.protobuf.message import Message
-
-from replaydbg.history import History, event_type_name
 from replaydbg.history.task_groups import TaskGroup, group_by_workflow_task
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import FieldDescriptor
+    from google.protobuf.message import Message
+
+    from replaydbg.history import History
+
+# protobuf and the SDK (for event type names) are imported at the first stop, not with the
+# module: the adapter imports it before it answers ``initialize``.
 
 REFERENCE_BASE = 1 << 30
 
 #: How long a container's one-line summary gets (characters) before it ends in "…".
 SUMMARY_WIDTH = 80
 
-#: Integer types proto3 JSON writes as strings (they may not fit a JavaScript number).
-_INT64_TYPES = frozenset({FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT64,
-                          FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_FIXED64,
-                          FieldDescriptor.TYPE_SFIXED64})
+
+@functools.cache
+def _int64_types() -> frozenset[int]:
+    """Integer types proto3 JSON writes as strings (they may not fit a JavaScript number)."""
+    from google.protobuf.descriptor import FieldDescriptor
+
+    return frozenset({FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT64,
+                      FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_FIXED64,
+                      FieldDescriptor.TYPE_SFIXED64})
 
 
 #: Decodes one payload given as proto3 JSON (``{"metadata": {...}, "data": ...}``).
@@ -74,6 +84,8 @@ def _b64(text: Any) -> bytes:
 
 def message_json(message: Message) -> dict[str, Any]:
     """A message as proto3 JSON, but with its 64-bit integers as numbers (event ids...)."""
+    from google.protobuf.json_format import MessageToDict
+
     numbers: dict[str, Any] = _numbers(MessageToDict(message), message.DESCRIPTOR)
     return numbers
 
@@ -89,7 +101,7 @@ def _numbers(value: Any, descriptor: Any) -> Any:
 def _field_numbers(value: Any, field: FieldDescriptor) -> Any:
     if isinstance(value, list):
         return [_field_numbers(item, field) for item in value]
-    if field.type in _INT64_TYPES and isinstance(value, str):
+    if field.type in _int64_types() and isinstance(value, str):
         return int(value)
     entry = field.message_type
     if entry is None:
@@ -132,6 +144,13 @@ def _joined(opening: str, parts: Iterable[str], closing: str, width: int) -> str
             return text + separator + "…" + closing
         text += separator + part
     return text + closing
+
+
+def event_type_name(event_type: int) -> str:
+    """An event type's PascalCase name (the history package's, imported at first use)."""
+    from replaydbg.history.model import event_type_name as name
+
+    return name(event_type)
 
 
 def temporal_tree(history: History, event_id: int, mappings: Sequence[Mapping[str, Any]],

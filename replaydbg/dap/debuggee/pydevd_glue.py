@@ -13,12 +13,34 @@ importer: :func:`prepare` imports everything up front, outside it.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from types import FrameType, SimpleNamespace, TracebackType
 from typing import Any
 
 _pydevd: Any = None
+
+
+def connect(address: str, debugpy_home: str) -> None:
+    """Connect to debugpy's adapter listening at ``address``; return once configured.
+
+    ``debugpy_home`` is the adapter's debugpy package: imported from there as debugpy's own
+    ``python <home> --connect`` does, its folder on ``sys.path`` only for that import, so
+    none of the adapter's other packages leak into the user's interpreter.
+    """
+    if "debugpy" not in sys.modules:
+        sys.path.insert(0, os.path.dirname(debugpy_home))
+        try:
+            import debugpy
+        finally:
+            del sys.path[0]
+    import debugpy
+
+    host, _, port = address.rpartition(":")
+    debugpy.connect((host, int(port)))
+    debugpy.wait_for_client()  # the editor's breakpoints are set: user code may run now
 
 
 def prepare() -> bool:

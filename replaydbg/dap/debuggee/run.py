@@ -1,9 +1,12 @@
 """The debuggee's run: connect to the adapter, replay the history, report the outcome.
 
-Started by debugpy's launcher in the user's interpreter, working directory and environment
+Started by the adapter in the user's interpreter, working directory and environment
 (``python -m replaydbg.dap.debuggee``). It connects back to the adapter over the control
-channel, loads the history and imports the workflow, waits for the stop plan, then replays
-with the recording runtime, stopping where :class:`.stops.PlannedStops` says.
+channel, imports the SDK and loads the history while debugpy's adapter and the editor shake
+hands, then connects to debugpy (``attach`` by ``listen``) and waits for the editor's
+configuration; only then does user code run: it imports the workflow, waits for the stop
+plan, and replays with the recording runtime, stopping where :class:`.stops.PlannedStops`
+says.
 """
 
 from __future__ import annotations
@@ -24,13 +27,18 @@ def main() -> int:
     channel = control.connect(os.environ[control.ENV_ADDRESS], os.environ[control.ENV_TOKEN])
     session: dict[str, Any] = json.loads(os.environ[control.ENV_SESSION])
     stops = PlannedStops(channel)
-    pydevd_glue.prepare()
     channel.send({"type": "hello", "pid": os.getpid(), "python": list(sys.version_info[:2])})
-    # Our own start-up (SDK imports, the history) is no user code: not worth tracing.
-    pydevd_glue.trace(False)
     status = _replay(session, stops)
     channel.send({"type": "result", **status})
     return 0 if status.get("status") == "ok" else 1
+
+
+def _debug() -> None:
+    """Connect to debugpy, once our own start-up is done: nothing of it is user code."""
+    address = os.environ.get(control.ENV_DEBUGPY)
+    if address:  # else run without a debugger (as the tests of the debuggee's plan do)
+        pydevd_glue.connect(address, os.environ[control.ENV_DEBUGPY_HOME])
+    pydevd_glue.prepare()
 
 
 def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
@@ -42,18 +50,18 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     from replaydbg.replay import find_workflow
     from replaydbg.replay.discovery import ensure_import_path, user_roots
     from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT, replay_recorded
-    from replaydbg.replay.report import core_message
 
     ensure_import_path()
     stops.wait_for_history()
-    # With the user's converter or codec, or justMyCode off, code the user may want to stop
-    # in runs between activations: trace everything then.
     specs = SetupSpecs.from_json(session)
     specs.add_import_paths()  # the project's folder: its workflow and setup specs import
-    stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
-                        and pydevd_glue.window_pays())
     try:
         history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
+        _debug()
+        # With the user's converter or codec, or justMyCode off, code the user may want to
+        # stop in runs between activations: trace everything then.
+        stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)
+                            and pydevd_glue.window_pays())
         # From here on the user's modules are imported and run: traced, unless nothing in
         # them can stop the debugger (see pydevd_glue.wanted).
         pydevd_glue.trace(not stops.window or pydevd_glue.wanted())
@@ -79,5 +87,9 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
         if failed is not None:
             return {"status": "failed", "message": f"{failed.failure_type}: {failed.failure}"}
         return {"status": "ok", "message": ""}
+    # Only now: the report module brings the event map and the rules (~0.1 s), which the
+    # first stop must not wait for.
+    from replaydbg.replay.report import core_message
+
     status = "nondeterminism" if "Nondeterminism" in type(raw.failure).__name__ else "failed"
     return {"status": status, "message": core_message(str(raw.failure))}
