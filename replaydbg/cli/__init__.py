@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from replaydbg.cli.logs import configure_logging
 from replaydbg.cli.parser import build_parser
 from replaydbg.errors import ReplaydbgError
 from replaydbg.lifeline import exit_with_parent_if_asked
+from replaydbg.logsetup import configure_logging
 
 logger = logging.getLogger("replaydbg")
 

@@ -54,16 +54,31 @@ class WorkerSetup:
     sandbox: bool = True
 
     def replayer_arguments(self) -> dict[str, Any]:
-        """Keyword arguments for :class:`temporalio.worker.Replayer` (workflows aside)."""
-        base = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default
-                                       .with_passthrough_modules(*self.passthrough_modules))
+        """Keyword arguments for a recording :class:`temporalio.worker.Replayer` (no workflows)."""
+        arguments = self.worker_replayer_arguments()
+        # The sandboxed runner even without the sandbox: the recording plugin swaps it.
+        arguments["workflow_runner"] = self._sandboxed_runner()
+        arguments["plugins"].append(RecordingPlugin(sandbox=self.sandbox))
+        return arguments
+
+    def worker_replayer_arguments(self) -> dict[str, Any]:
+        """The same, for a replay exactly as the worker's own, recording nothing.
+
+        Replaying many histories only to know which of them still replay (``shadow``) needs
+        nothing more, at the SDK's own speed; the few that fail are replayed again recording.
+        """
         return {
-            "plugins": [*self.plugins, RecordingPlugin(sandbox=self.sandbox)],
+            "plugins": list(self.plugins),
             "interceptors": list(self.interceptors),
             "data_converter": self.data_converter or DataConverter.default,
             "workflow_failure_exception_types": list(self.workflow_failure_exception_types),
-            "workflow_runner": base,
+            "workflow_runner": (self._sandboxed_runner() if self.sandbox
+                                else UnsandboxedWorkflowRunner()),
         }
+
+    def _sandboxed_runner(self) -> SandboxedWorkflowRunner:
+        return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default
+                                       .with_passthrough_modules(*self.passthrough_modules))
 
     def effective_converter(self) -> DataConverter:
         """The data converter the replay decodes payloads with, plugins applied."""

@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _QUEUE = "stuck-test"
 
 
-async def _get_stuck(address: str, workflow_id: str) -> None:
+async def get_stuck(address: str, workflow_id: str) -> None:
     if str(EXAMPLES) not in sys.path:
         sys.path.insert(0, str(EXAMPLES))
     from incidents.activities import ALL_ACTIVITIES
@@ -46,7 +46,7 @@ def start_with_stuck_order(workflow_id: str) -> DevServer:
     """Start a dev server with a stuck StuckOrder run; the caller stops the server."""
     server = DevServer().start()
     try:
-        asyncio.run(_get_stuck(server.address, workflow_id))
+        asyncio.run(get_stuck(server.address, workflow_id))
     except BaseException:
         server.stop()
         raise

@@ -1,4 +1,4 @@
-"""Logging setup shared by every sub-command: stderr or a file, never stdout."""
+"""Logging setup of every command and its worker processes: stderr or a file, never stdout."""
 
 from __future__ import annotations
 
