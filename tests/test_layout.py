@@ -1,7 +1,7 @@
 """The architecture, as the imports show it: layers, process boundaries, no cycles.
 
 * the command line starts the servers: nothing below it imports ``replaydbg.cli``;
-* the history, replay, project and rules layers import no server;
+* the history, replay, project, rules and shadow layers import no server;
 * the debug adapter's three processes (``dap.adapter``, ``dap.debuggee``, ``dap.mapper``)
   share only the control channel's protocol (``dap.control``);
 * no module imports one that imports it back, however indirectly (type-only imports too).
@@ -57,10 +57,14 @@ def _offenders(importer: str, imported: str) -> list[str]:
 @pytest.mark.parametrize(("importer", "imported"), [
     *[(layer, "replaydbg.cli") for layer in ("replaydbg.dap", "replaydbg.lsp",
                                              "replaydbg.replay", "replaydbg.history",
-                                             "replaydbg.project", "replaydbg.rules")],
+                                             "replaydbg.project", "replaydbg.rules",
+                                             "replaydbg.shadow")],
     *[(layer, server) for layer in ("replaydbg.replay", "replaydbg.history",
-                                    "replaydbg.project", "replaydbg.rules")
+                                    "replaydbg.project", "replaydbg.rules", "replaydbg.shadow")
       for server in ("replaydbg.dap", "replaydbg.lsp")],
+    # Shadowing replays through the replay layer: the replay layer knows nothing of it.
+    *[(layer, "replaydbg.shadow") for layer in ("replaydbg.replay", "replaydbg.history",
+                                                "replaydbg.project")],
     ("replaydbg.dap.adapter", "replaydbg.dap.debuggee"),
     ("replaydbg.dap.adapter", "replaydbg.dap.mapper"),
     ("replaydbg.dap.debuggee", "replaydbg.dap.adapter"),

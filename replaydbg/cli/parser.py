@@ -19,16 +19,20 @@ def lazy_handler(module: str, name: str) -> Any:
     return run
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """Options to reach a Temporal server; unset ones fall back to the temporal env config."""
+def add_connection_options(parser: argparse.ArgumentParser, *, execution: bool = True) -> None:
+    """Options to reach a Temporal server; unset ones fall back to the temporal env config.
+
+    ``execution``: with ``--workflow-id`` and ``--run-id``, for commands about one execution.
+    """
     group = parser.add_argument_group(
         "Temporal server",
         "Unset options come from the standard temporal environment configuration "
         "(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE, "
         "temporal.toml).",
     )
-    group.add_argument("--workflow-id", "-w", help="workflow id to fetch")
-    group.add_argument("--run-id", "-r", help="run id (default: the latest run)")
+    if execution:
+        group.add_argument("--workflow-id", "-w", help="workflow id to fetch")
+        group.add_argument("--run-id", "-r", help="run id (default: the latest run)")
     group.add_argument("--address", help="server host:port (default localhost:7233)")
     group.add_argument("--namespace", "-n", help="namespace (default 'default')")
     group.add_argument("--api-key", help="API key; prefer the TEMPORAL_API_KEY variable")
@@ -121,7 +125,7 @@ def _size(text: str) -> str:
     return text
 
 
-def _seconds(text: str) -> float:
+def seconds_option(text: str) -> float:
     """A number of seconds, 0 or more."""
     try:
         value = float(text)
@@ -156,7 +160,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, root: bool = False) -
 #: Modules under ``replaydbg.cli`` that add a sub-command through ``add_parser(subparsers)``.
 #: Each keeps its heavy imports inside its handler (see :func:`lazy_handler`) so that
 #: ``replaydbg --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("lsp_cmd", "dap_cmd")
+COMMAND_MODULES: tuple[str, ...] = ("lsp_cmd", "dap_cmd", "shadow_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,7 +199,7 @@ def _add_replay(sub: Any) -> None:
                         "workflows of [tool.replaydbg], else scan the working directory)")
     add_setup_options(replay)
     add_codec_options(replay)
-    replay.add_argument("--deadlock-timeout", type=_seconds, default=5.0, metavar="SECONDS",
+    replay.add_argument("--deadlock-timeout", type=seconds_option, default=5.0, metavar="SECONDS",
                         help="a workflow task running this long without yielding is a deadlock, "
                         "reported at the line it spins on (default 5; 0: never)")
     add_size_limit_option(replay)

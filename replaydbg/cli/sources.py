@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 def fetch_options(args: argparse.Namespace) -> FetchOptions:
     """Connection options from the command line; unset ones fall back to env config."""
     return FetchOptions(
-        workflow_id=args.workflow_id,
-        run_id=args.run_id,
+        workflow_id=getattr(args, "workflow_id", None) or "",
+        run_id=getattr(args, "run_id", None),
         namespace=args.namespace,
         address=args.address,
         api_key=args.api_key,
