@@ -221,7 +221,7 @@ async def _run(args: argparse.Namespace, selection: Selection | None, pool: Repl
                       concurrency=args.fetch_concurrency)
     total = await fetcher.count(selection)
     if total == 0:
-        raise InputError(f"no execution matches {selection.visibility_query()!r} in namespace "
+        raise InputError(f"no execution matches {selection.quoted()} in namespace "
                          f"{settings.namespace!r} at {settings.address}",
                          hint="check the query, the namespace and the time range (--since)")
     progress.start("shadowing", total or 0)
@@ -231,7 +231,7 @@ async def _run(args: argparse.Namespace, selection: Selection | None, pool: Repl
     finally:
         report.fetched, report.cached = fetcher.fetched, fetcher.cached
     if not report.outcomes:
-        raise InputError(f"no execution matches {selection.visibility_query()!r}",
+        raise InputError(f"no execution matches {selection.quoted()}",
                          hint="check the query, the namespace and --sample-rate")
 
 
@@ -248,7 +248,7 @@ def _on_temporal(args: argparse.Namespace, selection: Selection,
         raise InputError(f"--batch-size {args.batch_size}: a batch holds 1 run or more",
                          hint="give 1 or more (default 20)")
     last: list[dict[str, Any]] = [{}]
-    given = ShadowInput(selection.visibility_query(), selection.sample_rate, selection.limit,
+    given = ShadowInput(selection.asked(), selection.sample_rate, selection.limit,
                         options.to_json(), args.batch_size)
     with Progress(enabled=not args.no_progress) as progress:
         def on_digest(digest: dict[str, Any]) -> None:
@@ -277,7 +277,7 @@ async def _start(args: argparse.Namespace, selection: Selection, given: Any, pro
     total = await Fetcher(client, address=settings.address, cache=None,
                           scratch=Path(tempfile.gettempdir())).count(selection)
     if total == 0:
-        raise InputError(f"no execution matches {selection.visibility_query()!r} in namespace "
+        raise InputError(f"no execution matches {selection.quoted()} in namespace "
                          f"{settings.namespace!r} at {settings.address}",
                          hint="check the query, the namespace and the time range (--since)")
     progress.start("shadowing on Temporal", total or 0)

@@ -68,7 +68,7 @@ class Fetcher:
         """How many executions the query matches (None when the server cannot count)."""
         try:
             counted = await retried(lambda: self.client.count_workflows(
-                selection.visibility_query() or None, rpc_timeout=RPC_TIMEOUT))
+                selection.visibility_query(), rpc_timeout=RPC_TIMEOUT))
         except RPCError as err:
             if err.status == RPCStatusCode.INVALID_ARGUMENT:
                 raise self._bad_query(selection, err) from err
@@ -79,7 +79,7 @@ class Fetcher:
     async def page(self, selection: Selection, token: bytes | None,
                    page_size: int = 500) -> tuple[list[WorkflowExecution], bytes | None]:
         """A page of the query's executions, sampled, and the next page's token (or None)."""
-        listing = self.client.list_workflows(selection.visibility_query() or None,
+        listing = self.client.list_workflows(selection.visibility_query(),
                                              page_size=page_size, next_page_token=token,
                                              rpc_timeout=RPC_TIMEOUT)
         try:
@@ -157,7 +157,7 @@ class Fetcher:
 
     def _bad_query(self, selection: Selection, err: RPCError) -> InputError:
         return InputError(
-            f"the server refused the visibility query {selection.visibility_query()!r}: "
+            f"the server refused the visibility query {selection.asked()!r}: "
             f"{err.message}",
             hint="check the query's syntax and search attributes (the Web UI's filter bar "
             "builds valid ones); with the dev server, only standard search attributes exist")

@@ -44,6 +44,11 @@ def status_name(text: str) -> str:
     return name
 
 
+#: The shadowing workflow's own type (``--on-temporal``): its runs on the user's cluster are
+#: replaydbg's, never shadowed.
+SHADOW_WORKFLOW_TYPE = "replaydbg.Shadow"
+
+
 def _quoted(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -69,7 +74,17 @@ class Selection:
             raise InputError(f"--max {self.limit} selects nothing", hint="give 1 or more")
 
     def visibility_query(self) -> str:
-        """The list filter sent to the server ('' lists every execution)."""
+        """The list filter sent to the server (what was asked for, but replaydbg's own runs)."""
+        own = f"WorkflowType != {_quoted(SHADOW_WORKFLOW_TYPE)}"
+        asked = self.asked()
+        return f"{asked} AND {own}" if asked else own
+
+    def quoted(self) -> str:
+        """The query the options make, quoted for a message."""
+        return repr(self.asked()) if self.asked() else "(no filter)"
+
+    def asked(self) -> str:
+        """The query the options make ('' for every execution), as messages quote it."""
         parts: list[str] = []
         if self.query:
             parts.append(f"({self.query})")

@@ -139,9 +139,12 @@ def test_the_selection_makes_the_query() -> None:
     selection = Selection("CustomStatus = 'x'", ("A", "B"), since, ("Completed",))
     assert selection.visibility_query() == (
         "(CustomStatus = 'x') AND (WorkflowType = 'A' OR WorkflowType = 'B') AND "
-        "StartTime > '2026-11-30T08:00:00Z' AND ExecutionStatus = 'Completed'")
-    assert Selection(workflow_types=("it's",)).visibility_query() == "WorkflowType = 'it\\'s'"
-    assert Selection().visibility_query() == ""
+        "StartTime > '2026-11-30T08:00:00Z' AND ExecutionStatus = 'Completed' AND "
+        "WorkflowType != 'replaydbg.Shadow'")
+    assert selection.asked() == selection.visibility_query().rsplit(" AND ", 1)[0]
+    assert Selection(workflow_types=("it's",)).visibility_query() == (
+        "WorkflowType = 'it\\'s' AND WorkflowType != 'replaydbg.Shadow'")
+    assert Selection().visibility_query() == "WorkflowType != 'replaydbg.Shadow'"
     now = datetime(2026, 12, 4, tzinfo=timezone.utc)
     assert parse_since("7d", now) == datetime(2026, 11, 27, tzinfo=timezone.utc)
     assert parse_since("2026-11-30", now) == datetime(2026, 11, 30, tzinfo=timezone.utc)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from replaydbg.shadow.selection import SHADOW_WORKFLOW_TYPE
+
 #: Names on the wire: a worker of another replaydbg version must refuse, not misread.
-WORKFLOW = "replaydbg.Shadow"
+WORKFLOW = SHADOW_WORKFLOW_TYPE
 LIST_PAGE = "replaydbg.shadow.list_page"
 REPLAY_BATCH = "replaydbg.shadow.replay_batch"
 PROGRESS = "progress"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +32,9 @@ async def serve(client: Client, task_queue: str, *, address: str,
     worker = Worker(client, task_queue=task_queue, workflows=[ShadowWorkflow],
                     activities=[activities.list_page, activities.replay_batch],
                     max_concurrent_activities=2,
+                    # The client's identity is replaydbg's; a worker's names its process, as
+                    # the SDK's default does (the run's history shows who replayed what).
+                    identity=f"replaydbg shadow-worker {os.getpid()}@{socket.gethostname()}",
                     # A worker that stops waits this long for its batches to end.
                     graceful_shutdown_timeout=timedelta(seconds=30))
     try:
