@@ -68,11 +68,23 @@ def user_roots(specs: Sequence[str]) -> tuple[str, ...]:
 
 
 def find_workflow(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate:
-    """The class for ``workflow_type`` from ``specs`` (or the working directory when empty)."""
+    """The class for ``workflow_type`` from ``specs`` (or the working directory when empty).
+
+    Classes named outright come first; the modules, files and folders among ``specs`` are
+    scanned when none of them is of that type (a batch of histories of several types, with
+    one class pinned among workflows found by a scan).
+    """
     ensure_import_path()
     explicit = [split for split in map(_class_spec, specs) if split is not None]
     if explicit:
-        return _resolve_explicit(explicit, workflow_type)
+        scanned = [spec for spec in specs if _class_spec(spec) is None]
+        candidates = _load_explicit(explicit)
+        for candidate in candidates:
+            if candidate.name == workflow_type:
+                return candidate
+        if not scanned:
+            raise _no_explicit_match(candidates, workflow_type)
+        specs = scanned
     where = ", ".join(specs) if specs else f"the working directory {os.getcwd()}"
     found = discover(specs, workflow_type)
     if not found.matching(workflow_type):
@@ -111,22 +123,22 @@ def _looks_like_path(target: str) -> bool:
     return target.endswith(".py") or "/" in target or os.sep in target
 
 
-def _resolve_explicit(specs: Sequence[tuple[str, str]],
-                      workflow_type: str) -> WorkflowCandidate:
+def _load_explicit(specs: Sequence[tuple[str, str]]) -> list[WorkflowCandidate]:
     modules = UserModules()
-    candidates = [_load_spec(modules, target, attr) for target, attr in specs]
-    for candidate in candidates:
-        if candidate.name == workflow_type:
-            return candidate
+    return [_load_spec(modules, target, attr) for target, attr in specs]
+
+
+def _no_explicit_match(candidates: Sequence[WorkflowCandidate],
+                       workflow_type: str) -> WorkflowDiscoveryError:
     if len(candidates) == 1:
         only = candidates[0]
-        raise WorkflowDiscoveryError(
+        return WorkflowDiscoveryError(
             f"{only.qualified} is workflow type {only.name!r}, but the history is of type "
             f"{workflow_type!r}",
             hint="replay the history with the workflow class that recorded it",
         )
     names = ", ".join(f"{c.qualified} ({c.name!r})" for c in candidates)
-    raise WorkflowDiscoveryError(f"none of {names} is workflow type {workflow_type!r}")
+    return WorkflowDiscoveryError(f"none of {names} is workflow type {workflow_type!r}")
 
 
 def _load_spec(modules: UserModules, target: str, attr: str) -> WorkflowCandidate:

@@ -54,6 +54,20 @@ def test_explicit_spec_of_another_type_is_explained(project: Path) -> None:
         find_workflow(["pkgb.flows:Alpha"], "Other")
 
 
+def test_a_pinned_class_and_scanned_folders_serve_histories_of_several_types(
+        project: Path) -> None:
+    _package(project, "pkgp")
+    _package(project, "pkgq", WORKFLOWS.replace("class Alpha", "class Gamma")
+                     .replace("@workflow.defn\n", '@workflow.defn(name="Alpha")\n', 1))
+    specs = ["pkgq.flows:Gamma", str(project / "pkgp")]
+    # The pinned class wins for its type (the scan would find two of type Alpha) ...
+    assert find_workflow(specs, "Alpha").cls.__name__ == "Gamma"
+    # ... and the scan serves the types no pinned class is of.
+    assert find_workflow(specs, "CustomName").cls.__module__ == "pkgp.flows"
+    with pytest.raises(WorkflowDiscoveryError, match="Nope"):
+        find_workflow(specs, "Nope")
+
+
 def test_scan_directory_matches_type_name_not_class_name(project: Path) -> None:
     _package(project, "pkgc")
     assert find_workflow([str(project / "pkgc")], "CustomName").cls.__name__ == "Beta"
