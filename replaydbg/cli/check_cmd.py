@@ -62,6 +62,10 @@ def run_check(args: argparse.Namespace) -> int:
               "  hint: run again with -v to see the traceback, and report it", file=sys.stderr)
         return EXIT_INCOMPLETE
     ordered = [f for path in sorted(findings) for f in findings[path]]
+    if args.histories or args.replay_histories:  # the replay engine is imported only then
+        from replaydbg.cli.check_histories import history_findings
+
+        ordered += history_findings(args, paths, root, config)
     sys.stdout.write(_FORMATS[args.format](ordered, Path.cwd()))
     if any(f.code == NOT_ANALYSED for f in ordered):
         print("replaydbg: some files could not be analysed (RDB002): the check is "

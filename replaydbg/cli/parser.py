@@ -263,4 +263,17 @@ def _add_check(sub: Any) -> None:
     check.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the facts cache (kept per checked folder "
                        "in $REPLAYDBG_CACHE_DIR, else ~/.cache/replaydbg)")
+    saved = check.add_argument_group(
+        "saved histories", "Replay saved histories against the code too: a line that breaks "
+        "them (an activity added, swapped or removed without workflow.patched()) is a finding "
+        "(RDB901 divergence, RDB902 task failure, RDB903 unusable history).")
+    saved.add_argument("--histories", action="append", default=[], metavar="DIR",
+                       help="a folder (or file) of saved histories (repeatable; default: none, "
+                       "or histories of [tool.replaydbg] with --replay-histories)")
+    saved.add_argument("--replay-histories", action="store_true",
+                       help="replay the histories = [...] folders of [tool.replaydbg]")
+    saved.add_argument("--workflow", "-W", action="append", default=[], metavar="SPEC",
+                       help="where the workflows are (repeatable; default: workflows of "
+                       "[tool.replaydbg], else the checked PATHs)")
+    add_setup_options(check)
     check.set_defaults(handler=lazy_handler("check_cmd", "run_check"))

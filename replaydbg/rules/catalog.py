@@ -3,7 +3,8 @@
 Codes never change meaning once published (editors, CI configs and suppression comments
 refer to them). Families: ``RDB0xx`` input problems, ``RDB1xx`` what the Python sandbox
 restricts at runtime (found here before the workflow runs), ``RDB2xx`` what the sandbox
-misses, ``RDB3xx`` workflow hygiene, ``RDB4xx`` escape hatches (information only).
+misses, ``RDB3xx`` workflow hygiene, ``RDB4xx`` escape hatches (information only),
+``RDB9xx`` what a replay of the project's saved histories finds (``check --histories``).
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ _TABLE: tuple[tuple[str, str, Severity, str], ...] = (
     ("RDB402", "sandbox-disabled", _I, "@workflow.defn(sandboxed=False)"),
     ("RDB403", "unsandboxed-runner", _I, "UnsandboxedWorkflowRunner runs workflows unsandboxed"),
     ("RDB404", "passthrough", _I, "a non-deterministic module is passed through the sandbox"),
+    ("RDB901", "breaks-saved-histories", _E,
+     "the code no longer replays saved histories: it issues other commands than they recorded"),
+    ("RDB902", "fails-saved-histories", _E,
+     "the code raises (or deadlocks) while replaying saved histories"),
+    ("RDB903", "unreplayable-history", _E,
+     "a saved history cannot be replayed against this code at all"),
 )
 
 #: Every rule by code, in documentation order.

@@ -36,6 +36,8 @@ class Outcome:
     event: str = ""
     command: str = ""
     warnings: tuple[str, ...] = field(default=())
+    #: The history event the replay broke at (0: not known), to point at in the history.
+    event_id: int = 0
 
     @property
     def ok(self) -> bool:
@@ -59,7 +61,7 @@ class Outcome:
                 "message": self.message, "hint": self.hint, "path": self.path,
                 "line": self.line, "function": self.function, "kind": self.kind,
                 "event": self.event, "command": self.command,
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings), "eventId": self.event_id}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:
@@ -69,7 +71,7 @@ class Outcome:
                    data.get("message") or "", data.get("hint") or "", data.get("path") or "",
                    int(data.get("line") or 0), data.get("function") or "",
                    data.get("kind") or "", data.get("event") or "", data.get("command") or "",
-                   tuple(data.get("warnings") or ()))
+                   tuple(data.get("warnings") or ()), int(data.get("eventId") or 0))
 
     @classmethod
     def unusable(cls, source: str, err: ReplaydbgError) -> Outcome:

@@ -263,7 +263,8 @@ def outcome_of(report: ReplayReport) -> Outcome:
         return replace(base, status=NONDETERMINISM, message=divergence.message,
                        path=line.file if line else "", line=line.line if line else 0,
                        function=line.function if line else "", kind=divergence.kind,
-                       event=divergence.event or "", command=divergence.command or "")
+                       event=divergence.event or "", command=divergence.command or "",
+                       event_id=divergence.event_id or 0)
     check = report.task_failure
     activation = check.activation if check is not None else None
     if check is not None and activation is not None and activation.failure_type:
@@ -272,7 +273,7 @@ def outcome_of(report: ReplayReport) -> Outcome:
                        message=f"{activation.failure_type}: {activation.failure}",
                        hint=check.hint or "", path=site.file if site else "",
                        line=site.line if site else 0, function=site.function if site else "",
-                       kind=activation.failure_type)
+                       kind=activation.failure_type, event_id=activation.history_length)
     status = NONDETERMINISM if report.status == NONDETERMINISM else FAILED
     return replace(base, status=status,
                    message=(report.error or "the replay failed").splitlines()[0][:300])

@@ -1,0 +1,26 @@
+"""Replay saved histories against the code and make findings of what breaks.
+
+The engine is the shadow run's (:class:`~replaydbg.shadow.replaying.BatchReplayer`): the SDK's
+batch replay judges every history at its own speed, and only the ones that break are replayed
+again, recording, to find the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from replaydbg.histcheck.findings import HistoryFinding, findings_of
+from replaydbg.histcheck.saved import SavedHistory
+from replaydbg.shadow.replaying import BatchReplayer, HistoryRef
+from replaydbg.shadow.report import ShadowReport
+
+
+async def replay_saved(replayer: BatchReplayer, histories: Sequence[SavedHistory],
+                       ) -> tuple[ShadowReport, list[HistoryFinding]]:
+    """Replay ``histories``; the report, and its findings (totals per workflow type)."""
+    report = ShadowReport()
+    report.add(await replayer.replay_files(HistoryRef(str(h.path)) for h in histories))
+    totals: dict[str, int] = {}
+    for saved in histories:
+        totals[saved.workflow_type] = totals.get(saved.workflow_type, 0) + 1
+    return report, findings_of(report, totals)
