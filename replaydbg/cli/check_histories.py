@@ -14,7 +14,7 @@ from pathlib import Path
 from replaydbg.cli.replay_cmd import setup_specs
 from replaydbg.errors import InputError
 from replaydbg.histcheck.as_rules import as_finding
-from replaydbg.histcheck.findings import UNUSABLE, BrokenHistory, HistoryFinding
+from replaydbg.histcheck.findings import unusable_file
 from replaydbg.histcheck.run import replay_saved
 from replaydbg.histcheck.saved import SavedHistories
 from replaydbg.project.pyproject import ProjectConfig, load_project
@@ -46,7 +46,5 @@ def history_findings(args: argparse.Namespace, paths: list[Path], root: Path,
     specs = project.merged_setup(setup_specs(args), sandbox=args.sandbox)
     options = ReplayOptions(tuple(workflows), specs.to_json())
     _, found = asyncio.run(replay_saved(BatchReplayer(options), saved))
-    found += [HistoryFinding(UNUSABLE, "", 0, "", f"not a usable history: {bad.message}", "",
-                             "", 1, 1, (BrokenHistory(str(bad.path), 0),))
-              for bad in unreadable]
+    found += [unusable_file(str(bad.path), bad.message) for bad in unreadable]
     return [finding for finding in map(as_finding, found) if config.enabled(finding.code)]

@@ -18,10 +18,17 @@ from replaydbg.rules.model import ChainStep, Finding, Position, Severity, Span
 RELATED = 5
 
 
-def as_finding(found: HistoryFinding) -> Finding:
-    """``found`` as a rules finding; one without a line of code is put on its first history."""
+def as_finding(found: HistoryFinding, unlocated_on: Path | None = None) -> Finding:
+    """``found`` as a rules finding.
+
+    One without a line of code goes on the first line of ``unlocated_on`` (the module just
+    saved, when the code could not even be imported) or else of its first history.
+    """
     if found.located:
         path, line = Path(found.path), found.line
+        start, end = line_extent(path, line)
+    elif unlocated_on is not None:
+        path, line = unlocated_on, 1
         start, end = line_extent(path, line)
     else:
         first = found.histories[0].source if found.histories else "."

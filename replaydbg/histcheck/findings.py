@@ -109,3 +109,9 @@ def _what(outcome: Outcome) -> str:
     if outcome.status == FAILED:
         return f"this line raises {outcome.message}"
     return outcome.message
+
+
+def unusable_file(source: str, message: str) -> HistoryFinding:
+    """A file among the saved histories that is no usable history: a finding on that file."""
+    return HistoryFinding(UNUSABLE, "", 0, "", f"not a usable history: {message}", "", "", 1, 1,
+                          (BrokenHistory(source, 0),))

@@ -7,7 +7,7 @@ again, recording, to find the line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from replaydbg.histcheck.findings import HistoryFinding, findings_of
 from replaydbg.histcheck.saved import SavedHistory
@@ -20,7 +20,12 @@ async def replay_saved(replayer: BatchReplayer, histories: Sequence[SavedHistory
     """Replay ``histories``; the report, and its findings (totals per workflow type)."""
     report = ShadowReport()
     report.add(await replayer.replay_files(HistoryRef(str(h.path)) for h in histories))
+    return report, findings_of(report, totals_of(histories))
+
+
+def totals_of(histories: Iterable[SavedHistory]) -> dict[str, int]:
+    """How many saved histories each workflow type has (the "of N" of every message)."""
     totals: dict[str, int] = {}
     for saved in histories:
         totals[saved.workflow_type] = totals.get(saved.workflow_type, 0) + 1
-    return report, findings_of(report, totals)
+    return totals

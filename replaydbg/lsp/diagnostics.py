@@ -86,8 +86,8 @@ def to_diagnostic(finding: Finding, where: Locator) -> types.Diagnostic:
         source=SOURCE,
         related_information=[
             types.DiagnosticRelatedInformation(location=where.location(step.path, step.span),
-                                               message=f"{number}. {step.label}")
-            for number, step in enumerate(finding.chain, start=1)
+                                               message=label)
+            for step, label in zip(finding.chain, related_labels(finding), strict=True)
         ] or None,
         data={**finding.data, "fixes": [fix_data(fix, where) for fix in finding.fixes]},
     )
@@ -118,19 +118,34 @@ def diagnostic_json(finding: Finding, where: Locator) -> dict[str, Any]:
         result["relatedInformation"] = [
             {"location": {"uri": where.uri_of(step.path),
                           "range": where.range_json(step.path, step.span)},
-             "message": f"{number}. {step.label}"}
-            for number, step in enumerate(finding.chain, start=1)]
+             "message": label}
+            for step, label in zip(finding.chain, related_labels(finding), strict=True)]
     result["data"] = {**finding.data, "fixes": [fix_data(fix, where) for fix in finding.fixes]}
     return result
+
+
+def related_labels(finding: Finding) -> list[str]:
+    """What each related location says: the steps of a call chain, numbered.
+
+    A replay finding's related locations are the histories it breaks: examples, not steps.
+    """
+    if _replayed(finding):
+        return [step.label for step in finding.chain]
+    return [f"{number}. {step.label}" for number, step in enumerate(finding.chain, start=1)]
+
+
+def _replayed(finding: Finding) -> bool:
+    return finding.data.get("category") == "replay"
 
 
 def diagnostic_message(finding: Finding) -> str:
     """The finding's message, followed by its call chain when the rules did not say it.
 
     Editors show related information only on demand; the chain in the message is what
-    tells the user at a glance *why* a call in a helper is a workflow problem.
+    tells the user at a glance *why* a call in a helper is a workflow problem. A replay
+    finding's message names its histories itself.
     """
-    if not finding.chain or "reached from" in finding.message:
+    if not finding.chain or "reached from" in finding.message or _replayed(finding):
         return finding.message
     labels = " → ".join(step.label for step in finding.chain)
     return f"{finding.message}\nreached from {labels}"

@@ -19,6 +19,7 @@ from replaydbg.lsp.analysis import Results
 from replaydbg.lsp.diagnostics import Locator, diagnostic_json
 from replaydbg.lsp.documents import OpenDocuments
 from replaydbg.lsp.wire import PrebuiltDiagnostics
+from replaydbg.rules import Finding
 from replaydbg.rules.source import code_lines
 
 
@@ -49,6 +50,10 @@ class Publisher:
         #: The diagnostics last published by URI, as sent, with the document version they
         #: were computed for (what a hover and "Ignore RDBxxx" act on).
         self._shown: dict[str, tuple[int | None, list[dict[str, Any]]]] = {}
+        #: The rules' findings last published per file, and the saved histories' replay
+        #: findings: each kind is renewed on its own schedule, and a file shows both.
+        self._static: dict[Path, list[Finding]] = {}
+        self._replayed: dict[Path, list[Finding]] = {}
 
     def publish(self, results: Results, *, enabled: bool = True,
                 analysed: Analysed | None = None) -> None:
@@ -64,9 +69,27 @@ class Publisher:
         for path, findings in results.items():
             if self._documents.is_open(path) and self._text_of(path) is None:
                 continue  # opened during indexing: analysed from the disk, its own is queued
-            shown = findings if enabled else []
+            self._static[path] = findings
+            shown = [*findings, *self._replayed.get(path, ())] if enabled else []
             if shown or path in self._published or self._documents.is_open(path):
                 self._send(path, [diagnostic_json(finding, where) for finding in shown])
+
+    def publish_replayed(self, replayed: Results, *, enabled: bool = True) -> None:
+        """Replace the replay findings; files that gain or lose some are sent again."""
+        before, self._replayed = self._replayed, {p: f for p, f in replayed.items() if f}
+        where = Locator(self._ls.workspace.position_codec, self._line_reader(None),
+                        self._documents.uri, self._version_of)
+        for path in before.keys() | self._replayed.keys():
+            if self._documents.is_open(path) and self._text_of(path) is None:
+                continue  # its analysis is queued and will show both
+            shown = [*self._static.get(path, ()), *self._replayed.get(path, ())] \
+                if enabled else []
+            if shown or path in self._published:
+                self._send(path, [diagnostic_json(finding, where) for finding in shown])
+
+    def replayed(self) -> Results:
+        """The replay findings now shown, by file (what the CodeLens counts)."""
+        return dict(self._replayed)
 
     def publish_whole(self, results: Results, *, enabled: bool = True) -> None:
         """Push a whole-workspace analysis.

@@ -85,11 +85,11 @@ class ReplaydbgServer(LanguageServer):
         """``initialize``: from now on, requests go to ``session``."""
         self._session = session
 
-    def end(self) -> None:
-        """``shutdown``: stop analysing; only ``exit`` may follow."""
+    async def end(self) -> None:
+        """``shutdown``: stop analysing and replaying; only ``exit`` may follow."""
         self.shut_down = True
         if self._session is not None:
-            self._session.close()
+            await self._session.close()
 
 
 def create_server() -> ReplaydbgServer:
@@ -182,9 +182,9 @@ def hover(ls: ReplaydbgServer, params: types.HoverParams) -> types.Hover | None:
     return hover_for(published or [], params.position)
 
 
-def shutdown(ls: ReplaydbgServer, params: None) -> None:
-    """Stop analysing; ``exit`` follows."""
-    ls.end()
+async def shutdown(ls: ReplaydbgServer, params: None) -> None:
+    """Stop analysing and replaying; ``exit`` follows."""
+    await ls.end()
 
 
 def workspace_root(params: types.InitializeParams) -> Path:

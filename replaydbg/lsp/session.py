@@ -20,8 +20,10 @@ from pygls.lsp.server import LanguageServer
 
 from replaydbg.lsp.analysis import Analyzer, Results
 from replaydbg.lsp.documents import Debouncer, OpenDocuments, python_path
+from replaydbg.lsp.history_replays import HistoryReplays, ReplayRun
 from replaydbg.lsp.progress import reported
 from replaydbg.lsp.publishing import Analysed, Publisher
+from replaydbg.lsp.replay_results import replay_request, run_results
 from replaydbg.lsp.settings import Settings, read_settings
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,10 @@ SECTION = "replaydbg"
 #: Debouncer keys of a configuration reload and of a re-read of the disk (not URIs, so they
 #: cannot clash with a document's).
 _RECONFIGURE = "<reconfigure>"
+
+#: Notification sent after each completed replay of the saved histories: the editor
+#: refreshes its CodeLens, tests and benchmarks know the diagnostics are out.
+REPLAYED = "replaydbg/historiesReplayed"
 _REFRESH = "<refresh>"
 
 
@@ -46,6 +52,11 @@ class Session:
         self._init_options = init_options
         self._debouncer = Debouncer(self._run, self.settings.debounce_ms / 1000)
         self.publisher = Publisher(ls, self.documents, self.analyzer.text_of)
+        self.replays = HistoryReplays(root, self._replayed,
+                                      lambda: reported(ls, "replaydbg: replaying saved histories"))
+        #: The last run of the saved histories (what the CodeLens counts).
+        self.last_replay: ReplayRun | None = None
+        self._replay_error = ""
         self._indexed = asyncio.Event()
 
     async def configure(self, pushed: object = None) -> None:
@@ -62,6 +73,31 @@ class Session:
         finally:  # even a failed index must not leave analyses waiting forever
             self._indexed.set()
         self.publisher.publish_whole(results, enabled=self.settings.enable)
+        self._configure_replays()
+
+    def _configure_replays(self) -> None:
+        """Replay the project's saved histories now, and on every save of changed code."""
+        request, problem = replay_request(self.analyzer.root)
+        if problem:
+            self._warn([problem])
+        enabled = self.settings.enable and self.settings.replay_histories
+        self.replays.configure(request if enabled else None)
+        if not self.replays.enabled:
+            self.last_replay = None
+            self.publisher.publish_replayed({})
+        self.replays.run()
+
+    def _replayed(self, run: ReplayRun) -> None:
+        """A run completed: its findings replace the last run's."""
+        self.last_replay = run
+        if run.error and run.error != self._replay_error:
+            self._warn([f"saved histories could not be replayed: {run.error}"])
+        self._replay_error = run.error
+        self.publisher.publish_replayed(run_results(run, self.analyzer.root),
+                                        enabled=self.settings.enable)
+        self.ls.protocol.notify(REPLAYED, {"histories": sum(run.totals.values()),
+                                             "findings": len(run.findings),
+                                             "error": run.error, "seconds": run.seconds})
 
     async def _reindex(self) -> Results:
         """A workspace built with the current settings, and everything it finds."""
@@ -90,9 +126,10 @@ class Session:
         """A save: analyse at once, or reload everything when pyproject changed."""
         if uri.endswith("/pyproject.toml"):
             self._debouncer.now(_RECONFIGURE)
-        elif python_path(uri) is not None:
+        elif (path := python_path(uri)) is not None:
             self.analyzer.files_changed()
             self._debouncer.now(uri)
+            self.replays.run(path)
 
     def changed_on_disk(self, uris: Sequence[str]) -> None:
         """Files changed outside the editor: reread pyproject, or the disk, once things calm.
@@ -140,9 +177,10 @@ class Session:
                      (time.perf_counter() - started) * 1000)
         self.publisher.publish(results, enabled=self.settings.enable, analysed=analysed)
 
-    def close(self) -> None:
-        """Stop analysing (``shutdown``)."""
+    async def close(self) -> None:
+        """Stop analysing and replaying (``shutdown``): no process is left behind."""
         self.analyzer.close()
+        await self.replays.close()
 
     def _is_open(self, uri: str) -> bool:
         path = python_path(uri)

@@ -37,6 +37,8 @@ class Settings:
     enable: bool = True
     #: Delay between the last keystroke and re-analysis of the typed document.
     debounce_ms: int = 200
+    #: ``false``: the project's saved histories are not replayed on save.
+    replay_histories: bool = True
     #: The :data:`RULE_KEYS` the user set, camelCase, unvalidated (see there).
     rule_overrides: Mapping[str, object] = field(default_factory=dict)
     #: What could not be used, one sentence each; empty when all was well.
@@ -94,4 +96,4 @@ def _debounce(raw: object) -> tuple[Any, str]:
     return None, f"expected a whole number of milliseconds from {low} to {high}"
 
 
-_PARSERS = {"enable": _bool, "debounceMs": _debounce}
+_PARSERS = {"enable": _bool, "debounceMs": _debounce, "replayHistories": _bool}

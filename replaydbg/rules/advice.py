@@ -56,6 +56,9 @@ _INSTEAD = {
     "RDB304": "await workflow.wait_condition(workflow.all_handlers_finished) before returning",
     "RDB305": "workflow.continue_as_new() when workflow.info().is_continue_as_new_suggested()",
     "RDB306": "await something in the loop (workflow.wait_condition, asyncio.sleep)",
+    "RDB901": "guard the change with workflow.patched(\"id\"): new code if patched, else the old",
+    "RDB902": "make the line succeed on the recorded input (the task fails on every retry)",
+    "RDB903": "make the module importable, or remove the file from the history folders",
 }
 
 

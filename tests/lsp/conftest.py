@@ -28,10 +28,16 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
 @asynccontextmanager
 async def lsp_session(root: Path, *, options: Any = None, configuration: Any = None,
                       client: str = "visual-studio-code", args: Sequence[str] = (),
+                      before_initialize: Callable[[LanguageClient], None] | None = None,
                       ) -> AsyncIterator[LanguageClient]:
-    """A server started on ``root`` and initialized; shut down cleanly on exit."""
+    """A server started on ``root`` and initialized; shut down cleanly on exit.
+
+    ``before_initialize`` registers client handlers for what the server sends at once.
+    """
     lsp = await ClientServerConfig(server_command=[*SERVER, *args]).start()
     assert isinstance(lsp, LanguageClient)
+    if before_initialize is not None:
+        before_initialize(lsp)
     if configuration is not None:
         lsp.set_configuration(configuration, section="replaydbg")
     lsp.registrations = []

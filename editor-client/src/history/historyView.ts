@@ -20,6 +20,8 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
       { treeDataProvider: this, showCollapseAll: true, manageCheckboxStateManually: true });
     this.disposables.push(this.view,
       this.view.onDidChangeCheckboxState((event) => { this.toggled(event); }),
+      // A stop while the view was hidden or collapsed revealed nothing: reveal it on showing.
+      this.view.onDidChangeVisibility((event) => { if (event.visible) { void this.revealCurrent(); } }),
       breakpoints.onDidChange(() => { this.refresh(); }));
     this.refresh();
   }
@@ -34,12 +36,23 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
     this.changed.fire(undefined);
   }
 
-  /** Select and show the current event, expanding its workflow task. */
+  /**
+   * Select and show the current event, expanding its workflow task. A reveal that races the
+   * redraw of a new history can be refused by the tree; it is tried once more after it.
+   */
   async revealCurrent(): Promise<void> {
-    const id = this.model.getCurrent()?.eventId;
-    const node = id === undefined ? undefined : this.model.eventNode(id);
-    if (node && this.view.visible) {
-      await this.view.reveal(node, { select: true, focus: false, expand: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const id = this.model.getCurrent()?.eventId;
+      const node = id === undefined ? undefined : this.model.eventNode(id);
+      if (!node || !this.view.visible) {
+        return;
+      }
+      try {
+        await this.view.reveal(node, { select: true, focus: false, expand: true });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
   }
 
