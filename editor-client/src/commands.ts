@@ -33,6 +33,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     'temporalReplay.replayHistoryFile': replayHistoryFile,
     'temporalReplay.replayWorkflowId': replayWorkflowId,
     [REPLAY_WITH_HISTORY]: replayWithHistory,
+    'temporalReplay.debugBreakingHistory': debugBreakingHistory,
     'temporalReplay.stepToNextEvent': () => stepToNextEvent(historySession),
     'temporalReplay.runToEvent': (node: HistoryNode) => runToEvent(historySession, node),
     'temporalReplay.showHistory': () => vscode.commands.executeCommand(`${HISTORY_VIEW}.focus`),
@@ -84,6 +85,31 @@ async function replayWithHistory(uri?: vscode.Uri, className?: string): Promise<
     await start(folder, `Replay ${className ?? 'workflow'}`,
       { historyFile, ...(workflow ? { workflow } : {}), ...(cwd ? { cwd } : {}) });
   }
+}
+
+/** What the language server's CodeLens "k of N saved histories break" passes. */
+interface BreakingHistory {
+  historyFile?: unknown;
+  workflow?: unknown;
+}
+
+/**
+ * From the language server's CodeLens: debug the first saved history the code breaks. No
+ * stop on entry: the session runs to the divergence and stops there, at the issuing line.
+ */
+async function debugBreakingHistory(target?: BreakingHistory): Promise<void> {
+  const historyFile = typeof target?.historyFile === 'string' ? target.historyFile : undefined;
+  const workflow = typeof target?.workflow === 'string' ? target.workflow : undefined;
+  if (!historyFile) {
+    await replayWithHistory();
+    return;
+  }
+  const uri = vscode.Uri.file(historyFile);
+  const folder = folderFor(uri);
+  const project = folder ? findProject(historyFile, folder.uri.fsPath, readText) : undefined;
+  const cwd = project?.root ?? folder?.uri.fsPath;
+  await start(folder, `Replay ${path.basename(historyFile)}`,
+    { historyFile, ...(workflow ? { workflow } : {}), ...(cwd ? { cwd } : {}), stopOnEntry: false });
 }
 
 function readText(file: string): string | undefined {

@@ -84,15 +84,15 @@ class HistoryReplays:
         self._replayed.clear()
         self._cancel()
 
-    def run(self, trigger: Path | None = None) -> bool:
+    def run(self, trigger: Path | None = None, *, force: bool = False) -> bool:
         """Replay now (a run under way is stale: cancelled). False when nothing changed.
 
         ``trigger`` is the file just saved; a save that left its bytes as the last run saw
-        them asks for nothing.
+        them asks for nothing, unless ``force`` (the user asked: histories may be new).
         """
         if not self.enabled:
             return False
-        if trigger is not None:
+        if trigger is not None and not force:
             digest = _digest(trigger)
             if digest is not None and self._replayed.get(trigger) == digest:
                 return False

@@ -6,6 +6,7 @@ none, and the work goes on all the same.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -36,7 +37,9 @@ async def _create_token(ls: LanguageServer) -> str | None:
         return None
     token = f"replaydbg-{uuid.uuid4()}"
     try:
-        await ls.work_done_progress.create_async(token)
+        # Shielded: a cancelled run must not cancel the request's future, which pygls
+        # would then fail to resolve when the client's answer comes.
+        await asyncio.shield(ls.work_done_progress.create_async(token))
     except Exception:  # the client refused or failed; the work does not depend on it
         logger.info("client did not accept progress token", exc_info=True)
         return None

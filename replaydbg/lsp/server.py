@@ -25,6 +25,7 @@ from replaydbg import __version__
 from replaydbg.errors import PortError
 from replaydbg.lsp.actions import ignore_actions, quick_fixes
 from replaydbg.lsp.hover import hover_for
+from replaydbg.lsp.lenses import REPLAY_COMMAND, history_lenses
 from replaydbg.lsp.session import Session
 from replaydbg.lsp.textlines import count_lines_as_lsp
 from replaydbg.lsp.watching import watch_files
@@ -107,6 +108,8 @@ def create_server() -> ReplaydbgServer:
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix]))(code_action)
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
+    server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions())(code_lens)
+    server.command(REPLAY_COMMAND)(replay_histories)
     server.feature(types.SHUTDOWN)(shutdown)
     return server
 
@@ -180,6 +183,24 @@ def hover(ls: ReplaydbgServer, params: types.HoverParams) -> types.Hover | None:
     document = ls.workspace.get_text_document(params.text_document.uri)
     published = ls.session.publisher.shown(document.uri, document.version)
     return hover_for(published or [], params.position)
+
+
+def code_lens(ls: ReplaydbgServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    """Above ``@workflow.run``: how many saved histories of the type replay or break."""
+    session = ls.session
+    if not session.settings.enable or not session.replays.enabled:
+        return []
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    path = to_fs_path(document.uri)
+    if path is None:
+        return []
+    return history_lenses(document.source, Path(path), session.last_replay,
+                          session.replays.running)
+
+
+def replay_histories(ls: ReplaydbgServer, *args: object) -> bool:
+    """The lens' command: replay the saved histories again now (False: none configured)."""
+    return ls.session.replays.run(force=True)
 
 
 async def shutdown(ls: ReplaydbgServer, params: None) -> None:

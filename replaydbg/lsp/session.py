@@ -95,9 +95,17 @@ class Session:
         self._replay_error = run.error
         self.publisher.publish_replayed(run_results(run, self.analyzer.root),
                                         enabled=self.settings.enable)
+        self._refresh_lenses()
         self.ls.protocol.notify(REPLAYED, {"histories": sum(run.totals.values()),
                                              "findings": len(run.findings),
                                              "error": run.error, "seconds": run.seconds})
+
+    def _refresh_lenses(self) -> None:
+        """Ask the client to fetch the CodeLens again (when it can be asked)."""
+        workspace = self.ls.client_capabilities.workspace
+        lens = workspace.code_lens if workspace is not None else None
+        if lens is not None and lens.refresh_support:
+            self.ls.workspace_code_lens_refresh(None)
 
     async def _reindex(self) -> Results:
         """A workspace built with the current settings, and everything it finds."""

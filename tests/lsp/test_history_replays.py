@@ -37,6 +37,7 @@ class Replays:
 
     def __init__(self) -> None:
         self.runs: list[Any] = []
+        self.lens_refreshes = 0
         self._arrived = asyncio.Event()
 
     def listen(self, client: LanguageClient) -> None:
@@ -44,7 +45,11 @@ class Replays:
             self.runs.append(params._asdict() if hasattr(params, "_asdict") else params)
             self._arrived.set()
 
+        def refresh(params: Any) -> None:
+            self.lens_refreshes += 1
+
         client.feature(REPLAYED)(received)
+        client.feature(types.WORKSPACE_CODE_LENS_REFRESH)(refresh)
 
     async def next(self, timeout: float = 60.0) -> Any:
         """The next run's summary (after the ones already seen)."""
@@ -222,3 +227,41 @@ def _standbys(root: Path) -> list[str]:
                 continue
     return found
 
+
+
+async def lenses(client: LanguageClient, path: Path) -> list[types.CodeLens]:
+    return await client.text_document_code_lens_async(types.CodeLensParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()))) or []
+
+
+@pytest.mark.asyncio
+async def test_the_lens_above_workflow_run_counts_and_opens_the_breaking_history(
+        session: tuple[LanguageClient, Replays], workspace: Path) -> None:
+    client, replays = session
+    workflows = workspace / "greeting" / "workflows.py"
+    await first_run(client, replays, workflows)
+    run_line = ORIGINAL.splitlines().index("    @workflow.run")
+    [lens] = await lenses(client, workflows)
+    assert lens.range.start.line == run_line and lens.command is not None
+    assert (lens.command.title, lens.command.command) == (
+        "1 saved history replays", "replaydbg.replayHistories")
+
+    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    await save(client, workflows, swapped)
+    await replays.next()
+    [lens] = await lenses(client, workflows)
+    assert lens.command is not None
+    assert lens.command.title == "1 of 1 saved history breaks"
+    assert lens.command.command == "temporalReplay.debugBreakingHistory"
+    assert list(lens.command.arguments or []) == [{
+        "historyFile": str(workspace / "histories" / "ada.json"), "eventId": 22,
+        "workflow": f"{workflows}:GreetingWorkflow"}]
+
+    # Clicked on the counting lens: the server replays again, even with no code changed.
+    answer = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="replaydbg.replayHistories"))
+    assert answer is True
+    run = await replays.next()
+    assert run["findings"] == 1
+    assert replays.lens_refreshes == 3  # the editor was asked after every run
+    assert replays.lens_refreshes == 3  # the editor was asked after every run

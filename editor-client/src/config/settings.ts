@@ -21,6 +21,8 @@ export interface Settings {
 export interface LintSettings {
   enable: boolean;
   debounceMs: number;
+  /** Replay the project's saved histories on save (`[tool.replaydbg] histories`). */
+  replayHistories: boolean;
   /** Rule keys the user set (select, ignore, ...); unset ones are left to pyproject.toml. */
   rules: Record<string, string[]>;
 }
@@ -55,7 +57,8 @@ export function readSettings(get: Get): Settings {
     dapExtraArgs: read('dap.extraArgs', [], isStringArray),
     lspExtraArgs: read('lsp.extraArgs', [], isStringArray),
     lint: { enable: read('lint.enable', true, isBoolean),
-      debounceMs: read('lint.debounceMs', 200, isNumber), rules },
+      debounceMs: read('lint.debounceMs', 200, isNumber),
+      replayHistories: read('lint.replayHistories', true, isBoolean), rules },
     temporal: { address: read('temporal.address', '', isString),
       namespace: read('temporal.namespace', '', isString),
       profile: read('temporal.profile', '', isString) },
@@ -65,7 +68,8 @@ export function readSettings(get: Get): Settings {
 
 /** The `replaydbg` section as the language server expects it (camelCase, flat). */
 export function serverSection(lint: LintSettings): Record<string, unknown> {
-  return { enable: lint.enable, debounceMs: lint.debounceMs, ...lint.rules };
+  return { enable: lint.enable, debounceMs: lint.debounceMs,
+    replayHistories: lint.replayHistories, ...lint.rules };
 }
 
 function isString(value: unknown): value is string {
