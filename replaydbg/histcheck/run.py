@@ -11,15 +11,24 @@ from collections.abc import Iterable, Sequence
 
 from replaydbg.histcheck.findings import HistoryFinding, findings_of
 from replaydbg.histcheck.saved import SavedHistory
+from replaydbg.history import History
+from replaydbg.shadow.outcome import Outcome
 from replaydbg.shadow.replaying import BatchReplayer, HistoryRef
 from replaydbg.shadow.report import ShadowReport
 
 
 async def replay_saved(replayer: BatchReplayer, histories: Sequence[SavedHistory],
+                       loaded: Sequence[History | Outcome] | None = None,
                        ) -> tuple[ShadowReport, list[HistoryFinding]]:
-    """Replay ``histories``; the report, and its findings (totals per workflow type)."""
+    """Replay ``histories``; the report, and its findings (totals per workflow type).
+
+    ``loaded``: the histories already read from their files, in the same order.
+    """
     report = ShadowReport()
-    report.add(await replayer.replay_files(HistoryRef(str(h.path)) for h in histories))
+    if loaded is None:
+        report.add(await replayer.replay_files(HistoryRef(str(h.path)) for h in histories))
+    else:
+        report.add(await replayer.replay(list(loaded)))
     return report, findings_of(report, totals_of(histories))
 
 

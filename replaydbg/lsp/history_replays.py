@@ -83,6 +83,9 @@ class HistoryReplays:
         self._request = request
         self._replayed.clear()
         self._cancel()
+        if self._standby is not None:  # it read the folders of the old configuration
+            _kill(self._standby)
+            self._standby = None
 
     def run(self, trigger: Path | None = None, *, force: bool = False) -> bool:
         """Replay now (a run under way is stale: cancelled). False when nothing changed.
@@ -146,8 +149,9 @@ class HistoryReplays:
 
     async def _spawn(self) -> asyncio.subprocess.Process:
         """A standby replay process in the user's interpreter, at the project root."""
+        folders = self._request.folders if self._request is not None else ()
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "replaydbg.histcheck.standby", cwd=self.root,
+            sys.executable, "-m", "replaydbg.histcheck.standby", *folders, cwd=self.root,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
 

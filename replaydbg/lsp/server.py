@@ -26,6 +26,7 @@ from replaydbg.errors import PortError
 from replaydbg.lsp.actions import ignore_actions, quick_fixes
 from replaydbg.lsp.hover import hover_for
 from replaydbg.lsp.lenses import REPLAY_COMMAND, history_lenses
+from replaydbg.lsp.patch_action import patch_actions
 from replaydbg.lsp.session import Session
 from replaydbg.lsp.textlines import count_lines_as_lsp
 from replaydbg.lsp.watching import watch_files
@@ -170,10 +171,27 @@ def code_action(ls: ReplaydbgServer,
         return lines[number] if 0 <= number < len(lines) else ""
 
     fixes = quick_fixes(params, lambda uri: ls.workspace.get_text_document(uri).version)
+    path = to_fs_path(document.uri)
+    if path is not None and _quick_fixes_requested(params):
+        fixes += patch_actions(document, Path(path), params.context.diagnostics,
+                               ls.session.settings.patch_base, _disabled_support(ls))
     if ls.session.publisher.shown(document.uri, document.version) is None:
         return fixes  # typed on since the diagnostics were made: their lines may have moved
     return fixes + ignore_actions(params, line_of,
                                   ls.workspace.position_codec.client_num_units)
+
+
+def _quick_fixes_requested(params: types.CodeActionParams) -> bool:
+    only = params.context.only
+    return only is None or any(kind in ("", types.CodeActionKind.QuickFix, "quickfix")
+                               for kind in only)
+
+
+def _disabled_support(ls: ReplaydbgServer) -> bool:
+    """Whether the client shows actions that cannot be applied, with their reason."""
+    document = ls.client_capabilities.text_document
+    action = document.code_action if document is not None else None
+    return bool(action and action.disabled_support)
 
 
 def hover(ls: ReplaydbgServer, params: types.HoverParams) -> types.Hover | None:

@@ -39,6 +39,9 @@ class Settings:
     debounce_ms: int = 200
     #: ``false``: the project's saved histories are not replayed on save.
     replay_histories: bool = True
+    #: The git revision whose version of a file "Guard this change with workflow.patched()"
+    #: compares with the editor's (the code the saved histories were recorded with).
+    patch_base: str = "HEAD"
     #: The :data:`RULE_KEYS` the user set, camelCase, unvalidated (see there).
     rule_overrides: Mapping[str, object] = field(default_factory=dict)
     #: What could not be used, one sentence each; empty when all was well.
@@ -96,4 +99,11 @@ def _debounce(raw: object) -> tuple[Any, str]:
     return None, f"expected a whole number of milliseconds from {low} to {high}"
 
 
-_PARSERS = {"enable": _bool, "debounceMs": _debounce, "replayHistories": _bool}
+def _revision(raw: object) -> tuple[Any, str]:
+    if isinstance(raw, str) and raw.strip() and not raw.startswith("-"):
+        return raw.strip(), ""
+    return None, "expected a git revision such as HEAD, main or origin/main"
+
+
+_PARSERS = {"enable": _bool, "debounceMs": _debounce, "replayHistories": _bool,
+            "patchBase": _revision}

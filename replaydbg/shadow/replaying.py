@@ -117,6 +117,15 @@ class _TaskFailures(logging.Filter):
         return True
 
 
+def load_ref(ref: HistoryRef | str) -> History | Outcome:
+    """The history a file holds, or the outcome that says why it is none."""
+    ref = HistoryRef(ref) if isinstance(ref, str) else ref
+    try:
+        return ref.load()
+    except ReplaydbgError as err:
+        return Outcome.unusable(ref.source or ref.path, err)
+
+
 class BatchReplayer:
     """Replays batches of history files; the workflow code and the setup load once."""
 
@@ -140,14 +149,7 @@ class BatchReplayer:
 
     async def replay_files(self, refs: Iterable[HistoryRef | str]) -> list[Outcome]:
         """The outcome of each history file, in order."""
-        loaded: list[History | Outcome] = []
-        for ref in refs:
-            ref = HistoryRef(ref) if isinstance(ref, str) else ref
-            try:
-                loaded.append(ref.load())
-            except ReplaydbgError as err:
-                loaded.append(Outcome.unusable(ref.source or ref.path, err))
-        return await self.replay(loaded)
+        return await self.replay([load_ref(ref) for ref in refs])
 
     async def replay(self, histories: list[History | Outcome]) -> list[Outcome]:
         """The outcome of each history (an :class:`Outcome` given stands for itself)."""

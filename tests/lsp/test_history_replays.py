@@ -8,6 +8,7 @@ the incompatible edits users make (swap, add, remove a step) and save.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import time
@@ -21,7 +22,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from replaydbg.lsp.session import REPLAYED
-from tests.lsp.conftest import lsp_session, open_document
+from tests.lsp.conftest import lsp_session, open_document, replace_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORIGINAL = (EXAMPLES / "greeting" / "original_workflows.py").read_text()
@@ -265,3 +266,79 @@ async def test_the_lens_above_workflow_run_counts_and_opens_the_breaking_history
     assert run["findings"] == 1
     assert replays.lens_refreshes == 3  # the editor was asked after every run
     assert replays.lens_refreshes == 3  # the editor was asked after every run
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t",
+                    *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)})
+
+
+def applied(text: str, action: types.CodeAction) -> str:
+    """``text`` with the action's edits (one document, UTF-16 columns, all ASCII here)."""
+    assert action.edit is not None and action.edit.document_changes
+    [change] = action.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def at(position: types.Position) -> int:
+        return offsets[position.line] + position.character
+
+    for edit in sorted(change.edits, key=lambda e: at(e.range.start), reverse=True):
+        text = text[:at(edit.range.start)] + edit.new_text + text[at(edit.range.end):]
+    return text
+
+
+async def code_actions(client: LanguageClient, path: Path,
+                       diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
+    answer = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+        range=diagnostics[0].range, context=types.CodeActionContext(diagnostics=diagnostics)))
+    return [a for a in answer or [] if isinstance(a, types.CodeAction)]
+
+
+@pytest.mark.asyncio
+async def test_the_patched_quick_fix_makes_the_histories_replay_again(
+        session: tuple[LanguageClient, Replays], workspace: Path) -> None:
+    client, replays = session
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", ".")
+    _git(workspace, "commit", "-q", "-m", "recorded")
+    workflows = workspace / "greeting" / "workflows.py"
+    await first_run(client, replays, workflows)
+    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    replace_text(client, workflows.as_uri(), swapped, 2)
+    await save(client, workflows, swapped)
+    await replays.next()
+    diagnostics = replay_diagnostics(client, workflows)
+    [action] = [a for a in await code_actions(client, workflows, diagnostics)
+                if a.title.startswith("Guard this change")]
+    assert action.title == 'Guard this change with workflow.patched("run-send-sms")'
+    assert action.disabled is None and action.is_preferred
+    fixed = applied(swapped, action)
+    assert 'if workflow.patched("run-send-sms"):' in fixed
+    replace_text(client, workflows.as_uri(), fixed, 3)
+    await save(client, workflows, fixed)
+    run = await replays.next()
+    assert run["findings"] == 0 and replay_diagnostics(client, workflows) == [], run
+
+
+@pytest.mark.asyncio
+async def test_without_git_the_fix_says_why_it_cannot_be_offered(
+        session: tuple[LanguageClient, Replays], workspace: Path) -> None:
+    client, replays = session
+    workflows = workspace / "greeting" / "workflows.py"
+    await first_run(client, replays, workflows)
+    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    replace_text(client, workflows.as_uri(), swapped, 2)
+    await save(client, workflows, swapped)
+    await replays.next()
+    diagnostics = replay_diagnostics(client, workflows)
+    [action] = [a for a in await code_actions(client, workflows, diagnostics)
+                if a.title.startswith("Guard this change")]
+    assert action.edit is None and action.disabled is not None
+    assert action.disabled.reason == ("Cannot guard this change: the committed version is not "
+                                      "available: not in a git repository")
