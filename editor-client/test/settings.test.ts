@@ -11,15 +11,16 @@ describe('settings', () => {
     const settings = readSettings(from({}));
     assert.strictEqual(settings.interpreter, '');
     assert.deepStrictEqual(settings.lint, { enable: true, debounceMs: 200, replayHistories: true,
-      rules: {} });
+      patchBase: 'HEAD', rules: {} });
     assert.deepStrictEqual(settings.problems, []);
   });
 
   it('pass only the rule settings the user set to the server, by its names', () => {
     const settings = readSettings(from({ 'lint.select': ['RDB1'], 'lint.ignore': null,
-      'lint.enable': false, 'lint.knownSafe': ['pkg.safe'], 'lint.replayHistories': false }));
+      'lint.enable': false, 'lint.knownSafe': ['pkg.safe'], 'lint.replayHistories': false,
+      'lint.patchBase': 'origin/main' }));
     assert.deepStrictEqual(serverSection(settings.lint), { enable: false, debounceMs: 200,
-      replayHistories: false, select: ['RDB1'], knownSafe: ['pkg.safe'] });
+      replayHistories: false, patchBase: 'origin/main', select: ['RDB1'], knownSafe: ['pkg.safe'] });
   });
 
   it('replace a wrong-typed value by its default and say so', () => {

@@ -23,6 +23,8 @@ export interface LintSettings {
   debounceMs: number;
   /** Replay the project's saved histories on save (`[tool.replaydbg] histories`). */
   replayHistories: boolean;
+  /** The git revision the workflow.patched() quick fix compares the editor's text with. */
+  patchBase: string;
   /** Rule keys the user set (select, ignore, ...); unset ones are left to pyproject.toml. */
   rules: Record<string, string[]>;
 }
@@ -58,7 +60,8 @@ export function readSettings(get: Get): Settings {
     lspExtraArgs: read('lsp.extraArgs', [], isStringArray),
     lint: { enable: read('lint.enable', true, isBoolean),
       debounceMs: read('lint.debounceMs', 200, isNumber),
-      replayHistories: read('lint.replayHistories', true, isBoolean), rules },
+      replayHistories: read('lint.replayHistories', true, isBoolean),
+      patchBase: read('lint.patchBase', 'HEAD', isString).trim() || 'HEAD', rules },
     temporal: { address: read('temporal.address', '', isString),
       namespace: read('temporal.namespace', '', isString),
       profile: read('temporal.profile', '', isString) },
@@ -69,7 +72,7 @@ export function readSettings(get: Get): Settings {
 /** The `replaydbg` section as the language server expects it (camelCase, flat). */
 export function serverSection(lint: LintSettings): Record<string, unknown> {
   return { enable: lint.enable, debounceMs: lint.debounceMs,
-    replayHistories: lint.replayHistories, ...lint.rules };
+    replayHistories: lint.replayHistories, patchBase: lint.patchBase, ...lint.rules };
 }
 
 function isString(value: unknown): value is string {
