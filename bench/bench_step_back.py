@@ -6,6 +6,10 @@ stop; the user's think time is simulated with a pause before each step (``PARK_S
 and the same step taken at once (no time to park) is measured side by side: that is what
 going back cost before there was a standby (a new debugpy and debuggee per step).
 
+Reverse Continue from event 5,000 of the batch example back to a breakpoint on event 1 is
+timed too (the standby parked near the stop cannot go that far back: the one parked at the
+start of the history does).
+
 Prints the median of ``RUNS`` steps per case and the memory (RSS) of the session's
 processes, the parked standby's apart; asserts nothing about time.
 """
@@ -33,7 +37,7 @@ CASES = [("orders/history.json", 31), ("batch/history.json", 5000)]
 class Session:
     """One adapter on one history, stopped at an event breakpoint."""
 
-    def __init__(self, history: str, event: int) -> None:
+    def __init__(self, history: str, event: int, *more: int) -> None:
         self.adapter = Adapter()
         self.seq = 10
         self.seen = 0
@@ -41,7 +45,8 @@ class Session:
         self.adapter.send(2, "launch", historyFile=history, cwd=str(EXAMPLES),
                           python=sys.executable)
         wait_for(self.adapter, lambda m: m.get("event") == "initialized")
-        self.request("setFunctionBreakpoints", breakpoints=[{"name": f"event:{event}"}])
+        self.request("setFunctionBreakpoints",
+                     breakpoints=[{"name": f"event:{e}"} for e in (event, *more)])
         self.request("configurationDone")
         self.thread = self.stop()["threadId"]
 
@@ -66,6 +71,17 @@ class Session:
         self.thread = self.stop()["threadId"]
         took = time.perf_counter() - start
         self.request("temporal/nextEvent", threadId=self.thread)  # forward again
+        self.thread = self.stop()["threadId"]
+        return took
+
+    def reverse_to_start(self) -> float:
+        """Reverse Continue to the breakpoint on event 1, then Continue to the deep one."""
+        start = time.perf_counter()
+        self.request("reverseContinue", threadId=self.thread)
+        stop = self.stop()
+        took = time.perf_counter() - start
+        assert stop["description"].startswith("Event 1 "), stop
+        self.request("continue", threadId=stop["threadId"])
         self.thread = self.stop()["threadId"]
         return took
 
@@ -138,6 +154,21 @@ def main() -> None:
               f"(runs {', '.join(f'{t:.2f}' for t in parked)}); at once, no time to park "
               f"{slow:.3f} s; ratio {slow / fast:.1f}x")
         print(f"    memory with a standby parked: {memory}")
+    session = Session("batch/history.json", 1, 5000)
+    try:
+        session.request("continue", threadId=session.thread)
+        session.thread = session.stop()["threadId"]
+        back = []
+        for _ in range(RUNS):
+            time.sleep(PARK_SECONDS)
+            back.append(session.reverse_to_start())
+        time.sleep(PARK_SECONDS)
+        memory = _memory(session)
+    finally:
+        session.close()
+    print(f"  batch/history.json, Reverse Continue from event 5000 to event 1: median "
+          f"{statistics.median(back):.3f} s (runs {', '.join(f'{t:.2f}' for t in back)})")
+    print(f"    memory with both standbys parked: {memory}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class HistoryReplays:
         #: Digest of each saved file's bytes as the last started run saw them.
         self._replayed: dict[Path, str] = {}
         self._closed = False
+        #: Waits for killed standbys, held so that they are not collected early.
+        self._reaping: set[asyncio.Task[int]] = set()
 
     @property
     def enabled(self) -> bool:
@@ -84,7 +86,7 @@ class HistoryReplays:
         self._replayed.clear()
         self._cancel()
         if self._standby is not None:  # it read the folders of the old configuration
-            _kill(self._standby)
+            self._discard(self._standby)
             self._standby = None
 
     def run(self, trigger: Path | None = None, *, force: bool = False) -> bool:
@@ -105,12 +107,6 @@ class HistoryReplays:
         self._task = asyncio.get_running_loop().create_task(self._run(trigger))
         return True
 
-    async def wait(self) -> None:
-        """Until the run under way, if any, is over (tests and benchmarks)."""
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(self._task)
-
     async def close(self) -> None:
         """Shutdown: no run, no standby process left behind (they are waited for)."""
         self._closed = True
@@ -123,21 +119,25 @@ class HistoryReplays:
         if running is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await running
+        if self._reaping:
+            await asyncio.gather(*self._reaping)
 
     async def _run(self, trigger: Path | None) -> None:
         assert self._request is not None
         started = time.perf_counter()
-        process = self._standby or await self._spawn()
-        self._standby = None
-        if not self._closed:
-            self._standby = await self._spawn()  # importing while this one replays
+        process, self._standby = self._standby, None
         try:
+            if process is None:
+                process = await self._spawn()
+            if not self._closed:
+                self._standby = await self._spawn()  # importing while this one replays
             async with self._progress():
                 out, err = await process.communicate(
                     (json.dumps(self._request.to_json()) + "\n").encode())
         except asyncio.CancelledError:
-            _kill(process)
-            await process.wait()
+            if process is not None:
+                _kill(process)
+                await process.wait()
             raise
         run = _parsed(out, err, trigger)
         run = ReplayRun(run.findings, run.totals, run.error, trigger,
@@ -154,6 +154,13 @@ class HistoryReplays:
             sys.executable, "-m", "replaydbg.histcheck.standby", *folders, cwd=self.root,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
+
+    def _discard(self, process: asyncio.subprocess.Process) -> None:
+        """Kill ``process`` and reap it in the background (no zombie, no loop warning)."""
+        _kill(process)
+        reaping = asyncio.get_running_loop().create_task(process.wait())
+        self._reaping.add(reaping)
+        reaping.add_done_callback(self._reaping.discard)
 
     def _cancel(self) -> None:
         if self._task is not None and not self._task.done():

@@ -5,9 +5,11 @@ reaches there. Another debuggee under another debugpy adapter runs to that event
 nothing else planned and no line breakpoints (they would stop it on the way); once it stops
 there, it gets the editor's breakpoints and the whole plan back. Usually that debuggee is
 the standby parked a little behind the stop while the user looked at it (:mod:`.standby`),
-and only a short replay is left; else one is started. The editor sees none of the restart's
-own lifecycle (a second ``initialized``, ``process``, ``exited``...): for it, the session
-simply stopped at the earlier event.
+and only a short replay is left. A trip back past that one (Reverse Continue to an early
+breakpoint, deep in a long history) takes the second standby, parked at the start of the
+history while the stop is more than :data:`PARK_BEHIND` events in; else one is started. The
+editor sees none of the restart's own lifecycle (a second ``initialized``, ``process``,
+``exited``...): for it, the session simply stopped at the earlier event.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class GoingBack:
         self._queue_lock = threading.Lock()
         self._draining = False
         self._standby: Standby | None = None
+        #: Parked before the first activation, for trips back past ``_standby``'s checkpoint
+        #: (None while ``_standby`` is parked there itself).
+        self._origin: Standby | None = None
         self._stops_seen = 0
 
     def queued(self, request: Message) -> bool:
@@ -137,6 +142,16 @@ class GoingBack:
             self._standby = Standby(session, through)
         if standby is not None and self._standby is not standby:
             standby.discard()
+        self._prepare_origin(through)
+
+    def _prepare_origin(self, through: int) -> None:
+        """A second standby at the start, unless the near one is parked there already."""
+        session = self._session
+        with self._queue_lock:
+            if session.ended.is_set() or session.config is None or through < 0 \
+                    or self._origin is not None:
+                return
+            self._origin = Standby(session, -1)
 
     def _checkpoint(self) -> int:
         """The last activation a standby replays before it holds (-1: none).
@@ -154,24 +169,35 @@ class GoingBack:
         return -1
 
     def discard(self) -> None:
-        """The session ends: so does its standby."""
+        """The session ends: so do its standbys."""
         with self._queue_lock:
-            standby, self._standby = self._standby, None
-        if standby is not None:
-            standby.discard()
+            standbys = [self._standby, self._origin]
+            self._standby = self._origin = None
+        for standby in standbys:
+            if standby is not None:
+                standby.discard()
 
     def _restart(self, target: int) -> None:
         with self._queue_lock:
             standby, self._standby = self._standby, None
         assert self._session.plan is not None
         point = stop_point(self._session.plan.events[target - 1])
-        if standby is not None and point is not None and standby.reaches(point[0]) \
-                and standby.ready.wait(READY_WAIT) and not standby.failed:
+        activation = point[0] if point is not None else None
+        if _usable(standby, activation):
+            assert standby is not None
             self._take(standby, target)
         else:
             if standby is not None:
                 standby.discard()
-            self._start_again(target)
+            with self._queue_lock:
+                origin, self._origin = self._origin, None
+            if _usable(origin, activation):
+                assert origin is not None
+                self._take(origin, target)
+            else:
+                if origin is not None:
+                    origin.discard()
+                self._start_again(target)
         self.prepare()  # the next trip back's
 
     def _take(self, standby: Standby, target: int) -> None:
@@ -243,3 +269,9 @@ class GoingBack:
             self._draining = True  # one drain at a time keeps the requests in order
         # Not on this (debugpy's reader) thread: handlers may wait for debugpy's answers.
         threading.Thread(target=self._drain, name="replaydbg-queued", daemon=True).start()
+
+
+def _usable(standby: Standby | None, activation: int | None) -> bool:
+    """Whether ``standby`` can replay on to ``activation`` (waiting for it to be ready)."""
+    return standby is not None and activation is not None and standby.reaches(activation) \
+        and standby.ready.wait(READY_WAIT) and not standby.failed

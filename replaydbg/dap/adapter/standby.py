@@ -9,7 +9,8 @@ workflow and replays up to a checkpoint (a plan with no stop, final up to an act
 where it holds. A trip back to a later event then hands it the plan (the target only) and
 makes its debugpy the session's: only the replay from the checkpoint to the target is left.
 
-One standby at a time; going back moves it forward (:meth:`Standby.advance`) or replaces it.
+A session keeps one near the stop, which going back moves forward (:meth:`Standby.advance`)
+or replaces, and, deep in a long history, one at the start (see :mod:`.going_back`).
 """
 
 from __future__ import annotations
