@@ -300,6 +300,22 @@ async def code_actions(client: LanguageClient, path: Path,
     return [a for a in answer or [] if isinstance(a, types.CodeAction)]
 
 
+SWAPPED = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+
+
+async def guard_action(client: LanguageClient, replays: Replays,
+                       workflows: Path) -> tuple[str, types.CodeAction]:
+    """An activity swapped in the editor and saved: the text, and the guard action offered."""
+    await first_run(client, replays, workflows)
+    replace_text(client, workflows.as_uri(), SWAPPED, 2)
+    await save(client, workflows, SWAPPED)
+    await replays.next()
+    diagnostics = replay_diagnostics(client, workflows)
+    [action] = [a for a in await code_actions(client, workflows, diagnostics)
+                if a.title.startswith("Guard this change")]
+    return SWAPPED, action
+
+
 @pytest.mark.asyncio
 async def test_the_patched_quick_fix_makes_the_histories_replay_again(
         session: tuple[LanguageClient, Replays], workspace: Path) -> None:
@@ -308,14 +324,7 @@ async def test_the_patched_quick_fix_makes_the_histories_replay_again(
     _git(workspace, "add", ".")
     _git(workspace, "commit", "-q", "-m", "recorded")
     workflows = workspace / "greeting" / "workflows.py"
-    await first_run(client, replays, workflows)
-    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
-    replace_text(client, workflows.as_uri(), swapped, 2)
-    await save(client, workflows, swapped)
-    await replays.next()
-    diagnostics = replay_diagnostics(client, workflows)
-    [action] = [a for a in await code_actions(client, workflows, diagnostics)
-                if a.title.startswith("Guard this change")]
+    swapped, action = await guard_action(client, replays, workflows)
     assert action.title == 'Guard this change with workflow.patched("run-send-sms")'
     assert action.disabled is None and action.is_preferred
     fixed = applied(swapped, action)
@@ -331,14 +340,7 @@ async def test_without_git_the_fix_says_why_it_cannot_be_offered(
         session: tuple[LanguageClient, Replays], workspace: Path) -> None:
     client, replays = session
     workflows = workspace / "greeting" / "workflows.py"
-    await first_run(client, replays, workflows)
-    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
-    replace_text(client, workflows.as_uri(), swapped, 2)
-    await save(client, workflows, swapped)
-    await replays.next()
-    diagnostics = replay_diagnostics(client, workflows)
-    [action] = [a for a in await code_actions(client, workflows, diagnostics)
-                if a.title.startswith("Guard this change")]
+    swapped, action = await guard_action(client, replays, workflows)
     assert action.edit is None and action.disabled is not None
     assert action.disabled.reason == ("Cannot guard this change: the committed version is not "
                                       "available: not in a git repository")
