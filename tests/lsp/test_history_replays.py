@@ -26,6 +26,8 @@ from tests.lsp.conftest import lsp_session, open_document, replace_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORIGINAL = (EXAMPLES / "greeting" / "original_workflows.py").read_text()
+#: The incompatible edit users make most: an activity swapped for another.
+SWAPPED = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
 PYPROJECT = """\
 [tool.replaydbg]
 workflows = ["greeting.workflows"]
@@ -112,7 +114,7 @@ async def test_an_activity_swapped_is_a_diagnostic_on_the_line_that_schedules_it
     client, replays = session
     workflows = workspace / "greeting" / "workflows.py"
     await first_run(client, replays, workflows)
-    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    swapped = SWAPPED
     await save(client, workflows, swapped)
     run = await replays.next()
     assert run["findings"] == 1, run
@@ -164,7 +166,7 @@ async def test_a_save_during_a_run_replaces_it_and_unchanged_code_is_not_replaye
     client, replays = session
     workflows = workspace / "greeting" / "workflows.py"
     await first_run(client, replays, workflows)
-    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    swapped = SWAPPED
     await save(client, workflows, ORIGINAL.replace("# @send", "# @send (typing)"))
     await save(client, workflows, swapped)  # the first run is stale before it answers
     run = await replays.next()
@@ -247,7 +249,7 @@ async def test_the_lens_above_workflow_run_counts_and_opens_the_breaking_history
     assert (lens.command.title, lens.command.command) == (
         "1 saved history replays", "replaydbg.replayHistories")
 
-    swapped = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
+    swapped = SWAPPED
     await save(client, workflows, swapped)
     await replays.next()
     [lens] = await lenses(client, workflows)
@@ -298,9 +300,6 @@ async def code_actions(client: LanguageClient, path: Path,
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
         range=diagnostics[0].range, context=types.CodeActionContext(diagnostics=diagnostics)))
     return [a for a in answer or [] if isinstance(a, types.CodeAction)]
-
-
-SWAPPED = ORIGINAL.replace("send_email", "send_sms").replace("profile.email", "profile.phone")
 
 
 async def guard_action(client: LanguageClient, replays: Replays,
