@@ -305,6 +305,19 @@ function pane(title) {
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
 }
 
+/** What the history view shows, for a failure message: its header and rendered rows. */
+async function historyRows() {
+  const history = pane('Temporal History');
+  const header = await history.locator('.pane-header').first().innerText({ timeout: 2_000 }).catch(() => '?');
+  const expanded = await history.locator('.pane-header').first().getAttribute('aria-expanded', { timeout: 2_000 })
+    .catch(() => '?');
+  const rows = await history.locator('.monaco-list-row').evaluateAll((elements) => elements.map((element) =>
+    `${element.getAttribute('aria-selected') === 'true' ? '*' : ' '} ${element.innerText.replace(/\s+/g, ' ')}`))
+    .catch((error) => [`(rows unreadable: ${error.message})`]);
+  return `history view "${header.replace(/\s+/g, ' ')}" (expanded: ${expanded}), ${rows.length} rows rendered `
+    + `(* selected):\n${rows.join('\n')}`;
+}
+
 // ---------------------------------------------------------------- scenarios
 
 /** For the screenshot only: a wide side bar, no panel, the other debug views collapsed. */
@@ -376,14 +389,15 @@ async function eventBreakpointScenario() {
       const selected = await row.getAttribute('aria-selected', { timeout: 1_000 });
       const icon = await row.locator('.codicon-debug-stackframe').count();
       return selected === 'true' && icon === 1;
-    });
+    }).catch(async (error) => { throw new Failure(`${error.message}\n${await historyRows()}`); });
     const others = await history.locator('.monaco-list-row[aria-selected="true"]').allInnerTexts();
     check(others.length === 1, `exactly one selected history row expected, got ${format(others)}`);
     await history.getByText('Stopped: Event 18 TimerFired').first().waitFor({ timeout: 10_000 });
     await roomForTheHistory();
     // The layout changed: the tree renders its rows again; event 18 must come back selected.
     await waitFor('event 18 still selected after the layout change', 10_000, async () =>
-      await row.getAttribute('aria-selected', { timeout: 1_000 }) === 'true');
+      await row.getAttribute('aria-selected', { timeout: 1_000 }) === 'true')
+      .catch(async (error) => { throw new Failure(`${error.message}\n${await historyRows()}`); });
     await screenshot('1-event-breakpoint-history');
   });
   await byEventScenario();

@@ -14,6 +14,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<HistoryNode>;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private revealing: Promise<void> = Promise.resolve();
 
   constructor(readonly model: HistoryModel, private readonly breakpoints: EventBreakpoints) {
     this.view = vscode.window.createTreeView(HISTORY_VIEW,
@@ -37,11 +38,22 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
   }
 
   /**
-   * Select and show the current event, expanding its workflow task. A reveal that races the
-   * redraw of a new history can be refused by the tree; it is tried once more after it.
+   * Select and show the current event, expanding its workflow task. Reveals run one after
+   * another (a stop and the view being shown can ask at once). The tree can refuse a reveal,
+   * or lose its selection, while it redraws a new history or a changed layout; on a loaded
+   * machine that takes a while, so a reveal is checked against the view's selection and
+   * tried again, for a few seconds, until the current event is selected.
    */
-  async revealCurrent(): Promise<void> {
-    for (let attempt = 0; attempt < 2; attempt++) {
+  revealCurrent(): Promise<void> {
+    this.revealing = this.revealing.then(() => this.revealUntilSelected());
+    return this.revealing;
+  }
+
+  private async revealUntilSelected(): Promise<void> {
+    for (const delay of REVEAL_RETRY_MS) {
+      if (delay > 0) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
       const id = this.model.getCurrent()?.eventId;
       const node = id === undefined ? undefined : this.model.eventNode(id);
       if (!node || !this.view.visible) {
@@ -49,9 +61,11 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
       }
       try {
         await this.view.reveal(node, { select: true, focus: false, expand: true });
-        return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      if (this.view.selection.some((selected) => selected.kind === 'event' && selected.event.eventId === id)) {
+        return;
       }
     }
   }
@@ -145,6 +159,9 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryNode>, vscode
     this.disposables.forEach((disposable) => { disposable.dispose(); });
   }
 }
+
+/** Waits before each try of a reveal: about 5 s in all. */
+const REVEAL_RETRY_MS = [0, 100, 250, 500, 1000, 1500, 2000];
 
 const FAILED_TASK_EVENTS = new Set(['WorkflowTaskFailed', 'WorkflowTaskTimedOut']);
 
