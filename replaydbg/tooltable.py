@@ -24,7 +24,7 @@ RULE_KEYS: tuple[str, ...] = (
 REPLAY_KEYS: tuple[str, ...] = (
     "workflows", "plugins", "interceptors", "data_converter",
     "workflow_failure_exception_types", "passthrough_modules", "sandbox", "histories",
-    "profile")
+    "profile", "recent_histories")
 
 
 def key_name(key: str) -> str:

@@ -46,6 +46,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     'temporalReplay.setApiKey': () => apiKeys.ask(),
     'temporalReplay.clearApiKey': () => apiKeys.clear(),
     'temporalReplay.restartLanguageServer': () => languageServer.restart(),
+    'temporalReplay.pullRecentHistories': pullRecentHistories,
   };
   return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }
@@ -111,6 +112,39 @@ async function debugBreakingHistory(target?: BreakingHistory): Promise<void> {
   await start(folder, `Replay ${path.basename(historyFile)}`,
     { historyFile, ...(workflow ? { workflow } : {}), ...(cwd ? { cwd } : {}), stopOnEntry: false });
 }
+
+/** What the language server's `replaydbg.pullHistories` answers. */
+interface PullAnswer {
+  pulled?: boolean;
+  message?: string;
+}
+
+/**
+ * Pull the project's recent histories (`[tool.replaydbg.recent_histories]`) through the
+ * language server, which replays them when they changed; say how the pull went.
+ */
+async function pullRecentHistories(): Promise<void> {
+  let answer: PullAnswer | undefined;
+  try {
+    answer = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'replaydbg: pulling recent histories…' },
+      () => Promise.resolve(vscode.commands.executeCommand<PullAnswer | undefined>(PULL_HISTORIES)));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showWarningMessage(`replaydbg: the language server could not pull (${reason}); `
+      + 'it runs when "replaydbg.lint.enable" is on: try Temporal Replay: Restart Language Server.');
+    return;
+  }
+  const message = `replaydbg: ${answer?.message ?? 'the language server gave no answer'}`;
+  if (answer?.pulled) {
+    void vscode.window.showInformationMessage(message);
+  } else {
+    void vscode.window.showWarningMessage(message);
+  }
+}
+
+/** The language server's command behind {@link pullRecentHistories}. */
+const PULL_HISTORIES = 'replaydbg.pullHistories';
 
 function readText(file: string): string | undefined {
   try {

@@ -28,11 +28,18 @@ def history_findings(args: argparse.Namespace, paths: list[Path], root: Path,
     project = load_project(root) if args.config else ProjectConfig()
     folders = [Path(f) for f in args.histories]
     if args.replay_histories:
-        if not project.histories:
+        if not project.replayed_folders:
             raise InputError("--replay-histories: [tool.replaydbg] lists no histories",
                              hint="add histories = [\"tests/histories\"] to [tool.replaydbg] "
                              "in pyproject.toml, or give --histories DIR")
         folders += [Path(f) for f in project.histories]
+        pulled = project.recent.folder if project.recent is not None else None
+        if pulled is not None and not pulled.is_dir():
+            raise InputError(f"--replay-histories: the recent histories are not pulled yet "
+                             f"(no folder {pulled})",
+                             hint="run `replaydbg history pull` first (it fetches what "
+                             "[tool.replaydbg.recent_histories] selects)")
+        folders += [pulled] if pulled is not None else []
     missing = [str(f) for f in folders if not f.exists()]
     if missing:
         raise InputError(f"no such history folder or file: {', '.join(missing)}",

@@ -214,7 +214,7 @@ def _add_replay(sub: Any) -> None:
 
 
 def _add_history(sub: Any) -> None:
-    history = sub.add_parser("history", help="show or fetch workflow histories")
+    history = sub.add_parser("history", help="show, fetch or pull workflow histories")
     add_common_options(history)
     history.set_defaults(handler=_show_help(history))
     hsub = history.add_subparsers(title="history commands", metavar="COMMAND")
@@ -237,6 +237,7 @@ def _add_history(sub: Any) -> None:
                        help="where to save (.json, .pb/.binpb for binary, .gz to compress)")
     add_connection_options(fetch)
     fetch.set_defaults(handler=lazy_handler("history_cmd", "run_fetch"))
+    importlib.import_module("replaydbg.cli.pull_cmd").add_parser(hsub)
 
 
 def _add_check(sub: Any) -> None:

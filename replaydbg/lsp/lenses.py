@@ -21,6 +21,8 @@ from replaydbg.lsp.replay_results import broken_counts
 
 #: Server command: replay the saved histories again now.
 REPLAY_COMMAND = "replaydbg.replayHistories"
+#: Server command: pull the recent histories (``[tool.replaydbg.recent_histories]``), replay.
+PULL_COMMAND = "replaydbg.pullHistories"
 #: Client command: debug a replay of ``historyFile`` with ``workflow``, to its divergence.
 DEBUG_COMMAND = "temporalReplay.debugBreakingHistory"
 

@@ -1,9 +1,10 @@
 """From the project's configuration to a replay request, and from a run to diagnostics.
 
 The language server replays what ``replaydbg check --replay-histories`` would: the folders
-``[tool.replaydbg] histories`` lists, against the project's ``workflows`` (else everything
-under the root) with its worker setup. A run's findings become rules findings (the same
-codes, messages and related history locations as in CI) keyed by file for the publisher.
+``[tool.replaydbg] histories`` lists and the one recent histories are pulled into, against
+the project's ``workflows`` (else everything under the root) with its worker setup. A run's
+findings become rules findings (the same codes, messages and related history locations as in
+CI) keyed by file for the publisher.
 """
 
 from __future__ import annotations
@@ -28,11 +29,19 @@ def replay_request(root: Path) -> tuple[Request | None, str]:
         project = load_project(root)
     except ReplaydbgError as err:
         return None, f"saved histories are not replayed: {err}"
-    if not project.histories:
+    if not project.replayed_folders:
         return None, ""
     workflows = project.workflows or (str(root),)
     setup = project.merged_setup(SetupSpecs(), sandbox=None)
-    return Request(project.histories, workflows, setup.to_json()), ""
+    return Request(project.replayed_folders, workflows, setup.to_json()), ""
+
+
+def pulls_recent(root: Path) -> bool:
+    """Whether the project at ``root`` pulls recent histories (a broken table: no)."""
+    try:
+        return load_project(root).recent is not None
+    except ReplaydbgError:
+        return False  # replay_request has said why
 
 
 def run_results(run: ReplayRun, root: Path) -> Results:

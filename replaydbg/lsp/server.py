@@ -25,7 +25,7 @@ from replaydbg import __version__
 from replaydbg.errors import PortError
 from replaydbg.lsp.actions import ignore_actions, quick_fixes
 from replaydbg.lsp.hover import hover_for
-from replaydbg.lsp.lenses import REPLAY_COMMAND, history_lenses
+from replaydbg.lsp.lenses import PULL_COMMAND, REPLAY_COMMAND, history_lenses
 from replaydbg.lsp.patch_action import patch_actions
 from replaydbg.lsp.session import Session
 from replaydbg.lsp.textlines import count_lines_as_lsp
@@ -111,6 +111,7 @@ def create_server() -> ReplaydbgServer:
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions())(code_lens)
     server.command(REPLAY_COMMAND)(replay_histories)
+    server.command(PULL_COMMAND)(pull_histories)
     server.feature(types.SHUTDOWN)(shutdown)
     return server
 
@@ -219,6 +220,18 @@ def code_lens(ls: ReplaydbgServer, params: types.CodeLensParams) -> list[types.C
 def replay_histories(ls: ReplaydbgServer, *args: object) -> bool:
     """The lens' command: replay the saved histories again now (False: none configured)."""
     return ls.session.replays.run(force=True)
+
+
+async def pull_histories(ls: ReplaydbgServer, *args: object) -> dict[str, object]:
+    """Pull the recent histories now, then replay (``pulled``: False when none configured).
+
+    Answers when the pull has ended, with what it said, so the editor can show it.
+    """
+    result = await ls.session.pull_now()
+    if result is None:
+        return {"pulled": False, "message": "this project pulls no recent histories: add "
+                "[tool.replaydbg.recent_histories] to pyproject.toml"}
+    return {"pulled": not result.error, "message": result.error or result.summary}
 
 
 async def shutdown(ls: ReplaydbgServer, params: None) -> None:

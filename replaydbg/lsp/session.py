@@ -20,10 +20,11 @@ from pygls.lsp.server import LanguageServer
 
 from replaydbg.lsp.analysis import Analyzer, Results
 from replaydbg.lsp.documents import Debouncer, OpenDocuments, python_path
+from replaydbg.lsp.history_pulls import HistoryPulls, PullResult
 from replaydbg.lsp.history_replays import HistoryReplays, ReplayRun
 from replaydbg.lsp.progress import reported
 from replaydbg.lsp.publishing import Analysed, Publisher
-from replaydbg.lsp.replay_results import replay_request, run_results
+from replaydbg.lsp.replay_results import pulls_recent, replay_request, run_results
 from replaydbg.lsp.settings import Settings, read_settings
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,13 @@ class Session:
         self.publisher = Publisher(ls, self.documents, self.analyzer.text_of)
         self.replays = HistoryReplays(root, self._replayed,
                                       lambda: reported(ls, "replaydbg: replaying saved histories"))
+        self.pulls = HistoryPulls(root, self._pulled)
+        self._pull_error = ""
         #: The last run of the saved histories (what the CodeLens counts).
         self.last_replay: ReplayRun | None = None
         self._replay_error = ""
         self._indexed = asyncio.Event()
+        self._configured = asyncio.Event()
 
     async def configure(self, pushed: object = None) -> None:
         """(Re)read the settings and pyproject, index the workspace, publish what was found.
@@ -74,6 +78,7 @@ class Session:
             self._indexed.set()
         self.publisher.publish_whole(results, enabled=self.settings.enable)
         self._configure_replays()
+        self._configured.set()
 
     def _configure_replays(self) -> None:
         """Replay the project's saved histories now, and on every save of changed code."""
@@ -86,6 +91,22 @@ class Session:
             self.last_replay = None
             self.publisher.publish_replayed({})
         self.replays.run()
+        self.pulls.enabled = self.replays.enabled and pulls_recent(self.analyzer.root)
+        self.pulls.pull()
+
+    async def pull_now(self) -> PullResult | None:
+        """Pull the recent histories (after the configuration is read); None: none to pull."""
+        await self._configured.wait()
+        task = self.pulls.pull()
+        return None if task is None else await task
+
+    def _pulled(self, result: PullResult) -> None:
+        """A pull ended: replay what changed; say a failure once (until it changes)."""
+        if result.error and result.error != self._pull_error:
+            self._warn([f"recent histories could not be pulled: {result.error}"])
+        self._pull_error = result.error
+        if result.changed:
+            self.replays.run(force=True)
 
     def _replayed(self, run: ReplayRun) -> None:
         """A run completed: its findings replace the last run's."""
@@ -188,6 +209,7 @@ class Session:
     async def close(self) -> None:
         """Stop analysing and replaying (``shutdown``): no process is left behind."""
         self.analyzer.close()
+        await self.pulls.close()
         await self.replays.close()
 
     def _is_open(self, uri: str) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from replaydbg.errors import ConfigError
+from replaydbg.project.recent import RecentHistories, parse_recent
 from replaydbg.project.specs import SetupSpecs
 from replaydbg.tooltable import REPLAY_KEYS, RULE_KEYS, find_pyproject, find_table, key_name
 
@@ -40,6 +41,15 @@ class ProjectConfig:
     setup: SetupSpecs = SetupSpecs()
     histories: tuple[str, ...] = ()
     profile: str | None = None
+    #: What ``replaydbg history pull`` fetches, and where it keeps it (None: nothing).
+    recent: RecentHistories | None = None
+
+    @property
+    def replayed_folders(self) -> tuple[str, ...]:
+        """The saved folders, then the folder recent histories are pulled into (if any)."""
+        if self.recent is None:
+            return self.histories
+        return (*self.histories, str(self.recent.folder))
 
     @property
     def root(self) -> Path | None:
@@ -102,7 +112,8 @@ def _build(path: Path, values: Mapping[str, Any]) -> ProjectConfig:
         sandbox=values.get("sandbox", True), import_paths=(root,), origins=origins)
     workflows = tuple(_relative_path(path.parent, w) for w in values.get("workflows", ()))
     histories = tuple(str(path.parent / h) for h in values.get("histories", ()))
-    return ProjectConfig(path, workflows, setup, histories, values.get("profile"))
+    return ProjectConfig(path, workflows, setup, histories, values.get("profile"),
+                         values.get("recent_histories"))
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
@@ -193,4 +204,5 @@ _PARSERS: dict[str, Callable[[_Key, Any], Any]] = {
     "workflow_failure_exception_types": _specs, "passthrough_modules": _modules,
     "sandbox": _boolean, "histories": lambda k, v: _strings(k, v, '"tests/histories"'),
     "profile": _text,
+    "recent_histories": lambda k, v: parse_recent(k.path.parent, v, k.error),
 }

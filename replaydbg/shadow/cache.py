@@ -23,10 +23,10 @@ def default_cache_dir() -> Path:
 
 
 class HistoryCache:
-    """A folder per namespace, a file per run id."""
+    """A folder per namespace, a file per run id (``namespace`` None: ``root`` is the folder)."""
 
-    def __init__(self, root: Path, namespace: str) -> None:
-        self.root = root / _UNSAFE.sub("_", namespace)
+    def __init__(self, root: Path, namespace: str | None) -> None:
+        self.root = root if namespace is None else root / _UNSAFE.sub("_", namespace)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:

@@ -94,6 +94,12 @@ def test_given_lists_add_and_given_scalars_replace(tmp_path: Path) -> None:
     ("histories = [1]", "histories must be a list of strings"),
     ("sandbox = 'false'", "sandbox must be true or false, not a string"),
     ("passthrough_modules = ['a/b']", "'a/b', which is not a module name"),
+    ("recent_histories = 'yes'", "recent_histories must be a table, not str"),
+    ("recent_histories = { max = 0 }", "recent_histories max must be a whole number"),
+    ("recent_histories = { since = 7 }", "recent_histories since must be a string"),
+    ("recent_histories = { workflow_types = 'A' }", "workflow_types must be a list"),
+    ("recent_histories = { query = '' }", "query must be a visibility query string"),
+    ("recent_histories = { folders = 'x' }", "recent_histories has unknown key 'folders'"),
 ])
 def test_bad_values_are_config_errors_naming_file_and_key(
         tmp_path: Path, table: str, expected: str) -> None:
@@ -102,6 +108,22 @@ def test_bad_values_are_config_errors_naming_file_and_key(
         load_project(tmp_path)
     assert str(path) in caught.value.message and caught.value.hint
     assert caught.value.exit_code == 2
+
+
+def test_recent_histories_defaults_and_their_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _write(tmp_path, "[tool.replaydbg]\nhistories = ['saved']\nrecent_histories = true\n")
+    recent = load_project(tmp_path).recent
+    assert recent is not None and (recent.since, recent.max, recent.query) == ("7d", 20, None)
+    assert recent.folder.parent == tmp_path / "cache" / "replaydbg" / "recent"
+    assert recent.folder.name.startswith(tmp_path.name + "-")
+    _write(tmp_path, "[tool.replaydbg]\nhistories = ['saved']\n"
+           "[tool.replaydbg.recent_histories]\nfolder = 'pulled'\nmax = 5\n"
+           "workflow_types = ['Orders']\nquery = \"ExecutionStatus = 'Completed'\"\n")
+    project = load_project(tmp_path)
+    assert project.recent is not None and project.recent.workflow_types == ("Orders",)
+    assert project.replayed_folders == (str(tmp_path / "saved"), str(tmp_path / "pulled"))
 
 
 def test_a_spec_from_the_file_fails_naming_the_key(
