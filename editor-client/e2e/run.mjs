@@ -13,7 +13,9 @@
 // wheel. Scenario 2: a
 // workflow calling `datetime.now()` in `run` gets the RDB101 squiggle; its quick fix, picked
 // by title from the quick-fix menu, rewrites it to `workflow.now()` and the diagnostic goes
-// away. A screenshot of each goes to artifacts.
+// away. Scenario 3: a fresh virtual environment as the interpreter; the offered "Install
+// replaydbg" installs the .vsix's wheel into it, and a replay then runs there. A screenshot of
+// each goes to artifacts.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -405,7 +407,7 @@ async function eventBreakpointScenario() {
     await continueWithF5();
     await driver('waitNoSession', { timeoutMs: 60_000 }, 60_000);
     const stops = await driver('stops');
-    check(stops.length === 5, `no further stops expected, got ${format(stops)}`);
+    check(stops.length === 6, `no further stops expected, got ${format(stops)}`);
     await pane('Temporal History').getByText('Replay finished: 34 events replayed deterministically')
       .first().waitFor({ timeout: 20_000 });
     await screenshot('5-replay-summary');
@@ -511,6 +513,16 @@ async function byEventScenario() {
     await sendsRequest('temporal/nextEvent', 'Shift+Alt+F10', () => press('Shift+Alt+F10'));
     await stopNumber(4, 'Event 24 ActivityTaskCompleted');
   });
+  await step('Step Back from event 24 goes back to event 22 (timed)', async () => {
+    const back = page.locator('.debug-toolbar .action-item a.codicon-debug-step-back, '
+      + '.debug-toolbar .action-item a[aria-label^="Step Back"]');
+    await back.first().waitFor({ timeout: 20_000 });
+    await sendsRequest('stepBack', 'the toolbar\'s Step Back', () => back.first().click());
+    const stop = await stopNumber(5, 'Event 22 ActivityTaskScheduled');
+    const sent = (await driver('requestTimes')).stepBack;
+    log(`Step Back 24 -> 22: ${stop.at - sent} ms from the stepBack request to the stopped event`);
+    await screenshot('4-step-back');
+  });
   await step('"Run to This Event" on #18 in the history view goes back to it', async () => {
     const row = pane('Temporal History').locator('.monaco-list-row', { hasText: '#18 TimerFired' });
     const item = page.locator('.context-view .action-item', { hasText: 'Run to This Event' });
@@ -520,7 +532,48 @@ async function byEventScenario() {
       await screenshot('4-run-to-this-event-menu');
       await item.first().click();
     });
-    await stopNumber(5, 'Event 18 TimerFired');
+    await stopNumber(6, 'Event 18 TimerFired');
+  });
+}
+
+/**
+ * The interpreter is a fresh virtual environment without replaydbg: a replay offers "Install
+ * replaydbg", which installs the wheel the .vsix carries (its dependencies from PyPI), and
+ * the replay then runs in that environment.
+ */
+async function installScenario() {
+  const fresh = path.join(WORK, 'fresh-venv');
+  const freshPython = path.join(fresh, 'bin', 'python');
+  const greeting = { type: 'temporal-replay', request: 'launch', historyFile: 'greeting/history.json',
+    workflow: 'greeting.original_workflows:GreetingWorkflow', cwd: WORKSPACE, stopOnEntry: true };
+  await step('a fresh venv as the interpreter: "Install replaydbg" installs the bundled wheel', async () => {
+    const base = (await run(PYTHON, ['-c', 'import sys; print(sys._base_executable)'], 30_000))
+      .join('\n').trim().split('\n').pop();
+    await run(base, ['-m', 'venv', fresh], 120_000);
+    const imported = await run(freshPython, ['-I', '-c', 'import importlib.util as u; print(u.find_spec("replaydbg") is None)'], 30_000);
+    check(imported.join('').includes('True'), `the fresh venv should lack replaydbg: ${format(imported)}`);
+    await driver('setSetting', { section: 'replaydbg', key: 'interpreter', value: freshPython });
+    await driver('startDebugging', { configuration: { ...greeting, name: 'Replay greeting (fresh venv)' } });
+    const install = page.locator('.notification-toast .monaco-button', { hasText: 'Install replaydbg' });
+    await install.first().waitFor({ timeout: 60_000 }).catch(async (error) => {
+      throw new Failure(`no "Install replaydbg" offered (${error.message}); notifications: ${format(await notifications())}`);
+    });
+    await sleep(800);  // the toast slides in
+    await screenshot('8-install-offered');
+    const clicked = Date.now();
+    await install.first().click();
+    await waitFor('replaydbg to be installed into the fresh venv', 300_000, async () =>
+      await run(freshPython, ['-I', '-c', 'import replaydbg'], 30_000).then(() => true, () => false));
+    log(`installed from the bundled wheel in ${((Date.now() - clicked) / 1000).toFixed(1)} s`);
+    await screenshot('8-installed');
+  });
+  await step('the replay then runs in the fresh venv: F5 stops on entry', async () => {
+    const before = (await driver('stops')).length;
+    await driver('startDebugging', { configuration: { ...greeting, name: 'Replay greeting (installed)' } });
+    await stopNumber(before + 1, 'Event 1 WorkflowExecutionStarted');
+    await screenshot('8-replay-in-fresh-venv');
+    await driver('command', { id: 'workbench.action.debug.stop' });
+    await driver('waitNoSession', { timeoutMs: 30_000 }, 30_000);
   });
 }
 
@@ -623,6 +676,7 @@ async function main() {
   await largeHistoryScenario();
   await launchErrorScenario();
   await quickFixScenario();
+  await installScenario();
 }
 
 /** What there is to see of a failure: a screenshot, the notifications, the logs. */

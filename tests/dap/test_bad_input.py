@@ -121,3 +121,15 @@ def test_a_shell_script_is_not_a_python(tmp_path: Path) -> None:
                      python=str(script))
         launch = adapter.response(2)
         assert "is not a Python interpreter (it said: hello)" in launch["message"]
+
+
+def test_threads_after_a_failed_launch_are_none_not_an_error() -> None:
+    """VS Code asks for threads after a ``thread`` event that raced the end: no toast."""
+    with adapter_session() as adapter:
+        adapter.send(2, "launch", historyFile="greeting/history.json", cwd=str(EXAMPLES))
+        launch = adapter.response(2, timeout=60)
+        assert not launch["success"] and "several workflows" in launch["message"]
+        wait_for(adapter, lambda m: m.get("event") == "terminated", timeout=10)
+        adapter.send(3, "threads")
+        threads = adapter.response(3)
+        assert threads["success"] and threads["body"] == {"threads": []}, threads

@@ -22,6 +22,8 @@ const sessionsStarted = [];
 const sessionsEnded = [];
 /** Requests VS Code sent to the adapters, by command: e.g. how many `continue`s. */
 const requests = {};
+/** When VS Code last sent each command (ms since the epoch), to time a request to its stop. */
+const requestTimes = {};
 
 function record(session, entry) {
   adapterLog.push({ session: session.name, type: session.type, ...entry });
@@ -107,7 +109,7 @@ const handlers = {
   async waitStop({ count, timeoutMs }) {
     const stop = await until(`debug stop #${count}`, timeoutMs, () => stops[count - 1]);
     return { reason: stop.body.reason, description: stop.body.description, session: stop.session,
-      frame: await topFrame(stop) };
+      at: stop.at, frame: await topFrame(stop) };
   },
   async stops() { return stops.map((s) => ({ reason: s.body.reason, description: s.body.description })); },
   async waitNoSession({ timeoutMs }) {
@@ -115,7 +117,12 @@ const handlers = {
     return { ended: sessionsEnded };
   },
   async adapterLog() { return adapterLog; },
+  async setSetting({ section, key, value }) {
+    await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+    return { value: vscode.workspace.getConfiguration(section).get(key) };
+  },
   async requests() { return requests; },
+  async requestTimes() { return requestTimes; },
   async sessions() {
     const session = vscode.debug.activeDebugSession;
     return { active: session ? { name: session.name, type: session.type } : null,
@@ -195,7 +202,7 @@ function activate(context) {
         return {
           onDidSendMessage(message) {
             if (message.type === 'event') {
-              if (message.event === 'stopped') { stops.push({ sessionId: session.id, session: session.name, body: message.body }); }
+              if (message.event === 'stopped') { stops.push({ sessionId: session.id, session: session.name, body: message.body, at: Date.now() }); }
               if (message.event === 'output') {
                 record(session, { kind: 'output', category: message.body.category, text: message.body.output });
               } else {
@@ -206,7 +213,10 @@ function activate(context) {
             }
           },
           onWillReceiveMessage(message) {
-            if (message.type === 'request') { requests[message.command] = (requests[message.command] || 0) + 1; }
+            if (message.type === 'request') {
+              requests[message.command] = (requests[message.command] || 0) + 1;
+              requestTimes[message.command] = Date.now();
+            }
           },
           onError(error) { record(session, { kind: 'error', message: String(error) }); },
           onExit(code, signal) { record(session, { kind: 'exit', code, signal }); },

@@ -46,8 +46,11 @@ export class LanguageServer implements vscode.Disposable {
       return; // the user was told, with actions; a settings change retries
     }
     const settings = this.settings.read();
+    // Run where the probe looked (ensureReplaydbg): the first workspace folder.
+    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const server: ServerOptions = { command: interpreter.command,
-      args: ['-m', 'replaydbg', 'lsp', '--stdio', ...settings.lspExtraArgs] };
+      args: ['-m', 'replaydbg', 'lsp', '--stdio', ...settings.lspExtraArgs],
+      ...(cwd ? { options: { cwd } } : {}) };
     this.client = new LanguageClient('replaydbg', 'replaydbg', server, this.clientOptions());
     await this.client.start();
   }

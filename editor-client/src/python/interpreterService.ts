@@ -5,6 +5,7 @@
  * not says so in a notification with the actions that fix it.
  */
 import { execFile } from 'child_process';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import { SettingsService } from '../config/settingsService';
 import { Installer } from './installer';
@@ -48,12 +49,17 @@ export class InterpreterService implements vscode.Disposable {
    * `resource` names the workspace folder a virtual environment would be made in.
    */
   async ensureReplaydbg(interpreter: Interpreter, resource?: vscode.Uri): Promise<boolean> {
-    if (this.working.has(interpreter.command)) {
+    // Where the adapter and the language server run: `-m replaydbg` finds a `replaydbg/`
+    // folder in the working directory, so the probe must look from the same one.
+    const cwd = ((resource && vscode.workspace.getWorkspaceFolder(resource))
+      ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? os.tmpdir();
+    const key = `${interpreter.command}\0${cwd}`;
+    if (this.working.has(key)) {
       return true;
     }
-    const problem = await probe(interpreter);
+    const problem = await probe(interpreter, cwd);
     if (problem === undefined) {
-      this.working.add(interpreter.command);
+      this.working.add(key);
       return true;
     }
     void this.explain(problem, interpreter, resource);
@@ -107,9 +113,9 @@ export class InterpreterService implements vscode.Disposable {
   }
 }
 
-function probe(interpreter: Interpreter): Promise<string | undefined> {
+function probe(interpreter: Interpreter, cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(interpreter.command, ['-m', 'replaydbg', '--version'], { timeout: PROBE_TIMEOUT_MS },
+    execFile(interpreter.command, ['-m', 'replaydbg', '--version'], { timeout: PROBE_TIMEOUT_MS, cwd },
       (error, _stdout, stderr) => {
         resolve(probeProblem(interpreter, error, stderr));
       });

@@ -22,7 +22,11 @@ OnResponse = Callable[[Message], None]
 
 #: Requests that ask nothing of a session that has ended: once it has, they succeed. A failed
 #: ``configurationDone`` is a toast in VS Code, on top of the launch's own error dialog.
-MOOT_WHEN_ENDED = frozenset({"configurationDone", "disconnect", "terminate"})
+MOOT_WHEN_ENDED = frozenset({"configurationDone", "disconnect", "terminate", "threads"})
+
+#: What a moot request answers once the session has ended: an ended session has no threads
+#: (VS Code asks for them after a ``thread`` event that raced the end; a failure is a toast).
+ENDED_BODIES: dict[str, Message] = {"threads": {"threads": []}}
 
 
 class Proxy:
@@ -125,7 +129,7 @@ class Proxy:
             if self.debugpy is None:
                 self.respond(message, error=f"'{message.get('command')}' before 'initialize'")
             elif message.get("command") in MOOT_WHEN_ENDED:
-                self.respond(message)
+                self.respond(message, ENDED_BODIES.get(str(message.get("command"))))
             else:
                 self.respond(message, error="the debug session has ended")
             return
@@ -177,4 +181,6 @@ class Proxy:
                                "success": command in MOOT_WHEN_ENDED}
             if not answer["success"]:
                 answer["message"] = "the debug session has ended"
+            elif command in ENDED_BODIES:
+                answer["body"] = ENDED_BODIES[command]
             callback(answer)
