@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from replaydbg.errors import ReplaydbgError
 from replaydbg.histcheck.as_rules import as_finding
@@ -23,25 +24,29 @@ from replaydbg.project.pyproject import load_project
 from replaydbg.project.specs import SetupSpecs
 
 
-def replay_request(root: Path) -> tuple[Request | None, str]:
-    """What to replay for the project at ``root`` (None without histories), or the problem."""
+class Replaying(NamedTuple):
+    """What the project's configuration says to replay, read once."""
+
+    #: The replay request (None: no histories, or a broken table).
+    request: Request | None
+    #: Why nothing is replayed when the table is broken ('' otherwise).
+    problem: str
+    #: Whether recent histories are pulled (``[tool.replaydbg.recent_histories]``).
+    pulls: bool
+
+
+def replay_request(root: Path) -> Replaying:
+    """What to replay for the project at ``root``, and whether it pulls recent histories."""
     try:
         project = load_project(root)
     except ReplaydbgError as err:
-        return None, f"saved histories are not replayed: {err}"
+        return Replaying(None, f"saved histories are not replayed: {err}", False)
+    pulls = project.recent is not None
     if not project.replayed_folders:
-        return None, ""
+        return Replaying(None, "", pulls)
     workflows = project.workflows or (str(root),)
     setup = project.merged_setup(SetupSpecs(), sandbox=None)
-    return Request(project.replayed_folders, workflows, setup.to_json()), ""
-
-
-def pulls_recent(root: Path) -> bool:
-    """Whether the project at ``root`` pulls recent histories (a broken table: no)."""
-    try:
-        return load_project(root).recent is not None
-    except ReplaydbgError:
-        return False  # replay_request has said why
+    return Replaying(Request(project.replayed_folders, workflows, setup.to_json()), "", pulls)
 
 
 def run_results(run: ReplayRun, root: Path) -> Results:

@@ -24,7 +24,7 @@ from replaydbg.lsp.history_pulls import HistoryPulls, PullResult
 from replaydbg.lsp.history_replays import HistoryReplays, ReplayRun
 from replaydbg.lsp.progress import reported
 from replaydbg.lsp.publishing import Analysed, Publisher
-from replaydbg.lsp.replay_results import pulls_recent, replay_request, run_results
+from replaydbg.lsp.replay_results import replay_request, run_results
 from replaydbg.lsp.settings import Settings, read_settings
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class Session:
 
     def _configure_replays(self) -> None:
         """Replay the project's saved histories now, and on every save of changed code."""
-        request, problem = replay_request(self.analyzer.root)
+        request, problem, pulls = replay_request(self.analyzer.root)
         if problem:
             self._warn([problem])
         enabled = self.settings.enable and self.settings.replay_histories
@@ -91,7 +91,7 @@ class Session:
             self.last_replay = None
             self.publisher.publish_replayed({})
         self.replays.run()
-        self.pulls.enabled = self.replays.enabled and pulls_recent(self.analyzer.root)
+        self.pulls.enabled = self.replays.enabled and pulls
         self.pulls.pull()
 
     async def pull_now(self) -> PullResult | None:
