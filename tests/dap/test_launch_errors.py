@@ -24,8 +24,10 @@ def test_an_ambiguous_workflow_names_the_launch_attribute_and_later_requests_fai
         # The editor may still send what it was about to: each gets an answer. Ending the
         # configuration of an ended session asks nothing (a failure would be a second toast).
         assert adapter.request(3, "configurationDone")["success"]
-        threads = adapter.request(4, "threads")
-        assert not threads["success"] and "ended" in threads["message"]
+        assert adapter.request(4, "threads")["body"] == {"threads": []}
+        # A request that asks something of the session is refused, saying why.
+        stack = adapter.request(5, "stackTrace", threadId=1)
+        assert not stack["success"] and "ended" in stack["message"]
     assert adapter.proc.returncode == 0
 
 
