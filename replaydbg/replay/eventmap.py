@@ -145,7 +145,8 @@ class _Builder:
         #: Where the workflow waited at the end of the latest task that left it waiting.
         self.last_waiting: tuple[SourceLocation, ...] = ()
         self.command_sites: dict[tuple[str, int | None], SourceLocation | None] = {}
-        self._claimed: list[int] = []  # command events mapped since the last drain
+        #: Events a task's commands or jobs mapped since the last drain: final with the task.
+        self._claimed: list[int] = []
         #: Per activation: where a debugger stops for its workflow task (the landing of its
         #: first job, see _landing_positions; None: no workflow code runs in it).
         self.start_landing: dict[int, int | None] = {}
@@ -168,8 +169,12 @@ class _Builder:
         if group[-1].waiting_at:
             self.last_waiting = tuple(group[-1].waiting_at)
 
-    def drain_commands(self) -> list[int]:
-        """Ids of the command events mapped since the last call."""
+    def drain_claimed(self) -> list[int]:
+        """Ids of the events mapped by a task's commands or jobs since the last call.
+
+        A job may apply an event after its task's WorkflowTaskStarted (a patch marker the
+        previous task recorded): final with the task all the same, which nothing later changes.
+        """
         claimed, self._claimed = self._claimed, []
         return claimed
 
@@ -309,6 +314,7 @@ class _Builder:
                                                      note=f"{note}: {claimed.note}")
                     continue
                 event = self.events[event_id - 1]
+                self._claimed.append(event_id)
                 self.out[event_id] = EventMapping(
                     event_id, event_type_name(event.event_type), "applied",
                     activation=activation.index, position=job.index, job=job.variant,
@@ -448,7 +454,7 @@ class EventMapStream:
 
     A debugger plans its stops from it before the replay ends. After the task whose
     activations end at index N is added, every event up to the task's WorkflowTaskStarted and
-    every command event of the task is final: later tasks only apply later events.
+    every event its commands and jobs mapped is final: later tasks only apply later events.
     """
 
     def __init__(self, history: History, recording: Recording, *,
@@ -492,7 +498,7 @@ class EventMapStream:
             started = min(group[0].history_length, len(events))
             final_ids = list(range(self._prefix + 1, started + 1))
             self._prefix = max(self._prefix, started)
-            final_ids += builder.drain_commands()
+            final_ids += builder.drain_claimed()
             for event_id in final_ids:
                 if event_id not in self._settled:
                     self._settled.add(event_id)
