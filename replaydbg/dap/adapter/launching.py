@@ -118,6 +118,8 @@ class Launcher:
             # The mapping run reads the binary copy too (parsed ~20x faster than JSON).
             self.mapping = MappingRun(config, str(self._debuggee_history), history.workflow_id,
                                       self._mapped_batch(len(history.events)))
+            if self.failed:  # the debuggee said why first: no map is wanted
+                self.mapping.cancel()
         except ReplaydbgError as err:
             self.fail(str(err))
             return
@@ -254,6 +256,10 @@ class Launcher:
             self.failed = True
             pending, self._request = self._request, None
         self.answered.set()
+        if self.mapping is not None:
+            # The debuggee may say why first; a mapping run still importing the user's code
+            # (at a lower priority, on a busy machine) would outlive the session by seconds.
+            self.mapping.cancel()
         message = in_launch_terms(message)
         self._end_progress()  # before the answer and `terminated`
         session.proxy.send_event("output", {"category": "stderr", "output": f"{message}\n"})
