@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import WorkflowHistory
+
+if TYPE_CHECKING:  # the client module costs ~0.17 s: a debug adapter loading a history
+    from temporalio.client import WorkflowHistory  # must not pay it on the first stop's way
 
 _PREFIX = "EVENT_TYPE_"
 
@@ -48,4 +51,6 @@ class History:
 
     def to_workflow_history(self) -> WorkflowHistory:
         """The SDK's view of this history, for the ``Replayer``."""
+        from temporalio.client import WorkflowHistory
+
         return WorkflowHistory(self.workflow_id, self.events)
