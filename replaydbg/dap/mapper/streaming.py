@@ -6,7 +6,8 @@ stdout as it goes, so that the debuggee only ever waits for the part of the map 
 to need:
 
 * ``{"mapped": [event, ...], "through": N}`` — final mappings, covering every job and
-  command of activations 0..N (sent in batches, at most every :data:`BATCH_SECONDS`);
+  command of activations 0..N (sent in batches: at first as each task settles, then less
+  and less often, at most every :data:`BATCH_SECONDS`);
 * ``{"report": {...}}`` — last: the whole report (``replaydbg replay --json``'s result);
 * ``{"error": message, "hint": hint}`` — instead of a report, for unusable input.
 
@@ -35,8 +36,12 @@ from replaydbg.replay.eventmap import EventMapping, EventMapStream
 from replaydbg.replay.report import check_setup, explain, mapping_json
 from replaydbg.replay.runtime import NoStops, ReplayContext
 
-#: How often mapped events are sent: each batch makes the adapter re-plan.
+#: How often mapped events are sent once the replay is under way: each batch makes the
+#: adapter re-plan and message the debuggee.
 BATCH_SECONDS = 0.1
+#: The gap after the first batch, doubled after each one up to BATCH_SECONDS: the first stop
+#: is usually in the first tasks, and a debuggee there waits for them.
+FIRST_GAP = 0.002
 
 
 class StreamingMap(NoStops):
@@ -50,6 +55,7 @@ class StreamingMap(NoStops):
         self._pending: list[EventMapping] = []
         self._through: int | None = None
         self._sent_at = 0.0
+        self._gap = 0.0  # until the next batch may go (see FIRST_GAP)
 
     def workflow_code(self, running: bool) -> None:
         """An activation starts: the ones before it are closed, and may settle a task."""
@@ -61,7 +67,7 @@ class StreamingMap(NoStops):
             self.stream = EventMapStream(self._history, recording,
                                          compare_payloads=self._compare)
         self.settle()
-        if self._through is not None and time.monotonic() - self._sent_at >= BATCH_SECONDS:
+        if self._through is not None and time.monotonic() - self._sent_at >= self._gap:
             self.flush()
 
     def settle(self, *, final: bool = False) -> None:
@@ -81,6 +87,7 @@ class StreamingMap(NoStops):
                                      for m in self._pending], "through": self._through})
         self._pending = []
         self._sent_at = time.monotonic()
+        self._gap = min(BATCH_SECONDS, max(FIRST_GAP, 2 * self._gap))
 
 
 def write(out: IO[str], message: dict[str, Any]) -> None:
