@@ -23,8 +23,9 @@ ENV_ADDRESS = "REPLAYDBG_CONTROL"
 ENV_TOKEN = "REPLAYDBG_CONTROL_TOKEN"
 #: The session's settings for the debuggee (workflows, setup, codec...), as JSON.
 ENV_SESSION = "REPLAYDBG_SESSION"
-#: Where debugpy's adapter listens for the debuggee (``HOST:PORT``), and the folder of the
-#: adapter's own debugpy package, which the debuggee imports (the user's interpreter need
+#: Set: the debuggee runs under debugpy, whose adapter says where it listens over the control
+#: channel (a ``debugpy`` message: the debuggee starts before it listens). And the folder of
+#: the adapter's own debugpy package, which the debuggee imports (the user's interpreter need
 #: not have debugpy installed).
 ENV_DEBUGPY = "REPLAYDBG_DEBUGPY"
 ENV_DEBUGPY_HOME = "REPLAYDBG_DEBUGPY_HOME"

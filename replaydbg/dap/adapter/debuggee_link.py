@@ -29,6 +29,8 @@ class DebuggeeLink:
         self._next_id = 0
         self._waiting: dict[int, threading.Event] = {}
         self._replies: dict[int, Message] = {}
+        self._hello = False  # the debuggee said hello: posts go out at once
+        self._posts: list[Message] = []  # posted before it did
 
     @property
     def address(self) -> str:
@@ -64,6 +66,14 @@ class DebuggeeLink:
         with self._lock:
             return self._replies.pop(call_id, None)
 
+    def post(self, message: Message) -> None:
+        """Send a message the debuggee needs whenever it connects (now, or on its hello)."""
+        with self._lock:
+            if not self._hello:
+                self._posts.append(message)
+                return
+        self.call(message, wait=False)
+
     def decode(self, payload: Mapping[str, Any]) -> Any:
         """Decode a payload with the user's converter and codec (only the debuggee has them)."""
         reply = self.call({"type": "decode", "payload": payload}, timeout=5.0)
@@ -89,6 +99,10 @@ class DebuggeeLink:
             self._on_stop(message.get("stop") or {})
             channel.send({"type": "ack", "id": message.get("id")})
         elif kind == "hello":
+            with self._lock:
+                self._hello, posts, self._posts = True, self._posts, []
+            for post in posts:
+                self.call(post, wait=False)
             self._on_hello(message)
         elif kind == "result":
             self._on_result(message)

@@ -91,18 +91,26 @@ class DebugpyAdapter:
         self._stdout: IO[bytes] = self._proc.stdout
         self._on_message = on_message
         self._on_exit = on_exit
-        self._debuggee_spec: tuple[list[str], str, dict[str, str]] | None = None
+        self._on_listening: Callable[[str], None] | None = None
         self.debuggee: DebuggeeProcess | None = None
         self._connected = False  # the debuggee connected to debugpy (it sent "process")
         threading.Thread(target=self._read, name="replaydbg-debugpy", daemon=True).start()
 
-    def start_when_listening(self, command: Sequence[str], cwd: str,
-                             env: Mapping[str, str]) -> None:
-        """Start the debuggee as soon as debugpy listens for it (after ``attach``).
+    def start_debuggee(self, command: Sequence[str], cwd: str, env: Mapping[str, str],
+                       on_listening: Callable[[str], None]) -> None:
+        """Start the debuggee now; ``on_listening(HOST:PORT)`` once debugpy listens for it.
 
-        Its environment gets the address to connect to (:data:`control.ENV_DEBUGPY`).
+        Its start-up (the SDK's imports, ~0.3 s) then overlaps debugpy's handling of the
+        ``attach``; it connects when told where (see :data:`control.ENV_DEBUGPY`).
         """
-        self._debuggee_spec = (list(command), cwd, dict(env))
+        self._on_listening = on_listening
+        try:
+            self.debuggee = DebuggeeProcess(command, cwd, {**env, control.ENV_DEBUGPY: "1"},
+                                            self._debuggee_says)
+        except OSError as err:
+            self._on_message({"type": "event", "event": "output", "body": {
+                "category": "stderr", "output": f"replaydbg: cannot start {command[0]}: {err}\n"}})
+            threading.Thread(target=self._orphaned, daemon=True).start()
 
     def send(self, message: Message) -> int:
         """Send a message to debugpy; returns the seq it was given."""
@@ -126,26 +134,15 @@ class DebugpyAdapter:
         """Act on what debugpy says of its debuggee; False for an event of ours only."""
         name, body = event.get("event"), event.get("body") or {}
         if name == "debugpyWaitingForServer":
-            self._start_debuggee(f"{body.get('host')}:{body.get('port')}")
+            on_listening, self._on_listening = self._on_listening, None
+            if on_listening is not None:
+                on_listening(f"{body.get('host')}:{body.get('port')}")
             return False
         if name == "process":
             self._connected = True
         elif name == "terminated" and self.debuggee is not None:
             self.debuggee.exited.wait(_EXIT_WAIT)  # "exited" first, as a launcher says it
         return True
-
-    def _start_debuggee(self, address: str) -> None:
-        spec, self._debuggee_spec = self._debuggee_spec, None
-        if spec is None:
-            return
-        command, cwd, env = spec
-        env[control.ENV_DEBUGPY] = address
-        try:
-            self.debuggee = DebuggeeProcess(command, cwd, env, self._debuggee_says)
-        except OSError as err:
-            self._on_message({"type": "event", "event": "output", "body": {
-                "category": "stderr", "output": f"replaydbg: cannot start {command[0]}: {err}\n"}})
-            threading.Thread(target=self._orphaned, daemon=True).start()
 
     def _debuggee_says(self, message: Message) -> None:
         self._on_message(message)

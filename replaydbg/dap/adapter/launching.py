@@ -81,22 +81,27 @@ class Launcher:
         self._progress("progressStart", title="Replay", message="loading the history")
         try:
             self.workdir = make_workdir()
-            history_file = config.history_file
-            if history_file is None:
-                self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
-                history_file = fetch_to_file(config, self.workdir)
         except ReplaydbgError as err:
             self.loaded.set()
             self.fail(str(err), request)
             return
         session.link = session.plans.new_link()
         self._request = request
-        # The debuggee starts (and imports the SDK) while the history loads.
-        threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
+        # The debuggee starts (and imports the SDK) while the history is fetched and loaded.
         debugpy = session.proxy.debugpy
         assert debugpy is not None  # a launch comes after initialize
         session.proxy.forward({**request, "command": "attach",
                                "arguments": self.debugpy_attach(debugpy)}, self._launched)
+        history_file = config.history_file
+        if history_file is None:
+            self._progress("progressUpdate", message=f"fetching {config.workflow_id}")
+            try:
+                history_file = fetch_to_file(config, self.workdir)
+            except ReplaydbgError as err:
+                self.loaded.set()
+                self.fail(str(err))  # answers the launch, which waits for debugpy's answer
+                return
+        threading.Thread(target=self._load, args=(history_file,), daemon=True).start()
 
     def _load(self, history_file: str) -> None:
         """Load the history, give the debuggee a copy, start mapping it."""
@@ -296,10 +301,10 @@ class Launcher:
                        link: DebuggeeLink | None = None) -> dict[str, Any]:
         """Have ``adapter`` start a debuggee (default: the session's); its ``attach`` arguments.
 
-        debugpy attaches by listening for the debuggee, which ``adapter`` starts as soon as
-        debugpy listens (see :mod:`.debuggee_process`): in the user's interpreter, working
-        directory and environment, as debugpy's launcher would. ``link``: the control
-        channel of another debuggee, such as a standby's.
+        debugpy attaches by listening for the debuggee, which ``adapter`` starts at once (see
+        :mod:`.debuggee_process`): in the user's interpreter, working directory and
+        environment, as debugpy's launcher would. It is told where debugpy listens over
+        ``link``: the session's control channel, or another debuggee's, such as a standby's.
         """
         config, link = self._session.config, link or self._session.link
         assert config is not None and link is not None
@@ -312,8 +317,10 @@ class Launcher:
                     control.ENV_DEBUGPY_HOME: _debugpy_home()})
         # Frozen modules hide the standard library's lines from the debugger (debugpy's
         # launcher turns them off too).
-        adapter.start_when_listening([*config.python, "-X", "frozen_modules=off", "-m",
-                                      "replaydbg.dap.debuggee"], config.cwd, env)
+        adapter.start_debuggee([*config.python, "-X", "frozen_modules=off", "-m",
+                                "replaydbg.dap.debuggee"], config.cwd, env,
+                               lambda address: link.post({"type": "debugpy",
+                                                          "address": address}))
         return {"listen": {"host": "127.0.0.1", "port": 0}, "justMyCode": config.just_my_code,
                 # Its output is read from its pipes (debuggee_process), not from pydevd.
                 "redirectOutput": False,

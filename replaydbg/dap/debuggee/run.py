@@ -33,11 +33,10 @@ def main() -> int:
     return 0 if status.get("status") == "ok" else 1
 
 
-def _debug() -> None:
+def _debug(stops: PlannedStops) -> None:
     """Connect to debugpy, once our own start-up is done: nothing of it is user code."""
-    address = os.environ.get(control.ENV_DEBUGPY)
-    if address:  # else run without a debugger (as the tests of the debuggee's plan do)
-        pydevd_glue.connect(address, os.environ[control.ENV_DEBUGPY_HOME])
+    if os.environ.get(control.ENV_DEBUGPY):  # else no debugger (the plan's tests run so)
+        pydevd_glue.connect(stops.wait_for_debugpy(), os.environ[control.ENV_DEBUGPY_HOME])
     pydevd_glue.prepare()
 
 
@@ -57,7 +56,7 @@ def _replay(session: dict[str, Any], stops: PlannedStops) -> dict[str, Any]:
     specs.add_import_paths()  # the project's folder: its workflow and setup specs import
     try:
         history = load_history(stops.history["file"], workflow_id=stops.history["workflowId"])
-        _debug()
+        _debug(stops)
         # With the user's converter or codec, or justMyCode off, code the user may want to
         # stop in runs between activations: trace everything then.
         stops.window = bool(not specs.custom_payloads and session.get("justMyCode", True)

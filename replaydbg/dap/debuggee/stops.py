@@ -30,6 +30,9 @@ class PlannedStops:
         self._plan: dict[tuple[int, str, int], dict[str, Any]] = {}
         self._have_plan = threading.Event()
         self._have_history = threading.Event()
+        self._have_debugpy = threading.Event()
+        #: ``HOST:PORT`` where debugpy's adapter listens for this process, once told.
+        self.debugpy_address = ""
         #: Guards the plan; notified when it grows.
         self._grown = threading.Condition()
         self._complete = False
@@ -73,6 +76,9 @@ class PlannedStops:
             if message.get("type") == "plan":
                 self._take_plan(message)
                 self._channel.send({"type": "done", "id": message.get("id")})
+            elif message.get("type") == "debugpy":  # where debugpy's adapter listens
+                self.debugpy_address = str(message.get("address"))
+                self._have_debugpy.set()
             elif message.get("type") == "history":  # always before the first plan
                 self.history = message
                 self._have_history.set()
@@ -145,6 +151,14 @@ class PlannedStops:
         away the control channel closes and this process exits.
         """
         self._have_history.wait()
+
+    def wait_for_debugpy(self) -> str:
+        """Block until the adapter says where debugpy listens; returns ``HOST:PORT``.
+
+        No time limit, as for the history: if the adapter goes, this process exits.
+        """
+        self._have_debugpy.wait()
+        return self.debugpy_address
 
     def wait_for_plan(self, timeout: float | None = None) -> None:
         """Block until the adapter sent the first stop plan.
