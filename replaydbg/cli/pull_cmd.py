@@ -9,7 +9,6 @@ saved histories; in CI, run it before ``replaydbg check --replay-histories``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -56,6 +55,8 @@ def add_parser(hsub: Any) -> None:
 
 def run_pull(args: argparse.Namespace) -> int:
     """Entry point of ``replaydbg history pull``."""
+    import asyncio  # here: the parser imports this module for every command
+
     from replaydbg.cli.sources import fetch_options
     from replaydbg.history.connect import connect, resolve_settings
     from replaydbg.project.pyproject import ProjectConfig, load_project

@@ -10,13 +10,10 @@ report so far is printed).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +133,10 @@ def add_parser(sub: Any) -> None:
 
 def run_shadow(args: argparse.Namespace) -> int:
     """Entry point of ``replaydbg shadow``."""
+    import asyncio  # here, as the rest: the parser imports this module for every command
+    import contextlib
+    import tempfile
+
     from replaydbg.cli.converters import codec_options_from_args
     from replaydbg.cli.progress import Progress
     from replaydbg.cli.replay_cmd import setup_specs
@@ -238,6 +239,7 @@ async def _run(args: argparse.Namespace, selection: Selection | None, pool: Repl
 def _on_temporal(args: argparse.Namespace, selection: Selection,
                  options: ReplayOptions) -> ShadowReport:
     """Run the shadowing on the cluster; its report (partial when interrupted)."""
+    import asyncio
     import uuid
 
     from replaydbg.cli.progress import Progress
@@ -267,6 +269,8 @@ def _on_temporal(args: argparse.Namespace, selection: Selection,
 
 async def _start(args: argparse.Namespace, selection: Selection, given: Any, progress: Progress,
                  on_digest: Any, workflow_id: str) -> dict[str, Any]:
+    import tempfile
+
     from replaydbg.cli.sources import fetch_options
     from replaydbg.history.connect import connect, resolve_settings
     from replaydbg.shadow.distributed.starter import run_on_temporal
@@ -288,7 +292,10 @@ async def _start(args: argparse.Namespace, selection: Selection, given: Any, pro
 
 def run_worker(args: argparse.Namespace) -> int:
     """Entry point of ``replaydbg shadow-worker``."""
+    import asyncio
+    import contextlib
     import signal
+    import tempfile
 
     from replaydbg.cli.converters import codec_options_from_args
     from replaydbg.cli.replay_cmd import setup_specs
