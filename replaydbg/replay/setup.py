@@ -38,6 +38,11 @@ from replaydbg.replay.runtime import RecordingWorkflowRunner
 #: mode adds for the SDK's own runner but not for a runner we wrap.
 PASSTHROUGH = ("replaydbg", "_pydevd_bundle", "_pydev_bundle", "_pydevd_sys_monitoring",
                "pydevd", "debugpy")
+#: The replaying worker's build id. Without one the SDK hashes the bytecode of every loaded
+#: module (~0.1 s, before the first activation of every replay process). Its default would be
+#: this process's hash, never the user's worker's, so no replay could reproduce it anyway;
+#: a plugin that sets one keeps it (plugins configure the replayer after these arguments).
+REPLAY_BUILD_ID = "replaydbg-replay"
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class WorkerSetup:
         nothing more, at the SDK's own speed; the few that fail are replayed again recording.
         """
         return {
+            "build_id": REPLAY_BUILD_ID,
             "plugins": list(self.plugins),
             "interceptors": list(self.interceptors),
             "data_converter": self.data_converter or DataConverter.default,
