@@ -6,11 +6,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from temporalio.plugin import SimplePlugin
+from temporalio.worker import Replayer, ReplayerConfig
 
 from replaydbg.errors import WorkerSetupError
 from replaydbg.project import SetupSpecs
 from replaydbg.replay import find_workflow, replay_history
-from replaydbg.replay.setup import WorkerSetup
+from replaydbg.replay.setup import REPLAY_BUILD_ID, WorkerSetup
 from tests.replay.conftest import EXAMPLES
 from tests.replay.helpers import load
 from tests.replay.setup_fixtures import worker_setup
@@ -86,3 +88,33 @@ def test_setup_specs_travel_as_json() -> None:
     specs = SetupSpecs(("a:b",), ("c:d",), "e:f", ("g:h",), ("i",), False)
     assert SetupSpecs.from_json(specs.to_json()) == specs
     assert WorkerSetup().effective_converter() is not None
+
+
+class _BuildIdPlugin(SimplePlugin):
+    """A plugin that sets the worker's build id, as a deployment-versioned worker may."""
+
+    def __init__(self) -> None:
+        super().__init__("tests.build-id")
+
+    def configure_replayer(self, config: ReplayerConfig) -> ReplayerConfig:
+        config["build_id"] = "shop-2026-12"
+        return super().configure_replayer(config)
+
+
+def test_replays_name_a_build_id_unless_a_plugin_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without one, the SDK hashes every loaded module's bytecode (~0.1 s) per process.
+    from temporalio.worker import _replayer
+
+    def hashed() -> str:
+        raise AssertionError("the SDK computed a default build id")
+
+    monkeypatch.setattr(_replayer, "load_default_build_id", hashed)
+    report = _replay(SetupSpecs())
+    assert report.ok, report.error
+    workflows = [find_workflow(["orders.workflows"], "OrderWorkflow").cls]
+    config = Replayer(workflows=workflows, **WorkerSetup().replayer_arguments()).config(
+        active_config=True)
+    assert config.get("build_id") == REPLAY_BUILD_ID
+    plugged = WorkerSetup(plugins=(_BuildIdPlugin(),)).replayer_arguments()
+    active = Replayer(workflows=workflows, **plugged).config(active_config=True)
+    assert active.get("build_id") == "shop-2026-12"
