@@ -354,6 +354,7 @@ async function eventBreakpointScenario() {
   });
   await step('F5: the snippet configuration stops on entry (event 1)', async () => {
     await page.locator('.part.editor').click();
+    const pressed = Date.now();
     await press('F5');
     await waitFor('F5 to start a debug session', 45_000, async () =>
       (await driver('sessions')).started.length > 0).catch(async (error) => {
@@ -363,6 +364,11 @@ async function eventBreakpointScenario() {
       throw new Failure(`${error.message}\nnotifications: ${format(await notifications())}`);
     });
     log(`stop 1: ${stop.description} at ${stop.frame?.path}:${stop.frame?.line}`);
+    // The extension's part (configuration, interpreter, adapter start) is until VS Code
+    // sends `initialize`; the adapter's from `launch` to the stop.
+    const sent = await driver('requestTimes');
+    log(`F5 -> initialize sent: ${sent.initialize - pressed} ms; launch -> stopped: `
+      + `${stop.at - sent.launch} ms; F5 -> stopped: ${stop.at - pressed} ms`);
     check(stop.description === 'Event 1 WorkflowExecutionStarted',
       `first stop should be on entry, got ${format(stop)}`);
     check(stop.frame && stop.frame.path === ORIGINAL && stop.frame.line === m.fetch,
