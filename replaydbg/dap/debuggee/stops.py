@@ -32,7 +32,7 @@ class PlannedStops:
         self._have_history = threading.Event()
         self._have_debugpy = threading.Event()
         #: ``HOST:PORT`` where debugpy's adapter listens for this process, once told.
-        self.debugpy_address = ""
+        self._debugpy_address = ""
         #: Guards the plan; notified when it grows.
         self._grown = threading.Condition()
         self._complete = False
@@ -77,7 +77,7 @@ class PlannedStops:
                 self._take_plan(message)
                 self._channel.send({"type": "done", "id": message.get("id")})
             elif message.get("type") == "debugpy":  # where debugpy's adapter listens
-                self.debugpy_address = str(message.get("address"))
+                self._debugpy_address = str(message.get("address"))
                 self._have_debugpy.set()
             elif message.get("type") == "history":  # always before the first plan
                 self.history = message
@@ -158,7 +158,7 @@ class PlannedStops:
         No time limit, as for the history: if the adapter goes, this process exits.
         """
         self._have_debugpy.wait()
-        return self.debugpy_address
+        return self._debugpy_address
 
     def wait_for_plan(self, timeout: float | None = None) -> None:
         """Block until the adapter sent the first stop plan.
