@@ -67,6 +67,10 @@ class ReplayOptions:
 WORKER_LOGGER = "temporalio.worker._workflow"
 #: ...and of the workflow code's own exception that fails the task.
 _FAILED_ACTIVATION = "Failed handling activation"
+#: The SDK's records of an eviction that did not go through at once (it retries). After a
+#: failed task, a deadlock above all, they are its echo: the SDK interrupts the spinning
+#: thread, and an eviction that runs before the interrupted task unwinds finds it pending.
+_EVICTION_RETRIES = ("Failed running eviction job", "Timed out running eviction job")
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,14 @@ class _TaskFailures(logging.Filter):
         self.seen = False
 
     def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
         if (getattr(record, "__temporal_error_identifier", None) == "WorkflowTaskFailure"
-                or str(record.msg).startswith(_FAILED_ACTIVATION)):
+                or message.startswith(_FAILED_ACTIVATION)):
             self.seen = True
+            return False
+        if self.seen and message.startswith(_EVICTION_RETRIES):
+            logger.debug("the SDK retries the eviction of a failed task: %s",
+                         record.getMessage().split(",")[0])
             return False
         return True
 
