@@ -171,7 +171,8 @@ def _group_lines(group: Group) -> Iterator[str]:
     if first.status == FAILED and first.kind:
         head += f": {first.kind}"
     yield head + (f" at {where}" if where else "")
-    yield f"    {first.message}"
+    for line in first.message.splitlines() or [""]:  # a multi-line message keeps its nesting
+        yield f"    {line}"
     if first.hint:
         yield f"    hint: {first.hint}"
     examples = ", ".join(_name(o) for o in group.outcomes[:EXAMPLES])

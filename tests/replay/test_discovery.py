@@ -329,3 +329,26 @@ def test_a_package_name_already_bound_elsewhere_is_named(project: Path) -> None:
         find_workflow(["elsewhere/vendor/flows.py:Alpha"], "Alpha")
     assert "elsewhere/vendor/flows.py imports as 'vendor.flows', a name already taken by " \
            "vendor" in str(info.value)
+
+
+def test_a_mock_in_a_test_module_does_not_hide_the_workflow(project: Path) -> None:
+    """samples-python's tests define ``MockedComposeGreetingWorkflow`` with the real type name."""
+    _package(project, "pkgm")
+    tests = project / "tests"
+    tests.mkdir()
+    mock = WORKFLOWS.replace("class Alpha", "class MockAlpha")
+    (tests / "test_flows.py").write_text(
+        mock.replace("@workflow.defn\n", '@workflow.defn(name="Alpha")\n'))
+    assert find_workflow([], "Alpha").qualified == "pkgm.flows:Alpha"
+    # Only the test module has the type: it is the one.
+    assert find_workflow([str(tests)], "Alpha").cls.__name__ == "MockAlpha"
+
+
+def test_two_workflows_outside_tests_still_ask_to_choose(project: Path) -> None:
+    _package(project, "pkgn")
+    _package(project, "pkgo")
+    (project / "test_flows.py").write_text(WORKFLOWS)
+    with pytest.raises(WorkflowDiscoveryError) as info:
+        find_workflow([], "Alpha")
+    assert "pkgn.flows:Alpha" in str(info.value) and "pkgo.flows:Alpha" in str(info.value)
+    assert "test_flows" not in str(info.value)
