@@ -62,7 +62,8 @@ def _call_factory(factory: Any, spec: str, what: str, option: str) -> Any:
         return factory()
     except TypeError as err:
         raise WorkerSetupError(
-            f"{spec} ({option}) is a function that needs arguments: {err}",
+            f"{spec} ({option}) is a {'class' if isinstance(factory, type) else 'function'} "
+            f"that needs arguments: {err}",
             hint=f"name a {what} instance, or a function that takes no arguments") from err
     except Exception as err:  # the user's factory raised
         raise WorkerSetupError(f"{spec} ({option}) raised {type(err).__name__}: {err}",

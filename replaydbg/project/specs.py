@@ -16,6 +16,8 @@ from replaydbg.errors import WorkerSetupError
 from replaydbg.project.objects import load_object
 
 if TYPE_CHECKING:
+    from temporalio.converter import DataConverter
+
     from replaydbg.replay.setup import WorkerSetup
 
 
@@ -69,7 +71,6 @@ class SetupSpecs:
         """Import every object named; a bad name is a :class:`WorkerSetupError`."""
         # Here, not at the top: the debug adapter reads specs long before anything resolves
         # them, and the SDK's worker package costs ~0.1 s to import.
-        from temporalio.converter import DataConverter
         from temporalio.worker import Interceptor, Plugin
 
         from replaydbg.replay.setup import WorkerSetup
@@ -83,8 +84,8 @@ class SetupSpecs:
                              for s in self.interceptors)
         converter = None
         if self.data_converter:
-            converter = self._load(self.data_converter, "data converter", "--data-converter",
-                                   DataConverter, "a temporalio DataConverter")
+            converter = _data_converter(
+                self.data_converter, self.origins.get(self.data_converter, "--data-converter"))
         types = tuple(_exception_class(s, self.origins.get(s, "--failure-type"))
                       for s in self.failure_types)
         return WorkerSetup(plugins, interceptors, converter, types, self.passthrough,
@@ -102,6 +103,33 @@ def _typed(value: Any, kind: type, spec: str, option: str, expected: str) -> Any
                                hint=f"{option} takes package.module:attribute naming {expected} "
                                "or a function without arguments that returns one")
     return value
+
+
+_CONVERTER_KINDS = "a temporalio DataConverter, PayloadCodec or PayloadConverter"
+
+
+def _data_converter(spec: str, option: str) -> DataConverter:
+    """The converter ``spec`` names; a payload codec or converter goes in the default one.
+
+    A project's worker often writes ``dataclasses.replace(converter.default(),
+    payload_codec=EncryptionCodec())`` in its ``main``, so the module has the codec class but
+    no converter attribute to name: naming the codec (or payload converter) class is enough.
+    """
+    import dataclasses
+
+    from temporalio.converter import DataConverter, PayloadCodec, PayloadConverter
+
+    value = load_object(spec, "data converter", option=option, call=False)
+    if callable(value) and not isinstance(value, (DataConverter, PayloadCodec)):
+        value = load_object(spec, "data converter", option=option)  # a class or factory
+    if isinstance(value, DataConverter):
+        return value
+    if isinstance(value, PayloadCodec):
+        return dataclasses.replace(DataConverter.default, payload_codec=value)
+    if isinstance(value, PayloadConverter):  # the SDK makes one per converter from its class
+        return dataclasses.replace(DataConverter.default, payload_converter_class=type(value))
+    result: DataConverter = _typed(value, DataConverter, spec, option, _CONVERTER_KINDS)
+    return result
 
 
 def _exception_class(spec: str, option: str) -> type[BaseException]:

@@ -219,3 +219,14 @@ def test_replay_with_the_codec_server_down_names_it() -> None:
     assert result.code == 2
     assert f"cannot connect to the codec server at {endpoint}" in result.out
     assert "Traceback" not in result.out + result.err
+
+
+def test_the_codec_class_alone_decodes_and_replays() -> None:
+    """What a worker's main passes as ``payload_codec=ZlibCodec()`` is enough to name."""
+    shown = show("--data-converter", "tests.support.zlib_codec:ZlibCodec")
+    assert shown.code == 0, shown.err
+    assert _row(shown.out, 6).endswith('input=["a", 3]')
+    replayed = run_cli("replay", HISTORY, "-q", "--workflow", CHANGED,
+                       "--data-converter", "tests.support.zlib_codec:ZlibCodec")
+    assert replayed.code == 0, replayed.out + replayed.err
+    assert 'recorded ["a", 3], now ["a", 4]' in replayed.out

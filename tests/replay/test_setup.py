@@ -118,3 +118,31 @@ def test_replays_name_a_build_id_unless_a_plugin_does(monkeypatch: pytest.Monkey
     plugged = WorkerSetup(plugins=(_BuildIdPlugin(),)).replayer_arguments()
     active = Replayer(workflows=workflows, **plugged).config(active_config=True)
     assert active.get("build_id") == "shop-2026-12"
+
+
+@pytest.mark.parametrize("spec", ["tests.support.zlib_codec:data_converter",
+                                  "tests.support.zlib_codec:ZlibCodec"])
+def test_a_codec_class_goes_in_the_default_converter(spec: str) -> None:
+    """Workers build ``replace(default(), payload_codec=Codec())`` in main: the class is named."""
+    from tests.support.zlib_codec import ZlibCodec
+
+    converter = SetupSpecs(data_converter=spec).resolve().effective_converter()
+    assert isinstance(converter.payload_codec, ZlibCodec)
+    assert converter.payload_converter_class.__name__ == "DefaultPayloadConverter"
+
+
+def test_a_payload_converter_class_goes_in_the_default_converter() -> None:
+    spec = "tests.replay.setup_fixtures.worker_setup:UpperPayloadConverter"
+    converter = SetupSpecs(data_converter=spec).resolve().effective_converter()
+    assert converter.payload_converter_class.__name__ == "UpperPayloadConverter"
+    assert converter.payload_codec is None
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("tests.replay.setup_fixtures.worker_setup:CountingInterceptor",
+     "not a temporalio DataConverter, PayloadCodec or PayloadConverter"),
+    ("tests.support.zlib_codec:encode_payload", "is a function that needs arguments"),
+])
+def test_a_data_converter_of_another_kind_is_named(spec: str, expected: str) -> None:
+    with pytest.raises(WorkerSetupError, match=expected):
+        SetupSpecs(data_converter=spec).resolve()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from temporalio import worker
+from temporalio.converter import CompositePayloadConverter, DefaultPayloadConverter
 from temporalio.plugin import SimplePlugin
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -45,3 +46,10 @@ not_a_plugin = 42
 
 def needs_arguments(name: str) -> SimplePlugin:
     return SimplePlugin(name)
+
+
+class UpperPayloadConverter(CompositePayloadConverter):
+    """A payload converter class, as a worker gives ``payload_converter_class``."""
+
+    def __init__(self) -> None:
+        super().__init__(*DefaultPayloadConverter.default_encoding_payload_converters)
