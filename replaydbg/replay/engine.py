@@ -24,6 +24,7 @@ from replaydbg.replay.runtime import (
     StopHooks,
     TaskFailureCapture,
 )
+from replaydbg.replay.sandbox_import import import_culprit
 from replaydbg.replay.setup import DEFAULT_SETUP, WorkerSetup
 from replaydbg.replay.source import SourceLocation, UserCode
 from replaydbg.replay.watchdog import DeadlockWatchdog
@@ -151,6 +152,13 @@ def validation_error(err: RuntimeError) -> WorkerSetupError:
                 "restriction, give them: --plugin MODULE:ATTR or --passthrough MODULE (or "
                 "[tool.replaydbg] plugins / passthrough_modules in pyproject.toml); otherwise "
                 "the worker fails the same way: move that code out of import time")
+    elif (culprit := import_culprit(cause)) is not None:
+        text += f"\n    raised importing {culprit.package} ({culprit.where})"
+        hint = (f"{culprit.package} cannot be imported again inside the sandbox (packages with "
+                "native code often cannot); if the worker passes it through, give the same: "
+                f"--passthrough {culprit.package} (or [tool.replaydbg] passthrough_modules, or "
+                "the worker's --plugin MODULE:ATTR); otherwise the worker fails the same way: "
+                "import it under workflow.unsafe.imports_passed_through()")
     else:
         hint = "fix the error above in the workflow's module, or give the worker's plugins"
     return WorkerSetupError(f"{err}: the sandbox could not load the workflow's module:\n"

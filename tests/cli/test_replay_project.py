@@ -112,3 +112,31 @@ def test_a_plugin_named_by_file_is_found_from_the_pyprojects_folder(tmp_path: Pa
     result = run_cli("replay", "-q", cwd=project / "sub")
     assert result.code == 0, result.out + result.err
     assert PLUGIN_MARK in result.err
+
+
+_NATIVE = '''"""Stands for a package with native code, which cannot be imported a second time."""
+
+from temporalio import workflow
+
+if workflow.unsafe.in_sandbox():
+    raise SystemError("Objects/dictobject.c:1899: bad argument to internal function")
+'''
+
+
+def test_an_installed_package_the_sandbox_cannot_import_again_is_named(tmp_path: Path) -> None:
+    """samples-python's encryption workflow imports cryptography: its Rust bindings fail so."""
+    project = make_project(tmp_path)
+    installed = tmp_path / "venv" / "lib" / "site-packages" / "nativelib"
+    installed.mkdir(parents=True)
+    (installed / "__init__.py").write_text(_NATIVE)
+    clocked = project / "clocked.py"
+    clocked.write_text(clocked.read_text().replace("import clocklib", "import nativelib"))
+    env = {"PYTHONPATH": str(installed.parent)}
+    result = run_cli("replay", "-q", "histories", "--workflow", WORKFLOW, cwd=project, env=env)
+    assert result.code == 2, result.out + result.err
+    assert "SystemError" in result.out
+    assert "raised importing nativelib (nativelib line 6)" in result.out
+    assert "--passthrough nativelib" in result.out and "internal error" not in result.out
+    passed = run_cli("replay", "-q", "histories", "--workflow", WORKFLOW,
+                     "--passthrough", "nativelib", cwd=project, env=env)
+    assert passed.code == 0, passed.out + passed.err
