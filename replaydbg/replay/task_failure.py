@@ -62,8 +62,9 @@ class TaskFailureCheck:
         encoding = self.undecodable_encoding
         if encoding is not None:
             return (f"payloads encoded as {encoding} need the worker's converter or codec: give "
-                    "its plugin (--plugin MODULE:ATTR), data converter or PayloadCodec class "
-                    "(--data-converter MODULE:ATTR) or codec server (--codec-endpoint URL)")
+                    "its plugin (--plugin MODULE:ATTR), its data converter or PayloadCodec or "
+                    "PayloadConverter class (--data-converter MODULE:ATTR) or a codec server "
+                    "(--codec-endpoint URL)")
         return None
 
     @property
