@@ -261,8 +261,8 @@ class Discovery:
     def _none_matching(self, workflow_type: str, where: str,
                        candidates: list[WorkflowCandidate]) -> WorkflowDiscoveryError:
         listed = "\n".join(f"    {c.qualified} (workflow type {c.name!r})" for c in candidates)
-        text = f"no workflow with type {workflow_type!r} in {where}; " + (
-            f"found these workflows:\n{listed}" if candidates else "found no @workflow.defn")
+        text = f"no workflow with type {workflow_type!r} in {where}\n" + (
+            f"  found these workflows:\n{listed}" if candidates else "  found no @workflow.defn")
         hint = "pass --workflow path/to/file.py:Class (or package.module:Class), or a " \
                "module/file/directory to scan"
         if self.failures:

@@ -122,9 +122,10 @@ class ShadowReport:
                f"{totals['unusable']:,} unusable")
         if self.fetched or self.cached:
             yield f"  fetched {self.fetched:,} histories, {self.cached:,} from the cache"
+        shown: set[str] = set()
         for group in self.groups():
             yield ""
-            yield from _group_lines(group)
+            yield from _group_lines(group, shown)
 
     def to_json(self) -> dict[str, Any]:
         """``--json``: totals, groups, and every history that did not replay (when kept)."""
@@ -163,7 +164,12 @@ class ShadowReport:
             group.outcomes.extend(outcomes[:max(0, room)])
 
 
-def _group_lines(group: Group) -> Iterator[str]:
+def _group_lines(group: Group, shown: set[str]) -> Iterator[str]:
+    """A group's lines; details already ``shown`` for another group are not repeated.
+
+    A shadow run over a namespace meets many workflow types the scanned code does not
+    define: each is a group, and each would list the same workflows found and the same hint.
+    """
     first, where = group.first, group.where()
     label = _LABELS.get(first.status, first.status.upper())
     times = _histories(group.count)
@@ -171,10 +177,16 @@ def _group_lines(group: Group) -> Iterator[str]:
     if first.status == FAILED and first.kind:
         head += f": {first.kind}"
     yield head + (f" at {where}" if where else "")
-    for line in first.message.splitlines() or [""]:  # a multi-line message keeps its nesting
-        yield f"    {line}"
-    if first.hint:
-        yield f"    hint: {first.hint}"
+    head_line, *details = first.message.splitlines() or [""]
+    repeated = "\n".join([*details, first.hint])
+    yield f"    {head_line}"
+    if details and repeated in shown:
+        yield "    (what was found, and the hint: as above)"
+    else:
+        shown.add(repeated)
+        yield from (f"    {line}" for line in details)  # a multi-line message keeps its nesting
+        if first.hint:
+            yield f"    hint: {first.hint}"
     examples = ", ".join(_name(o) for o in group.outcomes[:EXAMPLES])
     more = f" and {group.count - EXAMPLES:,} more" if group.count > EXAMPLES else ""
     yield f"    e.g. {examples}{more}"

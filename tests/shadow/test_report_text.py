@@ -15,3 +15,16 @@ def test_a_multi_line_message_stays_nested_under_its_group() -> None:
     start = lines.index("    several workflows have type 'Greeting':")
     assert lines[start + 1:start + 4] == ["        a.flows:Greeting", "        b.flows:Greeting",
                                           "    hint: choose one"]
+
+
+def test_what_several_groups_share_is_printed_once() -> None:
+    """A namespace's other workflow types each miss their code: one listing, not one each."""
+    listing = "  found these workflows:\n    a.flows:Greeting (workflow type 'Greeting')"
+    report = ShadowReport()
+    report.add([Outcome(f"h{n}.json", UNUSABLE, message=f"no workflow with type '{kind}' in .\n"
+                        f"{listing}", hint="pass --workflow")
+                for n, kind in enumerate(["Looping", "Looping", "Billing"])])
+    text = "\n".join(report.text())
+    assert text.count("a.flows:Greeting") == 1 and text.count("hint: pass --workflow") == 1
+    assert "no workflow with type 'Looping'" in text and "no workflow with type 'Billing'" in text
+    assert "(what was found, and the hint: as above)" in text
