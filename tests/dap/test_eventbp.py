@@ -181,3 +181,30 @@ def test_latest_reached_names_the_event_of_a_line_stop() -> None:
     # The signal names the activation better than its WorkflowTaskStarted.
     assert plan.latest_reached((3, "job", 0))["eventId"] == 14  # type: ignore[index]
     assert EventPlan([], None).latest_reached((0, "job", 0)) is None
+
+
+def test_next_event_names_an_update_not_the_task_that_delivered_it() -> None:
+    """An update arrives with its task: its Accepted event comes after WorkflowTaskStarted."""
+    started = _event(15, "WorkflowTaskStarted", "workflow-task", 3)
+    accepted = {**_event(18, "WorkflowExecutionUpdateAccepted", "command", 3, None, "approve"),
+                "source": None, "jobPosition": 0}
+    plan = EventPlan([*EVENTS, started, accepted], None)
+    assert plan.next_stoppable((2, "job", 0)) == 18
+    # Back from a later point names it the same way.
+    assert plan.previous_stoppable((4, "job", 0)) == 18
+    # A task with nothing else to show is still named by its WorkflowTaskStarted.
+    assert EventPlan([*EVENTS, started], None).next_stoppable((2, "job", 0)) == 15
+
+
+def test_the_every_event_filter_names_the_update_too_unless_its_task_is_asked_for() -> None:
+    started = _event(15, "WorkflowTaskStarted", "workflow-task", 3)
+    accepted = {**_event(18, "WorkflowExecutionUpdateAccepted", "command", 3, None, "approve"),
+                "source": None, "jobPosition": 0}
+    plan = EventPlan([*EVENTS, started, accepted], None)
+    plan.filters = {"temporal.event"}
+    assert [s.event_id for s in plan.stops()[0]][-1] == 18
+    plan.set_function_breakpoints([{"name": "event:15"}])
+    assert [s.event_id for s in plan.stops()[0]][-1] == 15
+    plan.filters = {"temporal.workflowTask"}
+    plan.set_function_breakpoints([])
+    assert [s.event_id for s in plan.stops()[0]][-1] == 15

@@ -1,10 +1,11 @@
 """Sessions side by side, under load, keep the promises of their breakpoints.
 
-Several sessions at once, each: Next Event to event 13, a function breakpoint set there and
-Continue sent right after its answer. Each must stop at 31, then 39, then end: on a loaded
-machine sessions used to stop at 39 only, or run to the end (the breakpoint's plan reached
-the debuggee after the Continue; it is now applied before the answer). The race is timing
-dependent: this checks the behaviour under load, it cannot force the old interleaving.
+Several sessions at once, each: Next Event to event 15 (the update), a function breakpoint
+set there and Continue sent right after its answer. Each must stop at 31, then 39, then
+end: on a loaded machine sessions used to stop at 39 only, or run to the end (the
+breakpoint's plan reached the debuggee after the Continue; it is now applied before the
+answer). The race is timing dependent: this checks the behaviour under load, it cannot
+force the old interleaving.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _one_session(results: list[Any], index: int) -> None:
         adapter.request(3, "configurationDone")
         stops = [next_stop()]
         seq = 10
-        while not stops[-1].startswith("Event 13 "):
+        while not stops[-1].startswith("Event 15 "):
             seq += 1
             adapter.request(seq, "temporal/nextEvent", threadId=1)
             stops.append(next_stop())

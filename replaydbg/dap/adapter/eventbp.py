@@ -382,6 +382,8 @@ class EventPlan:
         """
         events = list(events)
         resumed = _resumed_activations(events)
+        #: Stops named by a WorkflowTaskStarted: a later event at the point names them better.
+        by_task: set[tuple[int, str, int]] = set()
         for event in events:
             point = stop_point(event)
             if point is None:
@@ -390,6 +392,14 @@ class EventPlan:
             at_entry = self.stop_on_entry and event["eventId"] == 1
             asked = self._filtered(event) or ids or event["eventId"] == self.one_shot
             if asked or at_entry:
+                task_started = event["eventType"] == "WorkflowTaskStarted"
+                if point in by_task and not task_started:  # e.g. the update it delivered
+                    by_task.discard(point)
+                    planned[point].event_id = event["eventId"]
+                    planned[point].description = describe(event)
+                elif point not in planned and task_started and not ids \
+                        and event["eventId"] != self.one_shot:  # not asked for by its id
+                    by_task.add(point)
                 stop = planned.setdefault(point, PlannedStop(
                     *point, event["eventId"], describe(event),
                     reason="entry", resumed=point[0] in resumed and point[1] == "job"))
@@ -404,14 +414,21 @@ class EventPlan:
 
         Points run in replay order: activation by activation, a task's jobs before the
         commands its code issues. Events at the current point have already passed. Needs the
-        event map.
+        event map. Of the events that share that point, one applied to the workflow (an
+        update accepted after its task started) names it better than the WorkflowTaskStarted
+        of its activation, as in :meth:`latest_reached`.
         """
+        best: tuple[tuple[int, int, int], bool, int] | None = None
         for event in self.events:
             point = stop_point(event)
-            if point is not None and (current is None
-                                      or stop_order(point) > stop_order(current)):
-                return int(event["eventId"])
-        return None
+            if point is None or (current is not None
+                                 and stop_order(point) <= stop_order(current)):
+                continue
+            key = (stop_order(point), event["eventType"] == "WorkflowTaskStarted",
+                   int(event["eventId"]))
+            if best is None or key < best:
+                best = key
+        return best[2] if best is not None else None
 
     def _matching_breakpoints(self, event: Mapping[str, Any], counts: dict[int, int],
                               problems: list[str]) -> list[int]:

@@ -664,7 +664,7 @@ describe('replaydbg dap', function () {
       // Every stop, [event, line], the same on every Python: a command on its line, an
       // applied event on the first line that runs for it (after a resumed await).
       at: [[1, INIT], [5, M.clean_address + 1], [6, M.remind], [7, M.wait_approval],
-        [8, M.on_add_item], [13, M.on_apply_coupon], [17, M.on_approve], [21, M.wait_approval],
+        [8, M.on_add_item], [15, M.on_apply_coupon], [17, M.on_approve], [21, M.wait_approval],
         [24, M.reminders_stopped + 1], [28, M.status_approved], [29, M.charge],
         [31, M.charge + 1], [35, M.patch_loyalty], [37, M.award_points],
         [39, M.award_points + 1], [43, M.fraud_review], [44, M.fraud_review + 2],
