@@ -93,8 +93,8 @@ def add_setup_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--interceptor", action="append", default=[], metavar="MODULE:ATTR",
                        help="a worker interceptor (repeatable)")
     group.add_argument("--data-converter", metavar="MODULE:ATTR",
-                       help="your DataConverter, or the PayloadCodec or PayloadConverter class it "
-                           "puts in the default one (or a function returning one)")
+                       help="your DataConverter, or the PayloadCodec or PayloadConverter class "
+                       "it puts in the default one (or a function returning one)")
     group.add_argument("--failure-type", action="append", default=[], metavar="MODULE:CLASS",
                        help="an exception class of the worker's workflow_failure_exception_types "
                        "(repeatable)")

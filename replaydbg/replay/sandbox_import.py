@@ -3,10 +3,10 @@
 The sandbox imports the workflow's module again, with its own module table. Packages with
 native code (``cryptography``'s Rust bindings, ``numpy``, ``pydantic_core``…) often cannot be
 imported a second time and fail with errors that say nothing of the sandbox ("SystemError:
-bad argument to internal function", "cannot load module more than once per process"). The
-worker that made the history passed such packages through (``with_passthrough_modules``, a
-plugin, or ``workflow.unsafe.imports_passed_through()``); the replay must be told the same.
-The culprit is the innermost frame of the failed import that lies in an installed package.
+bad argument to internal function", "cannot load module more than once per process"). A
+worker that runs such code passes the package through (``with_passthrough_modules``, a
+plugin, or ``workflow.unsafe.imports_passed_through()``), and the replay must be told the
+same. The culprit is the innermost frame of the failed import in an installed package.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class ImportCulprit:
 
 
 def import_culprit(err: BaseException) -> ImportCulprit | None:
-    """The installed package ``err`` was raised in, innermost first; None if none was."""
+    """The installed package ``err`` was raised in (its innermost frame); None if none."""
     found = None
     for frame, line in traceback.walk_tb(err.__traceback__):
         module = str(frame.f_globals.get("__name__") or "")
