@@ -97,7 +97,7 @@ async def replay_recorded(
             hint="install a temporalio release replaydbg is tested with (1.29 to 1.35)",
         )
     recording = Recording(on_activation=progress)
-    user_code = UserCode(user_roots)
+    user_code = UserCode(user_roots, setup.machinery_files(workflow_cls))
     ReplayContext.recording, ReplayContext.user_code = recording, user_code
     ReplayContext.stops = stops
     ReplayContext.track_next_lines = track_next_lines

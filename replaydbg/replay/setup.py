@@ -11,6 +11,7 @@ leave in place is the one replaydbg records through.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -86,6 +87,23 @@ class WorkerSetup:
         return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default
                                        .with_passthrough_modules(*self.passthrough_modules))
 
+    def machinery_files(self, workflow_cls: type) -> frozenset[str]:
+        """Files of the interceptors and plugins given (a plugin's own ones too).
+
+        They are the worker's wrapping of the workflow, not the workflow (see UserCode); the
+        workflow's own file is never one of them.
+        """
+        config = ReplayerConfig(interceptors=list(self.interceptors),
+                                data_converter=self.data_converter or DataConverter.default)
+        try:
+            for plugin in self.plugins:
+                config = plugin.configure_replayer(config)
+        except Exception:  # the replay itself will say what is wrong with a plugin
+            config = ReplayerConfig(interceptors=list(self.interceptors))
+        objects = [*self.plugins, *(config.get("interceptors") or ())]
+        files = {_defining_file(type(o)) for o in objects} - {_defining_file(workflow_cls)}
+        return frozenset(f for f in files if f)
+
     def effective_converter(self) -> DataConverter:
         """The data converter the replay decodes payloads with, plugins applied."""
         config = ReplayerConfig(data_converter=self.data_converter or DataConverter.default)
@@ -152,3 +170,8 @@ def recording_runner(runner: object, *, sandbox: bool) -> Any:
 
 #: The setup of a worker given nothing but its workflows.
 DEFAULT_SETUP = WorkerSetup()
+
+
+def _defining_file(cls: type) -> str:
+    """The source file of the module that defines ``cls`` ("" when it has none)."""
+    return str(getattr(sys.modules.get(cls.__module__), "__file__", None) or "")

@@ -55,9 +55,17 @@ def _library_dirs() -> tuple[str, ...]:
 class UserCode:
     """Decides whether a code object belongs to the user; answers are cached per file."""
 
-    def __init__(self, user_roots: tuple[str, ...] = ()) -> None:
+    def __init__(self, user_roots: tuple[str, ...] = (),
+                 machinery: frozenset[str] = frozenset()) -> None:
+        """``machinery``: files of the worker's own interceptors and plugins.
+
+        They wrap every call into the workflow (an outbound interceptor's ``start_activity``
+        issues every activity): counted as user code, they would be named as the line of
+        every command and of every resumption (see ``WorkerSetup.machinery_files``).
+        """
         self._library = _library_dirs()
         self._user_roots = tuple(os.path.join(os.path.realpath(r), "") for r in user_roots)
+        self._machinery = frozenset(os.path.realpath(f) for f in machinery)
         self._cache: dict[str, bool] = {}
 
     def is_user_file(self, filename: str) -> bool:
@@ -71,6 +79,8 @@ class UserCode:
         if not filename or filename.startswith("<"):
             return False
         real = os.path.realpath(filename)
+        if real in self._machinery:
+            return False
         if any(real.startswith(root) for root in self._user_roots):
             return True
         return not any(real.startswith(lib) for lib in self._library)

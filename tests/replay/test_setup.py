@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.plugin import SimplePlugin
@@ -146,3 +147,17 @@ def test_a_payload_converter_class_goes_in_the_default_converter() -> None:
 def test_a_data_converter_of_another_kind_is_named(spec: str, expected: str) -> None:
     with pytest.raises(WorkerSetupError, match=expected):
         SetupSpecs(data_converter=spec).resolve()
+
+
+def test_a_project_interceptor_is_not_named_as_the_line_of_every_command() -> None:
+    """The workflow's lines issue and resume, whatever the worker's interceptors wrap."""
+    spec = "tests.replay.setup_fixtures.wrapping_interceptor:WrappingInterceptor"
+    plain = _replay(SetupSpecs())
+    wrapped = _replay(SetupSpecs(interceptors=(spec,)))
+    assert wrapped.ok, wrapped.error
+
+    def lines(report: Any) -> list[tuple[int, str, object, object]]:
+        return [(m.event_id, m.role, m.source, m.next_line) for m in report.event_map]
+
+    assert lines(wrapped) == lines(plain)
+    assert any(m.source is not None for m in wrapped.event_map)
