@@ -35,8 +35,9 @@ from replaydbg.replay.userimport import (
 )
 from replaydbg.replay.workflowfiles import workflow_files
 
-__all__ = ["Discovery", "WorkflowCandidate", "discover", "ensure_import_path", "find_workflow",
-           "import_user_module", "module_name_for", "user_roots", "workflow_name"]
+__all__ = ["DYNAMIC", "Discovery", "WorkflowCandidate", "discover", "ensure_import_path",
+           "find_workflow", "handles", "import_user_module", "module_name_for", "user_roots",
+           "workflow_name"]
 
 _log = logging.getLogger(__name__)
 
@@ -56,10 +57,25 @@ class WorkflowCandidate:
         return self.spec or f"{self.cls.__module__}:{self.cls.__qualname__}"
 
 
+#: The "type" of a dynamic workflow (``@workflow.defn(dynamic=True)``): a worker runs it for
+#: every workflow type it has no other workflow for, and so does a replay.
+DYNAMIC = "<dynamic>"
+
+
 def workflow_name(cls: type) -> str | None:
-    """The workflow type name of a ``@workflow.defn`` class, None for other classes."""
+    """The workflow type of a ``@workflow.defn`` class, None for other classes.
+
+    A dynamic workflow's is :data:`DYNAMIC`.
+    """
     defn = workflow._Definition.from_class(cls)
-    return defn.name if defn is not None and defn.name else None
+    if defn is None:
+        return None
+    return defn.name or DYNAMIC
+
+
+def handles(name: str, workflow_type: str) -> bool:
+    """Whether a workflow of type ``name`` (or dynamic) runs histories of ``workflow_type``."""
+    return name in (workflow_type, DYNAMIC)
 
 
 def user_roots(specs: Sequence[str]) -> tuple[str, ...]:
@@ -80,8 +96,9 @@ def find_workflow(specs: Sequence[str], workflow_type: str) -> WorkflowCandidate
     if explicit:
         scanned = [spec for spec in specs if _class_spec(spec) is None]
         candidates = _load_explicit(explicit)
-        for candidate in candidates:
-            if candidate.name == workflow_type:
+        # As a worker routes: the workflow of that type, else a dynamic one.
+        for candidate in sorted(candidates, key=lambda c: c.name == DYNAMIC):
+            if handles(candidate.name, workflow_type):
                 return candidate
         if not scanned:
             raise _no_explicit_match(candidates, workflow_type)
@@ -232,8 +249,9 @@ class Discovery:
         return list(self.found.values())
 
     def matching(self, workflow_type: str) -> list[WorkflowCandidate]:
-        """The candidates of ``workflow_type``."""
-        return [c for c in self.found.values() if c.name == workflow_type]
+        """The candidates of ``workflow_type``; the dynamic ones when none is of that type."""
+        named = [c for c in self.found.values() if c.name == workflow_type]
+        return named or [c for c in self.found.values() if c.name == DYNAMIC]
 
     def choose(self, workflow_type: str, where: str) -> WorkflowCandidate:
         """The one candidate of ``workflow_type``, else an error that lists what was found."""
@@ -253,8 +271,10 @@ class Discovery:
             return matching[0]
         if matching:
             several = "\n".join(f"    {c.qualified}" for c in matching)
+            which = ("several dynamic workflows could run type" if matching[0].name == DYNAMIC
+                     else "several workflows have type")
             raise WorkflowDiscoveryError(
-                f"several workflows have type {workflow_type!r}:\n{several}",
+                f"{which} {workflow_type!r}:\n{several}",
                 hint="choose one with --workflow package.module:Class (as listed above)")
         raise self._none_matching(workflow_type, where, candidates)
 

@@ -133,6 +133,8 @@ def _declared_name(cls: ast.ClassDef, decorator: ast.expr) -> str | None:
     for keyword in decorator.keywords:
         if keyword.arg is None:  # **options: could hold a name
             return None
+        if keyword.arg == "dynamic":  # any type the worker has no other workflow for
+            return None
         if keyword.arg == "name":
             value = keyword.value
             return value.value if isinstance(value, ast.Constant) and isinstance(

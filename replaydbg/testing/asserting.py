@@ -18,7 +18,7 @@ from temporalio.plugin import SimplePlugin
 from temporalio.worker import Interceptor, Plugin, WorkflowRunner
 
 from replaydbg.errors import WorkflowDiscoveryError
-from replaydbg.replay.discovery import workflow_name
+from replaydbg.replay.discovery import handles, workflow_name
 from replaydbg.replay.engine import DEFAULT_DEADLOCK_TIMEOUT
 from replaydbg.replay.report import ReplayReport
 from replaydbg.replay.setup import WorkerSetup
@@ -69,7 +69,7 @@ def _check_type(workflow: type, history_type: str) -> None:
     if name is None:
         raise WorkflowDiscoveryError(f"{workflow!r} is not a @workflow.defn class",
                                      hint="pass the workflow class that recorded the history")
-    if name != history_type:
+    if not handles(name, history_type):
         raise WorkflowDiscoveryError(
             f"{workflow.__qualname__} is workflow type {name!r}, but the history is of type "
             f"{history_type!r}", hint="replay the history with the workflow class that recorded it")

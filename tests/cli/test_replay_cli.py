@@ -118,3 +118,12 @@ def test_python_dash_m_and_version() -> None:
     result = run_cli("--version")
     assert result.code == 0 and result.out.startswith("replaydbg ")
     assert (ROOT / "replaydbg" / "py.typed").exists()
+
+
+def test_a_dynamic_workflow_replays_the_type_it_ran_as() -> None:
+    """Recorded from a dev server: a dynamic workflow started as type SomeDynamicType."""
+    result = run_cli("replay", "tests/replay/dynamic/history.json",
+                     "--workflow", "tests/replay/dynamic")
+    assert result.code == 0, result.out + result.err
+    assert "replayed with " in result.out and ":DynamicWorkflow" in result.out
+    assert "issued at tests/replay/dynamic/workflows.py:" in result.out

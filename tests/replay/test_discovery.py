@@ -352,3 +352,29 @@ def test_two_workflows_outside_tests_still_ask_to_choose(project: Path) -> None:
         find_workflow([], "Alpha")
     assert "pkgn.flows:Alpha" in str(info.value) and "pkgo.flows:Alpha" in str(info.value)
     assert "test_flows" not in str(info.value)
+
+
+DYNAMIC = """
+from collections.abc import Sequence
+
+from temporalio import workflow
+from temporalio.common import RawValue
+
+@workflow.defn(dynamic=True)
+class AnyType:
+    @workflow.run
+    async def run(self, args: Sequence[RawValue]) -> None: ...
+"""
+
+
+def test_a_dynamic_workflow_runs_the_types_no_other_workflow_has(project: Path) -> None:
+    """As a worker routes: the workflow of the type, else the dynamic one."""
+    _package(project, "pkgq")
+    _package(project, "pkgr", DYNAMIC)
+    assert find_workflow([], "Alpha").qualified == "pkgq.flows:Alpha"
+    assert find_workflow([], "SomethingElse").qualified == "pkgr.flows:AnyType"
+    # Named outright, it runs any type too, unless a named class is of that type.
+    assert find_workflow(["pkgr.flows:AnyType"], "Whatever").cls.__name__ == "AnyType"
+    assert find_workflow(["pkgr.flows:AnyType", "pkgq.flows:Alpha"], "Alpha").cls.__name__ \
+        == "Alpha"
+    assert declared_workflow_types(DYNAMIC) is None  # may run any type: always imported
