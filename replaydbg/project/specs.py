@@ -119,9 +119,7 @@ def _data_converter(spec: str, option: str) -> DataConverter:
 
     from temporalio.converter import DataConverter, PayloadCodec, PayloadConverter
 
-    value = load_object(spec, "data converter", option=option, call=False)
-    if callable(value) and not isinstance(value, (DataConverter, PayloadCodec)):
-        value = load_object(spec, "data converter", option=option)  # a class or factory
+    value = load_object(spec, "data converter", option=option)  # a class or factory: called
     if isinstance(value, DataConverter):
         return value
     if isinstance(value, PayloadCodec):

@@ -23,6 +23,7 @@ from types import ModuleType
 from temporalio import workflow
 
 from replaydbg.errors import WorkflowDiscoveryError
+from replaydbg.replay.source import defining_file
 from replaydbg.replay.userimport import (
     ImportFailure,
     UserImportError,
@@ -299,7 +300,7 @@ def _in_tests(candidate: WorkflowCandidate) -> bool:
 
     A mocked workflow in a test module often shares the real workflow's type name.
     """
-    file = getattr(sys.modules.get(candidate.cls.__module__), "__file__", None)
+    file = defining_file(candidate.cls)
     if not file:
         return False
     path = Path(file).resolve()

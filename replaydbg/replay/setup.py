@@ -11,7 +11,6 @@ leave in place is the one replaydbg records through.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from replaydbg.errors import InputError
 from replaydbg.replay.runtime import RecordingWorkflowRunner
+from replaydbg.replay.source import defining_file
 
 #: Modules the sandbox must share with the host instead of re-importing: our recording
 #: runtime (so the sandbox instantiates *our* instance class) and pydevd's bundle, which debug
@@ -93,23 +93,25 @@ class WorkerSetup:
         They are the worker's wrapping of the workflow, not the workflow (see UserCode); the
         workflow's own file is never one of them.
         """
-        config = ReplayerConfig(interceptors=list(self.interceptors),
-                                data_converter=self.data_converter or DataConverter.default)
         try:
-            for plugin in self.plugins:
-                config = plugin.configure_replayer(config)
+            interceptors = self._plugins_applied().get("interceptors") or ()
         except Exception:  # the replay itself will say what is wrong with a plugin
-            config = ReplayerConfig(interceptors=list(self.interceptors))
-        objects = [*self.plugins, *(config.get("interceptors") or ())]
-        files = {_defining_file(type(o)) for o in objects} - {_defining_file(workflow_cls)}
+            interceptors = self.interceptors
+        objects = [*self.plugins, *interceptors]
+        files = {defining_file(type(o)) for o in objects} - {defining_file(workflow_cls)}
         return frozenset(f for f in files if f)
 
     def effective_converter(self) -> DataConverter:
         """The data converter the replay decodes payloads with, plugins applied."""
-        config = ReplayerConfig(data_converter=self.data_converter or DataConverter.default)
+        return self._plugins_applied().get("data_converter") or DataConverter.default
+
+    def _plugins_applied(self) -> ReplayerConfig:
+        """The interceptors and converter given, as the plugins configure them."""
+        config = ReplayerConfig(interceptors=list(self.interceptors),
+                                data_converter=self.data_converter or DataConverter.default)
         for plugin in self.plugins:
             config = plugin.configure_replayer(config)
-        return config.get("data_converter") or DataConverter.default
+        return config
 
 
 class RecordingPlugin(Plugin):
@@ -170,8 +172,3 @@ def recording_runner(runner: object, *, sandbox: bool) -> Any:
 
 #: The setup of a worker given nothing but its workflows.
 DEFAULT_SETUP = WorkerSetup()
-
-
-def _defining_file(cls: type) -> str:
-    """The source file of the module that defines ``cls`` ("" when it has none)."""
-    return str(getattr(sys.modules.get(cls.__module__), "__file__", None) or "")

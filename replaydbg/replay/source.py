@@ -100,6 +100,11 @@ class UserCode:
         return None
 
 
+def defining_file(cls: type) -> str:
+    """The source file of the module that defines ``cls`` ("" when it has none)."""
+    return str(getattr(sys.modules.get(cls.__module__), "__file__", None) or "")
+
+
 def frame_location(frame: FrameType) -> SourceLocation:
     """Where a running or suspended frame is now."""
     code = frame.f_code

@@ -190,6 +190,15 @@ def stop_point(event: Mapping[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+def _names_its_point(event: Mapping[str, Any]) -> bool:
+    """Whether ``event`` names its stop point better than the task's WorkflowTaskStarted.
+
+    Every job of a task shares the WorkflowTaskStarted's point; an event applied to the
+    workflow there (a signal, an update accepted after the task started) says what it is.
+    """
+    return bool(event["eventType"] != "WorkflowTaskStarted")
+
+
 _KIND_ORDER = {"job": 0, "command": 1, "failure": 2}
 
 
@@ -340,7 +349,7 @@ class EventPlan:
         at ``current`` itself is earlier too.
         """
         # Of the events that share the stop point, name it as latest_reached does.
-        earlier = [(stop_order(point), event["eventType"] != "WorkflowTaskStarted",
+        earlier = [(stop_order(point), _names_its_point(event),
                     int(event["eventId"])) for event in self.events
                    if (point := stop_point(event)) is not None
                    and _before(point, current, inclusive)]
@@ -367,7 +376,7 @@ class EventPlan:
             at = stop_point(event)
             if at is None or stop_order(at) > stop_order(point):
                 continue
-            key = (stop_order(at), event["eventType"] != "WorkflowTaskStarted",
+            key = (stop_order(at), _names_its_point(event),
                    int(event["eventId"]))
             if best is None or key > best:
                 best, found = key, event
@@ -392,12 +401,12 @@ class EventPlan:
             at_entry = self.stop_on_entry and event["eventId"] == 1
             asked = self._filtered(event) or ids or event["eventId"] == self.one_shot
             if asked or at_entry:
-                task_started = event["eventType"] == "WorkflowTaskStarted"
-                if point in by_task and not task_started:  # e.g. the update it delivered
+                names_it = _names_its_point(event)
+                if point in by_task and names_it:  # e.g. the update its task delivered
                     by_task.discard(point)
                     planned[point].event_id = event["eventId"]
                     planned[point].description = describe(event)
-                elif point not in planned and task_started and not ids \
+                elif point not in planned and not names_it and not ids \
                         and event["eventId"] != self.one_shot:  # not asked for by its id
                     by_task.add(point)
                 stop = planned.setdefault(point, PlannedStop(
@@ -424,7 +433,7 @@ class EventPlan:
             if point is None or (current is not None
                                  and stop_order(point) <= stop_order(current)):
                 continue
-            key = (stop_order(point), event["eventType"] == "WorkflowTaskStarted",
+            key = (stop_order(point), not _names_its_point(event),
                    int(event["eventId"]))
             if best is None or key < best:
                 best = key
